@@ -1,0 +1,18 @@
+import type { NextRequest } from "next/server";
+import { requirePermission } from "@/lib/auth/guard";
+import { deleteUser, updateUser, updateUserSchema } from "@/lib/auth/users";
+import { json, parseBody, route, type IdParams } from "@/lib/http";
+import { getDb } from "@/lib/runtime";
+
+/** Change role and/or reset the password: `{role?, password?}`. */
+export const PATCH = route(async (req: NextRequest, { params }: IdParams) => {
+  const actor = await requirePermission(req, "users.manage");
+  const input = await parseBody(req, updateUserSchema);
+  return json(await updateUser({ db: await getDb(), id: (await params).id, input, actor }));
+});
+
+export const DELETE = route(async (req: NextRequest, { params }: IdParams) => {
+  const actor = await requirePermission(req, "users.manage");
+  await deleteUser({ db: await getDb(), id: (await params).id, actor });
+  return new Response(null, { status: 204 });
+});

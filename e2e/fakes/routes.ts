@@ -1,0 +1,200 @@
+// Route tables of the fake upstreams: the OpenAI-compatible API every kind serves, plus each kind's own routes.
+import type { FakeFaults, FakeKind } from "./types";
+import { type Exchange, later, sendFault, sendJson, sendStream } from "./http";
+import {
+  type Json,
+  type Reply,
+  type StreamPlan,
+  OWNED_BY,
+  XLLM_MODEL_INFO,
+  XLLM_SYSTEM,
+  chatCompletion,
+  chatStream,
+  completionStream,
+  embeddings,
+  modelList,
+  modelNotFound,
+  ollamaShow,
+  ollamaTags,
+  openAiError,
+  responseObject,
+  responseStream,
+  textCompletion,
+  xllmProgress,
+} from "./wire";
+
+/** What route handlers need from a fake. */
+export interface FakeState {
+  readonly kind: FakeKind;
+  models: string[];
+  faults: FakeFaults;
+  readonly created: number;
+  readonly text: string;
+  readonly pieces: string[];
+  readonly completionTokens: number;
+  /** xLLM download tasks by id. */
+  readonly tasks: Map<string, { model: string; progress: number }>;
+  /** The listed model a requested name refers to (Ollama's implicit `:latest` matches both ways). */
+  findModel(name: string): string | undefined;
+  nextId(): string;
+}
+
+export type Handler = (x: Exchange, fake: FakeState) => void;
+export type Router = (method: string, path: string) => Handler | undefined;
+
+export const INFERENCE_PATHS: ReadonlySet<string> = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(["/api/system", "/api/health", "/api/tags", "/v1/models", "/health"]);
+
+function isRecord(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const json =
+  (body: Json): Handler =>
+  (x) =>
+    sendJson(x.res, 200, body);
+
+// ---- inference ----
+
+type Outcome = { stream: StreamPlan } | { json: Json; status?: number };
+type Build = (body: Json, reply: Reply) => Outcome;
+
+const BAD_JSON = openAiError("We could not parse the JSON body of your request.", "invalid_request_error", null);
+const NO_MODEL = openAiError("you must provide a model parameter", "invalid_request_error", null, "model");
+const NO_INPUT = openAiError("'input' is a required property", "invalid_request_error", null, "input");
+
+/** An inference route: delay, fault status, body and model checks, then the built answer. */
+function inference(build: Build): Handler {
+  return (x, fake) => later(x.res, fake.faults.delayMs, () => answer(x, fake, build));
+}
+
+function answer(x: Exchange, fake: FakeState, build: Build): void {
+  const { faults } = fake;
+  if (faults.status !== null) return sendFault(x.res, faults.status);
+  if (!isRecord(x.body)) return sendJson(x.res, 400, BAD_JSON);
+  const model = x.body.model;
+  if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
+  if (fake.findModel(model) === undefined) return sendJson(x.res, 404, modelNotFound(model));
+  const out = build(x.body, reply(x, fake, model));
+  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, faults.dieAfterChunks);
+  sendJson(x.res, out.status ?? 200, out.json, faults.slowBytesMs);
+}
+
+function reply(x: Exchange, fake: FakeState, model: string): Reply {
+  return {
+    id: fake.nextId(),
+    created: Math.floor(Date.now() / 1000),
+    model,
+    text: fake.text,
+    pieces: fake.pieces,
+    promptTokens: Math.max(1, Math.ceil(x.size / 4)),
+    completionTokens: fake.completionTokens,
+    withUsage: !fake.faults.omitUsage,
+  };
+}
+
+function includeUsage(body: Json): boolean {
+  return isRecord(body.stream_options) && body.stream_options.include_usage === true;
+}
+
+const streamable = (whole: (r: Reply) => Json, stream: (r: Reply, usage: boolean) => StreamPlan): Handler =>
+  inference((body, r) => (body.stream === true ? { stream: stream(r, includeUsage(body)) } : { json: whole(r) }));
+
+function inputsOf(input: unknown): string[] {
+  if (typeof input === "string") return [input];
+  if (!Array.isArray(input)) return [];
+  return input.map((item: unknown) => (typeof item === "string" ? item : JSON.stringify(item)));
+}
+
+const embeddingsRoute = inference((body, r) => {
+  const inputs = inputsOf(body.input);
+  return inputs.length === 0 ? { status: 400, json: NO_INPUT } : { json: embeddings(r, inputs) };
+});
+
+const COMMON: Array<[string, Handler]> = [
+  ["GET /v1/models", (x, fake) => sendJson(x.res, 200, modelList(fake.models, fake.created, OWNED_BY[fake.kind]))],
+  ["POST /v1/chat/completions", streamable(chatCompletion, chatStream)],
+  ["POST /v1/completions", streamable(textCompletion, completionStream)],
+  ["POST /v1/embeddings", embeddingsRoute],
+  ["POST /v1/responses", streamable(responseObject, responseStream)],
+];
+
+// ---- Ollama ----
+
+const ollamaShowRoute: Handler = (x, fake) => {
+  const body = isRecord(x.body) ? x.body : {};
+  const requested = body.model ?? body.name;
+  if (typeof requested !== "string" || requested === "") return sendJson(x.res, 400, { error: "model is required" });
+  const model = fake.findModel(requested);
+  if (model === undefined) return sendJson(x.res, 404, { error: `model '${requested}' not found` });
+  sendJson(x.res, 200, ollamaShow(model));
+};
+
+// ---- xLLM ----
+
+const xllmDownload: Handler = (x, fake) => {
+  const model = isRecord(x.body) ? x.body.model : undefined;
+  if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
+  const id = `task-${fake.nextId()}`;
+  fake.tasks.set(id, { model, progress: 0 });
+  sendJson(x.res, 202, { task_id: id });
+};
+
+/** Every poll advances the task by 25%; at 100% the model joins the list. */
+const xllmPoll: Handler = (x, fake) => {
+  const id = new URLSearchParams(x.query).get("task_id") ?? "";
+  const task = fake.tasks.get(id);
+  if (!task) return sendJson(x.res, 404, openAiError(`task '${id}' not found`, "invalid_request_error", "task_not_found"));
+  task.progress = Math.min(100, task.progress + 25);
+  if (task.progress === 100 && fake.findModel(task.model) === undefined) fake.models = [...fake.models, task.model];
+  sendJson(x.res, 200, xllmProgress(task.progress));
+};
+
+const INFO_PREFIX = "/api/models/";
+const INFO_SUFFIX = "/info";
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** `GET /api/models/{id}/info`, where the id may contain `/` and `:` (percent-encoded or not). */
+const xllmInfo: Router = (method, path) => {
+  if (method !== "GET" || !path.startsWith(INFO_PREFIX) || !path.endsWith(INFO_SUFFIX)) return undefined;
+  if (path.length <= INFO_PREFIX.length + INFO_SUFFIX.length) return undefined;
+  const id = safeDecode(path.slice(INFO_PREFIX.length, -INFO_SUFFIX.length));
+  return (x, fake) =>
+    fake.findModel(id) === undefined ? sendJson(x.res, 404, modelNotFound(id)) : sendJson(x.res, 200, XLLM_MODEL_INFO);
+};
+
+// ---- per kind ----
+
+const OK = json({ status: "ok" });
+
+const OWN_ROUTES: Record<FakeKind, Array<[string, Handler]>> = {
+  xllm: [
+    ["GET /api/system", json(XLLM_SYSTEM)],
+    ["GET /api/health", OK],
+    ["POST /api/models/download", xllmDownload],
+    ["GET /api/download/progress", xllmPoll],
+  ],
+  ollama: [
+    ["GET /api/tags", (x, fake) => sendJson(x.res, 200, ollamaTags(fake.models))],
+    ["POST /api/show", ollamaShowRoute],
+    ["GET /api/version", json({ version: "0.5.7" })],
+  ],
+  vllm: [],
+  lm_studio: [],
+  llamacpp: [["GET /health", OK]],
+  openai: [],
+  tags_error: [["GET /api/tags", json({ error: "unauthorized" })]],
+};
+
+export function routerFor(kind: FakeKind): Router {
+  const table = new Map<string, Handler>([...COMMON, ...OWN_ROUTES[kind]]);
+  const dynamic: Router | undefined = kind === "xllm" ? xllmInfo : undefined;
+  return (method, path) => table.get(`${method} ${path}`) ?? dynamic?.(method, path);
+}

@@ -1,0 +1,75 @@
+// Public types of the fake upstream servers (re-exported by ./upstream).
+
+export const FAKE_KINDS = ["xllm", "ollama", "vllm", "lm_studio", "llamacpp", "openai", "tags_error"] as const;
+export type FakeKind = (typeof FAKE_KINDS)[number];
+
+export interface FakeFaults {
+  /** Delay before sending response headers on inference routes. */
+  delayMs: number;
+  /** Delay between SSE chunks. */
+  chunkDelayMs: number;
+  /** Inference routes answer with this status and an OpenAI-shaped error body; 429 adds `Retry-After: 1`. */
+  status: number | null;
+  /** Discovery/health routes (/api/system, /api/health, /api/tags, /v1/models, /health) answer with this status. */
+  healthStatus: number | null;
+  /** Every route: accept the request and never answer. */
+  hang: boolean;
+  /** Streaming: destroy the socket after N content chunks. */
+  dieAfterChunks: number | null;
+  /** Non-streaming inference: write the body one byte at a time with this gap. */
+  slowBytesMs: number | null;
+  /** Every route: answer 200 with an HTML page. */
+  garbage: boolean;
+  /** Leave `usage` out of responses (and no usage chunk when streaming). */
+  omitUsage: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, or the raw string when it is not JSON, or undefined when empty. */
+  body: unknown;
+}
+
+export interface FakeUpstream {
+  readonly kind: FakeKind;
+  readonly port: number;
+  /** "http://127.0.0.1:PORT" (no trailing slash). */
+  readonly url: string;
+  /** Mutable: changes what model lists report. */
+  models: string[];
+  /** Mutable at runtime. */
+  faults: FakeFaults;
+  setFaults(f: Partial<FakeFaults>): void;
+  resetFaults(): void;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  /** Inference requests currently open. */
+  inflight: number;
+  /** Inference requests whose connection closed before the response finished. */
+  aborted: number;
+  /** Inference requests completed. */
+  served: number;
+  /** Close the listener and destroy all sockets (so the port refuses connections). */
+  stop(): Promise<void>;
+  /** Listen again on the same port after stop(). */
+  start(): Promise<void>;
+}
+
+export interface FakeOptions {
+  kind: FakeKind;
+  port?: number;
+  models?: string[];
+  apiKey?: string;
+  /** SSE content chunks, default 5. */
+  chunks?: number;
+  /** usage.completion_tokens, default 10. */
+  completionTokens?: number;
+  /** Used in the reply text, default the kind. */
+  name?: string;
+  faults?: Partial<FakeFaults>;
+  /** Record requests into `requests` (default true). Long benchmarks turn this off to keep memory flat. */
+  record?: boolean;
+}

@@ -1,0 +1,121 @@
+import "server-only";
+import crypto from "node:crypto";
+import { desc, eq, and, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { apiKeys, type ApiKeyRow } from "../db/schema";
+import { PERMISSIONS } from "../db/constants";
+import { randomBase62, sha256Hex } from "../crypto";
+import { env } from "../env";
+import { notFound } from "../errors";
+import { publishChange, runtime, slot } from "../runtime";
+import { audit } from "../audit";
+import { DEBUG_KEYS, type Principal } from "./permissions";
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  permissions: z.array(z.enum(PERMISSIONS)).min(1).transform((p) => [...new Set(p)]),
+  expires_at: z.iso.datetime({ offset: true }).nullish(),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+export const generateApiKey = () => `sk_${randomBase62(40)}`;
+
+export function serializeApiKey(row: ApiKeyRow) {
+  const now = Date.now();
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    permissions: row.permissions,
+    created_at: new Date(row.createdAt).toISOString(),
+    expires_at: row.expiresAt ? new Date(row.expiresAt).toISOString() : null,
+    revoked_at: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
+    status: row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active",
+  };
+}
+
+export async function listApiKeys({ db }: { db: Db }) {
+  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+  return rows.map(serializeApiKey);
+}
+
+export async function createApiKey({ db, input, actor }: { db: Db; input: CreateApiKeyInput; actor: Principal }) {
+  const plaintext = generateApiKey();
+  const row: ApiKeyRow = {
+    id: crypto.randomUUID(),
+    name: input.name,
+    prefix: plaintext.slice(0, 10),
+    keyHash: sha256Hex(plaintext),
+    permissions: input.permissions,
+    createdBy: actor.kind === "user" ? actor.id : null,
+    createdAt: Date.now(),
+    expiresAt: input.expires_at ? Date.parse(input.expires_at) : null,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await db.transaction(async (tx) => {
+    await tx.insert(apiKeys).values(row);
+    await audit(tx, actor, "api_key.create", { type: "api_key", id: row.id, details: { name: row.name, permissions: row.permissions } });
+  });
+  await publishChange(db, "credentials");
+  return { ...serializeApiKey(row), key: plaintext };
+}
+
+export async function revokeApiKey({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  if (!row) throw notFound("api key");
+  if (!row.revokedAt) {
+    await db.transaction(async (tx) => {
+      await tx.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      await audit(tx, actor, "api_key.revoke", { type: "api_key", id });
+    });
+    await publishChange(db, "credentials");
+  }
+}
+
+interface CachedKey {
+  principal: Principal;
+  expiresAt: number | null;
+}
+
+/** hash → key; dropped whole on every credentials change (here or, via the version poll, on another instance). */
+function keyCache(): Map<string, CachedKey | null> {
+  return slot("apiKeyCache", () => {
+    const cache = new Map<string, CachedKey | null>();
+    runtime().events.on("credentials-changed", () => cache.clear());
+    return cache;
+  });
+}
+
+/** Resolves a presented key to a principal, or null. Served from memory after the first use. */
+export async function verifyApiKey(db: Db, presented: string): Promise<Principal | null> {
+  if (env().LLMLB_DEBUG_KEYS && Object.hasOwn(DEBUG_KEYS, presented)) {
+    return { kind: "debug_key", id: presented, name: presented, permissions: DEBUG_KEYS[presented] };
+  }
+  if (!presented.startsWith("sk_") || presented.length > 200) return null;
+  const hash = sha256Hex(presented);
+  const cache = keyCache();
+  let entry = cache.get(hash);
+  if (entry === undefined) {
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+    entry =
+      row && !row.revokedAt
+        ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt }
+        : null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, entry);
+  }
+  if (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return null;
+  return entry.principal;
+}
+
+/** The credential a request presents: `Authorization: Bearer …` or `X-API-Key`. */
+export function presentedKey(headers: { get(name: string): string | null }): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    return m ? m[1].trim() : auth.trim();
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
+import { env } from "../env";
+import { ApiError } from "../errors";
+import { getDb } from "../runtime";
+import type { Permission } from "../db/constants";
+import { presentedKey, verifyApiKey } from "./api-keys";
+import { getUser } from "./users";
+import { hasPermission, permissionsForRole, type Principal } from "./permissions";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A cookie-authenticated mutation must come from our own pages. */
+export function isSameOrigin(headers: { get(name: string): string | null }): boolean {
+  const origin = headers.get("origin");
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  if (!origin || !host) return headers.get("sec-fetch-site") === "same-origin";
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+async function sessionPrincipal(req: NextRequest): Promise<Principal | null> {
+  const token = await getToken({ req, secret: env().LLMLB_SECRET });
+  if (!token?.uid) return null;
+  const user = await getUser(await getDb(), token.uid);
+  if (!user) return null;
+  return {
+    kind: "user",
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    permissions: permissionsForRole(user.role),
+    mustChangePassword: user.mustChangePassword,
+  };
+}
+
+/**
+ * The one guard every /api route calls. `permission: null` only demands a signed-in principal.
+ * API key (Bearer or X-API-Key) first, else the dashboard session.
+ */
+export async function requirePermission(req: NextRequest, permission: Permission | null): Promise<Principal> {
+  const key = presentedKey(req.headers);
+  let principal: Principal | null;
+  if (key) {
+    principal = await verifyApiKey(await getDb(), key);
+    if (!principal) throw new ApiError("unauthorized", "invalid, expired or revoked API key");
+  } else {
+    principal = await sessionPrincipal(req);
+    if (!principal) throw new ApiError("unauthorized", "sign in or send an API key");
+    if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers)) {
+      throw new ApiError("forbidden", "cross-origin request refused");
+    }
+    if (principal.mustChangePassword && permission !== null) {
+      throw new ApiError("forbidden", "change your password first (PATCH /api/me)", { permission: "password_change_required" });
+    }
+  }
+  if (permission && !hasPermission(principal, permission)) {
+    throw new ApiError("forbidden", `missing permission: ${permission}`, { permission });
+  }
+  return principal;
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { env } from "../env";
+import { getDb } from "../runtime";
+import type { Role } from "../db/constants";
+import { getUser, verifyLogin } from "./users";
+import { loginLimiter, loginLimitKey } from "./login-limit";
+
+declare module "next-auth" {
+  interface User {
+    role: Role;
+    mustChangePassword: boolean;
+  }
+  interface Session {
+    user: { id: string; name: string; role: Role; mustChangePassword: boolean };
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    role?: Role;
+    mustChangePassword?: boolean;
+  }
+}
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: env().LLMLB_SECRET,
+    session: { strategy: "jwt", maxAge: env().LLMLB_SESSION_MAX_AGE_SECS },
+    jwt: { maxAge: env().LLMLB_SESSION_MAX_AGE_SECS },
+    pages: { signIn: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "credentials",
+        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const username = String(credentials?.username ?? "").slice(0, 64);
+          const password = String(credentials?.password ?? "").slice(0, 200);
+          const key = loginLimitKey(req?.headers as Record<string, string> | undefined, username);
+          const user = username && password ? await verifyLogin(await getDb(), username, password) : null;
+          if (!user) {
+            loginLimiter().fail(key);
+            return null;
+          }
+          loginLimiter().reset(key);
+          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user, trigger }) {
+        if (user) {
+          token.uid = user.id;
+          token.role = user.role;
+          token.mustChangePassword = user.mustChangePassword;
+        } else if (trigger === "update" && token.uid) {
+          const fresh = await getUser(await getDb(), token.uid);
+          if (fresh) {
+            token.role = fresh.role;
+            token.mustChangePassword = fresh.mustChangePassword;
+          }
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = {
+          id: token.uid ?? "",
+          name: token.name ?? "",
+          role: token.role ?? "viewer",
+          mustChangePassword: token.mustChangePassword ?? false,
+        };
+        return session;
+      },
+    },
+  };
+}

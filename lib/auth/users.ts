@@ -1,0 +1,144 @@
+import "server-only";
+import crypto from "node:crypto";
+import { asc, eq, and, ne, count } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { users, type UserRow } from "../db/schema";
+import { ROLES } from "../db/constants";
+import { ApiError, notFound, validationError } from "../errors";
+import { audit } from "../audit";
+import { publishChange } from "../runtime";
+import { randomBase62 } from "../crypto";
+import { log } from "../observability/logger";
+import { hashPassword, verifyPassword, burnPasswordCheck } from "./passwords";
+import type { Principal } from "./permissions";
+
+const password = z.string().min(8, "must be at least 8 characters").max(200);
+const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, "letters, digits, . _ @ - only");
+
+export const createUserSchema = z.strictObject({ username, password, role: z.enum(ROLES) });
+export const updateUserSchema = z
+  .strictObject({ role: z.enum(ROLES).optional(), password: password.optional() })
+  .refine((v) => v.role !== undefined || v.password !== undefined, { message: "give role or password", path: ["role"] });
+export const changeOwnPasswordSchema = z.strictObject({ current_password: z.string().min(1).max(200), new_password: password });
+
+export const serializeUser = (u: UserRow) => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  must_change_password: u.mustChangePassword,
+  created_at: new Date(u.createdAt).toISOString(),
+  updated_at: new Date(u.updatedAt).toISOString(),
+});
+
+export async function listUsers({ db }: { db: Db }) {
+  return (await db.select().from(users).orderBy(asc(users.username))).map(serializeUser);
+}
+
+export async function getUser(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function createUser({ db, input, actor }: { db: Db; input: z.infer<typeof createUserSchema>; actor: Principal }) {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+  const now = Date.now();
+  const row: UserRow = {
+    id: crypto.randomUUID(),
+    username: input.username,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+    mustChangePassword: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.transaction(async (tx) => {
+    await tx.insert(users).values(row);
+    await audit(tx, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } });
+  });
+  return serializeUser(row);
+}
+
+async function otherAdmins(db: Pick<Db, "select">, id: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users).where(and(eq(users.role, "admin"), ne(users.id, id)));
+  return row?.n ?? 0;
+}
+
+export async function updateUser({ db, id, input, actor }: { db: Db; id: string; input: z.infer<typeof updateUserSchema>; actor: Principal }) {
+  const user = await getUser(db, id);
+  if (!user) throw notFound("user");
+  if (input.role === "viewer" && user.role === "admin" && (await otherAdmins(db, id)) === 0) {
+    throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
+  }
+  const patch: Partial<UserRow> = { updatedAt: Date.now() };
+  if (input.role) patch.role = input.role;
+  if (input.password) {
+    patch.passwordHash = await hashPassword(input.password);
+    patch.mustChangePassword = actor.id !== id; // a reset by someone else must be changed at next login
+  }
+  await db.transaction(async (tx) => {
+    await tx.update(users).set(patch).where(eq(users.id, id));
+    await audit(tx, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } });
+  });
+  await publishChange(db, "credentials");
+  return serializeUser({ ...user, ...patch });
+}
+
+export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
+  const user = await getUser(db, id);
+  if (!user) throw notFound("user");
+  if (user.role === "admin" && (await otherAdmins(db, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
+  await db.transaction(async (tx) => {
+    await tx.delete(users).where(eq(users.id, id));
+    await audit(tx, actor, "user.delete", { type: "user", id, details: { username: user.username } });
+  });
+  await publishChange(db, "credentials");
+}
+
+export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: Principal; input: z.infer<typeof changeOwnPasswordSchema> }) {
+  const user = actor.kind === "user" ? await getUser(db, actor.id) : undefined;
+  if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
+  if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash: await hashPassword(input.new_password), mustChangePassword: false, updatedAt: Date.now() }).where(eq(users.id, user.id));
+    await audit(tx, actor, "user.change_password", { type: "user", id: user.id });
+  });
+}
+
+/** Checks a login; returns the user or null. Timing does not reveal whether the username exists. */
+export async function verifyLogin(db: Db, name: string, plain: string): Promise<UserRow | null> {
+  const [user] = await db.select().from(users).where(eq(users.username, name));
+  if (!user) {
+    await burnPasswordCheck(plain);
+    return null;
+  }
+  return (await verifyPassword(plain, user.passwordHash)) ? user : null;
+}
+
+/** First start: create the admin from configuration, or with a generated password printed once. */
+export async function ensureAdmin(db: Db, adminUsername: string, configuredPassword?: string): Promise<void> {
+  const [row] = await db.select({ n: count() }).from(users);
+  if ((row?.n ?? 0) > 0) return;
+  const generated = !configuredPassword;
+  const plain = configuredPassword ?? randomBase62(20);
+  const now = Date.now();
+  await db.insert(users).values({
+    id: crypto.randomUUID(),
+    username: adminUsername,
+    passwordHash: await hashPassword(plain),
+    role: "admin",
+    mustChangePassword: generated,
+    createdAt: now,
+    updatedAt: now,
+  }).onConflictDoNothing();
+  if (generated) {
+    process.stdout.write(
+      `\n================================================================\n` +
+        ` First start: created admin user "${adminUsername}" with password\n   ${plain}\n` +
+        ` It is shown only this once; you must change it at first login.\n` +
+        `================================================================\n\n`,
+    );
+  } else log.info("created admin user from LLMLB_ADMIN_USERNAME / LLMLB_ADMIN_PASSWORD", { username: adminUsername });
+}

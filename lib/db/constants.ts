@@ -1,0 +1,34 @@
+// Client-safe enum tuples shared by schema, validation and UI.
+export const ENDPOINT_STATUSES = ["pending", "online", "offline", "error"] as const;
+export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+
+export const ENDPOINT_TYPES = ["xllm", "ollama", "vllm", "lm_studio", "llamacpp", "openai_compatible", "unknown"] as const;
+export type EndpointType = (typeof ENDPOINT_TYPES)[number];
+
+export const ROLES = ["admin", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "openai.inference",
+  "openai.models.read",
+  "endpoints.read",
+  "endpoints.manage",
+  "api_keys.manage",
+  "users.manage",
+  "logs.read",
+  "metrics.read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const DOWNLOAD_STATUSES = ["pending", "downloading", "completed", "failed"] as const;
+export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
+
+export const ENDPOINT_LIMITS = {
+  nameMax: 100,
+  intervalMin: 10,
+  intervalMax: 300,
+  timeoutMin: 10,
+  timeoutMax: 600,
+  concurrencyMax: 10_000,
+  notesMax: 2000,
+} as const;

@@ -1,0 +1,30 @@
+import { sqliteTable, text, integer, real, index } from "drizzle-orm/sqlite-core";
+import { timestamp } from "./common";
+
+/** One row per /v1 request, refused ones included. Prompts and completions are never stored. */
+export const requestLog = sqliteTable(
+  "request_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ts: timestamp("ts").notNull(),
+    requestId: text("request_id").notNull(),
+    apiKeyId: text("api_key_id"),
+    userId: text("user_id"),
+    clientIp: text("client_ip"),
+    route: text("route").notNull(),
+    model: text("model"),
+    endpointId: text("endpoint_id"),
+    status: integer("status").notNull(),
+    durationMs: real("duration_ms").notNull(),
+    ttftMs: real("ttft_ms"),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    tokensEstimated: integer("tokens_estimated", { mode: "boolean" }).notNull().default(false),
+    stream: integer("stream", { mode: "boolean" }).notNull().default(false),
+    retries: integer("retries").notNull().default(0),
+    errorCode: text("error_code"),
+  },
+  (t) => [index("request_log_ts_idx").on(t.ts), index("request_log_endpoint_idx").on(t.endpointId, t.ts)],
+);
+export type RequestLogRow = typeof requestLog.$inferSelect;
+export type NewRequestLogRow = typeof requestLog.$inferInsert;

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  LLMLB_HOST: z.string().min(1).default("0.0.0.0"),
+  LLMLB_PORT: int(0, 65535).default(32768),
+  LLMLB_DATA_DIR: z.string().min(1).default("./data"),
+  LLMLB_DATABASE_URL: z
+    .string()
+    .regex(/^(file:|https?:\/\/|wss?:\/\/|libsql:\/\/)/, "must start with file:, http(s)://, ws(s):// or libsql://")
+    .optional(),
+  LLMLB_DATABASE_AUTH_TOKEN: z.string().optional(),
+  LLMLB_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  LLMLB_ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
+  LLMLB_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  LLMLB_HEALTH_CHECK_INTERVAL: int(10, 300).default(30),
+  LLMLB_HEALTH_CHECK_TIMEOUT_MS: int(100, 60_000).default(5000),
+  LLMLB_MODEL_SYNC_INTERVAL: int(10, 86_400).default(900),
+  LLMLB_MAX_RETRIES: int(0, 10).default(2),
+  LLMLB_QUEUE_MAX: int(0, 100_000).default(100),
+  LLMLB_QUEUE_TIMEOUT_SECS: int(1, 3600).default(60),
+  LLMLB_REQUEST_HISTORY_RETENTION_DAYS: int(1, 3650).default(7),
+  LLMLB_HEALTH_HISTORY_RETENTION_DAYS: int(1, 3650).default(30),
+  LLMLB_DEBUG_KEYS: bool.default(false),
+  LLMLB_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LLMLB_LEASE_TTL_SECS: int(2, 600).default(10),
+  LLMLB_SYNC_POLL_MS: int(100, 10_000).default(1000),
+  LLMLB_SESSION_MAX_AGE_SECS: int(60, 30 * 86_400).default(86_400),
+  LLMLB_SCHEDULER: bool.default(true),
+});
+
+type Raw = z.infer<typeof schema>;
+export type Env = Omit<Raw, "LLMLB_DATABASE_URL" | "LLMLB_SECRET"> & {
+  LLMLB_DATABASE_URL: string;
+  LLMLB_SECRET: string;
+  NODE_ENV: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming each bad variable. Pure apart from reading `source`. */
+export function parseEnv(source: Record<string, string | undefined>): Raw {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([k, v]) => k.startsWith("LLMLB_") && v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+function loadSecret(dataDir: string): string {
+  const file = path.join(dataDir, "secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString("base64url");
+    try {
+      fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      return fs.readFileSync(file, "utf8").trim(); // another process won the race
+    }
+  }
+}
+
+const holder = globalThis as unknown as { __llmlbEnv?: Env };
+
+/** The validated configuration, computed once per process (shared by server.ts and the Next bundle). */
+export function env(): Env {
+  if (holder.__llmlbEnv) return holder.__llmlbEnv;
+  const raw = parseEnv(process.env);
+  const dataDir = path.resolve(raw.LLMLB_DATA_DIR);
+  const databaseUrl = raw.LLMLB_DATABASE_URL ?? `file:${path.join(dataDir, "llmlb.db")}`;
+  if (databaseUrl.startsWith("file:")) fs.mkdirSync(path.dirname(databaseUrl.slice(5)), { recursive: true });
+  holder.__llmlbEnv = {
+    ...raw,
+    LLMLB_DATA_DIR: dataDir,
+    LLMLB_DATABASE_URL: databaseUrl,
+    LLMLB_SECRET: raw.LLMLB_SECRET ?? loadSecret(dataDir),
+    NODE_ENV: process.env.NODE_ENV ?? "development",
+  };
+  return holder.__llmlbEnv;
+}
+
+/** next-auth reads its secret and origin policy from process.env: set them once from the validated config. */
+export function exportAuthEnv(e: Env): void {
+  process.env.NEXTAUTH_SECRET = e.LLMLB_SECRET;
+  process.env.AUTH_TRUST_HOST = "1"; // origin from the Host header: the server is reached as localhost, 127.0.0.1 or a LAN name
+}
+
+export const isProduction = () => process.env.NODE_ENV === "production";

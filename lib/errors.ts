@@ -1,0 +1,42 @@
+/** The closed vocabulary of /api error codes, with the HTTP status each one maps to. */
+export const API_ERROR_STATUS = {
+  validation_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  endpoint_unreachable: 503,
+  upstream_error: 502,
+  download_not_supported: 400,
+  metadata_not_supported: 400,
+  model_not_found: 404,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: FieldIssue[] | Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.status = API_ERROR_STATUS[code];
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
+export const validationError = (field: string, message: string) =>
+  new ApiError("validation_error", `${field}: ${message}`, [{ field, message }]);

@@ -1,0 +1,71 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { ApiError, type FieldIssue } from "./errors";
+import { log } from "./observability/logger";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
+  return Response.json(data, { status, headers });
+}
+
+export function issuesToFields(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ field: i.path.length ? i.path.join(".") : "body", message: i.message }));
+}
+
+export function validationFailure(error: z.ZodError): ApiError {
+  const fields = issuesToFields(error);
+  return new ApiError("validation_error", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationFailure(result.error);
+  return result.data;
+}
+
+/** Reads a JSON body (≤ 1 MiB) and validates it; any failure is a 400 naming the field. */
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
+  let value: unknown;
+  try {
+    value = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError("validation_error", "body: malformed JSON", [{ field: "body", message: "malformed JSON" }]);
+  }
+  return parseWith(schema, value);
+}
+
+export function parseQuery<S extends z.ZodType>(req: NextRequest | Request, schema: S): z.infer<S> {
+  const params = new URL(req.url).searchParams;
+  const obj: Record<string, string> = {};
+  for (const [k, v] of params) obj[k] = v;
+  return parseWith(schema, obj);
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) return json(err.toJSON(), err.status, err.headers);
+  if (err instanceof z.ZodError) {
+    const e = validationFailure(err);
+    return json(e.toJSON(), e.status);
+  }
+  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err) });
+  return json({ error: { code: "internal", message: "internal error" } }, 500);
+}
+
+type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
+
+/** Wraps a route handler so that every failure becomes the one /api error shape. */
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+export type IdParams = { params: Promise<{ id: string }> };

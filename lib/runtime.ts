@@ -1,0 +1,82 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import { env } from "./env";
+import { openDatabase, type Database, type Db } from "./db/client";
+import { meta } from "./db/schema";
+
+/**
+ * Process-wide state. server.ts and the Next bundle load separate copies of lib/, so everything that must be
+ * shared (the database client, the event bus, the proxy's routing state) hangs off one object on globalThis.
+ */
+export interface RuntimeEvents {
+  /** endpoints, models, statuses or stats changed: the routing table reloads */
+  "registry-changed": [];
+  /** api keys or users changed: credential caches drop */
+  "credentials-changed": [];
+  /** run a health check of this endpoint now */
+  "check-now": [endpointId: string];
+}
+
+export interface Runtime {
+  instanceId: string;
+  startedAt: number;
+  events: EventEmitter<RuntimeEvents>;
+  database?: Promise<Database>;
+  /** slots owned by other modules (routing table, key cache, scheduler...) */
+  slots: Map<string, unknown>;
+  leader: boolean;
+}
+
+const holder = globalThis as unknown as { __llmlbRuntime?: Runtime };
+
+export function runtime(): Runtime {
+  if (!holder.__llmlbRuntime) {
+    const events = new EventEmitter<RuntimeEvents>();
+    events.setMaxListeners(100);
+    holder.__llmlbRuntime = {
+      instanceId: crypto.randomUUID(),
+      startedAt: Date.now(),
+      events,
+      slots: new Map(),
+      leader: false,
+    };
+  }
+  return holder.__llmlbRuntime;
+}
+
+/** A module-owned singleton stored on the runtime, created on first use. */
+export function slot<T>(name: string, create: () => T): T {
+  const slots = runtime().slots;
+  if (!slots.has(name)) slots.set(name, create());
+  return slots.get(name) as T;
+}
+
+export function database(): Promise<Database> {
+  const rt = runtime();
+  rt.database ??= openDatabase(env().LLMLB_DATABASE_URL, env().LLMLB_DATABASE_AUTH_TOKEN);
+  return rt.database;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await database()).db;
+}
+
+const VERSION_KEYS = { registry: "registry_version", credentials: "credentials_version" } as const;
+export type VersionKind = keyof typeof VERSION_KEYS;
+
+/** Records a change so this instance reacts at once and other instances see it on their next poll. */
+export async function publishChange(db: Db, kind: VersionKind): Promise<void> {
+  await db
+    .insert(meta)
+    .values({ key: VERSION_KEYS[kind], value: "1" })
+    .onConflictDoUpdate({ target: meta.key, set: { value: sql`CAST(${meta.value} AS INTEGER) + 1` } });
+  runtime().events.emit(kind === "registry" ? "registry-changed" : "credentials-changed");
+}
+
+export async function readVersions(db: Db): Promise<Record<VersionKind, string>> {
+  const rows = await db.select().from(meta);
+  const get = (k: string) => rows.find((r) => r.key === k)?.value ?? "0";
+  return { registry: get(VERSION_KEYS.registry), credentials: get(VERSION_KEYS.credentials) };
+}

@@ -1,0 +1,43 @@
+// The one process: validates configuration, opens and migrates the database, serves /v1 from a plain
+// node:http handler ahead of Next, hands every other path to Next, and runs the scheduled jobs.
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { ConfigError, env, exportAuthEnv } from "./lib/env";
+import { boot } from "./lib/server/boot";
+import { installShutdown } from "./lib/server/shutdown";
+import { routeRequest } from "./lib/server/router";
+import { log } from "./lib/observability/logger";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main() {
+  const config = env();
+  exportAuthEnv(config);
+  const dev = process.env.LLMLB_DEV === "1";
+  const services = await boot({ migrationsFolder: path.join(root, "drizzle/migrations") });
+
+  const app = next({ dev, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => routeRequest(req, res, nextHandler));
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.LLMLB_PORT, config.LLMLB_HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
+  log.info("llmlb listening", { url: `http://${config.LLMLB_HOST}:${port}`, database: config.LLMLB_DATABASE_URL.split("?")[0], dev });
+  process.stdout.write(`LLMLB_READY port=${port}\n`);
+  installShutdown({ server, services });
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) process.stderr.write(`llmlb: ${err.message}\n`);
+  else process.stderr.write(`llmlb: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
