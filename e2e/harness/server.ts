@@ -1,0 +1,99 @@
+// Starts the real production server (dist/server.mjs) on a free port with its own temp database.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createClient, type Client } from "@libsql/client";
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  dbFile: string;
+  proc: ChildProcess;
+  output(): string;
+  /** a fresh client on the same database file, for assertions */
+  db(): Client;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+export const ADMIN = { username: "admin", password: "admin-password-1" };
+
+export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
+  const proc = spawn(process.execPath, [path.join(ROOT, "dist/server.mjs")], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      LLMLB_HOST: "127.0.0.1",
+      LLMLB_PORT: String(opts.port ?? 0),
+      LLMLB_DATA_DIR: dataDir,
+      LLMLB_ADMIN_USERNAME: ADMIN.username,
+      LLMLB_ADMIN_PASSWORD: ADMIN.password,
+      LLMLB_DEBUG_KEYS: "1",
+      LLMLB_LOG_LEVEL: "info",
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const onData = () => {
+      const m = /LLMLB_READY port=(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stdout!.on("data", onData);
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+  const dbFile = path.join(dataDir, "llmlb.db");
+  const clients: Client[] = [];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    dbFile,
+    proc,
+    output: () => out,
+    db: () => {
+      const c = createClient({ url: opts.env?.LLMLB_DATABASE_URL ?? `file:${dbFile}` });
+      clients.push(c);
+      return c;
+    },
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        clients.forEach((c) => c.close());
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
+        proc.once("exit", (code) => resolve(code));
+        proc.kill(signal);
+      }),
+  };
+}
+
+/** Runs the server binary expecting it to fail at start; resolves with exit code and output. */
+export function runServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, "dist/server.mjs")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: "production", LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")), ...env },
+    });
+    let output = "";
+    proc.stdout.on("data", (d) => (output += d));
+    proc.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
