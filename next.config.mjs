@@ -22,6 +22,8 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build directory lets two checkouts' builds coexist (LLMLB_NEXT_DIST_DIR); default .next
+  distDir: process.env.LLMLB_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   serverExternalPackages: ["@libsql/client", "libsql", "bcryptjs", "undici"],

@@ -6,7 +6,7 @@ const shim = path.resolve("lib/testing/server-only-shim.ts");
 
 await build({
   entryPoints: ["server.ts"],
-  outfile: "dist/server.mjs",
+  outfile: process.env.LLMLB_SERVER_OUT || "dist/server.mjs",
   bundle: true,
   platform: "node",
   format: "esm",

@@ -56,7 +56,14 @@ function parseBody(chunks: Buffer[]): unknown {
 }
 
 /** A complete response with Content-Length; with `gapMs` the body goes out one byte at a time. */
-export function sendText(res: ServerResponse, status: number, type: string, text: string, gapMs: number | null = null, extra?: OutgoingHttpHeaders): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  gapMs: number | null = null,
+  extra?: OutgoingHttpHeaders,
+): void {
   const bytes = Buffer.from(text);
   res.writeHead(status, { ...extra, "Content-Type": type, "Content-Length": bytes.length });
   if (gapMs === null) return void res.end(bytes);
@@ -68,7 +75,13 @@ export function sendText(res: ServerResponse, status: number, type: string, text
   step(0);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, gapMs: number | null = null, extra?: OutgoingHttpHeaders): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  gapMs: number | null = null,
+  extra?: OutgoingHttpHeaders,
+): void {
   sendText(res, status, "application/json", JSON.stringify(body), gapMs, extra);
 }
 

@@ -1,7 +1,7 @@
 // Fake upstream inference servers (xLLM, Ollama, vLLM, LM Studio, llama.cpp, OpenAI) on 127.0.0.1, with
 // injectable faults, for integration tests, benchmarks and Playwright. Only node:http / node:net.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import { type AddressInfo, type Socket, createServer as createNetServer } from "node:net";
+import { type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer } from "node:net";
 import type { FakeFaults, FakeKind, FakeOptions, FakeUpstream, RecordedRequest } from "./types";
 import { type Exchange, readBody, sendFault, sendJson, sendText } from "./http";
 import { type FakeState, HEALTH_PATHS, INFERENCE_PATHS, type Router, routerFor } from "./routes";
@@ -46,7 +46,7 @@ class SocketSet {
   }
 }
 
-function listen(server: Server | ReturnType<typeof createNetServer>, port: number): Promise<number> {
+function listen(server: NetServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, HOST, () => {
@@ -56,7 +56,7 @@ function listen(server: Server | ReturnType<typeof createNetServer>, port: numbe
   });
 }
 
-function close(server: Server | ReturnType<typeof createNetServer>, sockets: SocketSet): Promise<void> {
+function close(server: NetServer, sockets: SocketSet): Promise<void> {
   if (!server.listening) return Promise.resolve();
   return new Promise((resolve) => {
     server.close(() => resolve());

@@ -114,7 +114,13 @@ function sseEvent(type: string, data: Json): string {
 const DONE = "data: [DONE]\n\n";
 
 /** An OpenAI chunk stream: one frame per piece, a finish frame, an optional usage frame, then [DONE]. */
-function openAiStream(r: Reply, id: string, object: string, includeUsage: boolean, choice: (piece: string | null, i: number) => Json): StreamPlan {
+function openAiStream(
+  r: Reply,
+  id: string,
+  object: string,
+  includeUsage: boolean,
+  choice: (piece: string | null, i: number) => Json,
+): StreamPlan {
   const frame = (choices: Json[], extra?: Json): string =>
     sse({ id, object, created: r.created, model: r.model, choices, ...extra });
   const tail = [frame([choice(null, r.pieces.length)])];
@@ -160,7 +166,8 @@ export function embeddings(r: Reply, inputs: readonly string[]): Json {
 }
 
 export function responseObject(r: Reply, status = "completed"): Json {
-  const message = { type: "message", id: `msg_${r.id}`, status, role: "assistant", content: [{ type: "output_text", text: r.text, annotations: [] }] };
+  const content = [{ type: "output_text", text: r.text, annotations: [] }];
+  const message = { type: "message", id: `msg_${r.id}`, status, role: "assistant", content };
   const usage = r.withUsage
     ? { input_tokens: r.promptTokens, output_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens }
     : undefined;

@@ -18,11 +18,13 @@ export interface TestServer {
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
+/** The built server under test; LLMLB_TEST_SERVER points elsewhere when several builds coexist. */
+const SERVER_BIN = path.resolve(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs");
 export const ADMIN = { username: "admin", password: "admin-password-1" };
 
 export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
-  const proc = spawn(process.execPath, [path.join(ROOT, "dist/server.mjs")], {
+  const proc = spawn(process.execPath, [SERVER_BIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -83,7 +85,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
 /** Runs the server binary expecting it to fail at start; resolves with exit code and output. */
 export function runServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [path.join(ROOT, "dist/server.mjs")], {
+    const proc = spawn(process.execPath, [SERVER_BIN], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: "production", LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")), ...env },
     });

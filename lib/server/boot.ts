@@ -1,12 +1,28 @@
+import cron from "node-cron";
 import { env } from "../env";
 import { database, runtime } from "../runtime";
 import { applyMigrations } from "../db/migrate";
 import { ensureAdmin } from "../auth/users";
 import { log } from "../observability/logger";
+import { Coordinator } from "../cluster/coordinator";
+import { HealthScheduler } from "../health/scheduler";
+import { purgeHistory } from "../health/retention";
+import type { Db } from "../db/client";
 
 export interface Service {
   name: string;
   stop(): Promise<void>;
+}
+
+function startRetention(db: Db): Service {
+  const config = env();
+  const job = async () => {
+    if (!runtime().leader) return;
+    const purged = await purgeHistory(db, { healthDays: config.LLMLB_HEALTH_HISTORY_RETENTION_DAYS, requestDays: config.LLMLB_REQUEST_HISTORY_RETENTION_DAYS });
+    if (purged.healthChecks || purged.requests) log.info("retention clean-up", purged);
+  };
+  const task = cron.schedule("0 */10 * * * *", () => job().catch((err) => log.warn("retention failed", { error: String(err) })), { noOverlap: true, name: "retention" });
+  return { name: "retention", stop: async () => void (await task.destroy()) };
 }
 
 /** Opens and migrates the database, creates the first admin, and starts the background services. */
@@ -15,9 +31,19 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   if (config.LLMLB_DEBUG_KEYS) {
     log.warn("LLMLB_DEBUG_KEYS is ON: the fixed keys sk_debug, sk_debug_api and sk_debug_viewer are accepted. Never use this in production.");
   }
-  const db = await database();
-  await applyMigrations(db, migrationsFolder, runtime().instanceId);
-  await ensureAdmin(db.db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
+  const database_ = await database();
+  await applyMigrations(database_, migrationsFolder, runtime().instanceId);
+  const db = database_.db;
+  await ensureAdmin(db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
+
   const services: Service[] = [];
+  const coordinator = new Coordinator(db, { leaseTtlMs: config.LLMLB_LEASE_TTL_SECS * 1000, pollMs: config.LLMLB_SYNC_POLL_MS });
+  await coordinator.start();
+  services.push({ name: "coordinator", stop: () => coordinator.stop() });
+  if (config.LLMLB_SCHEDULER) {
+    const scheduler = new HealthScheduler(db);
+    await scheduler.start();
+    services.push({ name: "health-scheduler", stop: () => scheduler.stop() }, startRetention(db));
+  }
   return services;
 }

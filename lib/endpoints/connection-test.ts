@@ -1,0 +1,37 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { env } from "../env";
+import { audit } from "../audit";
+import type { Principal } from "../auth/permissions";
+import { recordCheck, needsModelSync } from "../health/check";
+import { probeEndpoint, type ProbeReport } from "./probe";
+import { getEndpointRow } from "./read";
+import { endpointApiKey } from "./secrets";
+import { applyModels } from "./sync";
+
+const timeoutMs = () => env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
+const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown";
+
+/** `POST /api/endpoints/probe`: what is at this URL, before anything is saved. */
+export async function probeUrl(baseUrl: string, apiKey: string | null) {
+  const p = await probeEndpoint(baseUrl, apiKey, timeoutMs());
+  return { reachable: p.reachable, endpoint_type: p.endpointType, latency_ms: p.latencyMs, models_found: p.models.map((m) => m.modelId), error: p.error };
+}
+
+/** `POST /api/endpoints/{id}/test`: re-detects the type, records the outcome as a health check, syncs models when due. */
+export async function testEndpoint({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
+  const row = await getEndpointRow(db, id);
+  const p = await probeEndpoint(row.baseUrl, endpointApiKey(row), timeoutMs());
+  const ok = success(p);
+  const updated = await recordCheck(db, row, {
+    outcome: ok ? "success" : p.reachable ? "bad_answer" : "unreachable",
+    latencyMs: p.latencyMs,
+    error: p.error,
+    detectedType: p.endpointType === "unknown" ? undefined : p.endpointType,
+  });
+  if (ok && (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL) || p.models.length)) {
+    await applyModels(db, updated, p.models.length ? p.models : []);
+  }
+  await audit(db, actor, "endpoint.test", { type: "endpoint", id, details: { success: ok } });
+  return { success: ok, latency_ms: p.latencyMs, endpoint_type: updated.endpointType, models_found: p.models.map((m) => m.modelId), error: ok ? null : p.error };
+}

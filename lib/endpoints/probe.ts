@@ -1,0 +1,36 @@
+import "server-only";
+import type { EndpointType } from "../db/constants";
+import { anyAnswer, decideType, type ProbeAnswers } from "./detect";
+import { parseModelList, type DiscoveredModel } from "./models";
+import { upstreamJson, type UpstreamResult } from "./upstream-http";
+
+export interface ProbeReport {
+  reachable: boolean;
+  endpointType: EndpointType;
+  latencyMs: number | null;
+  models: DiscoveredModel[];
+  error: string | null;
+}
+
+const asAnswer = (r: UpstreamResult) =>
+  r.kind === "unreachable" ? null : { status: r.status, json: r.kind === "ok" ? r.json : null, server: r.headers?.get("server") ?? null };
+
+/** Fires the three discovery probes at once and decides the type; bounded by `timeoutMs`. */
+export async function probeEndpoint(baseUrl: string, apiKey: string | null, timeoutMs: number): Promise<ProbeReport> {
+  const opts = { apiKey, timeoutMs };
+  const [system, tags, models] = await Promise.all([
+    upstreamJson(baseUrl, "/api/system", opts),
+    upstreamJson(baseUrl, "/api/tags", opts),
+    upstreamJson(baseUrl, "/v1/models", opts),
+  ]);
+  const answers: ProbeAnswers = { system: asAnswer(system), tags: asAnswer(tags), models: asAnswer(models) };
+  const endpointType = decideType(answers);
+  const reachable = anyAnswer(answers);
+  const listSource = endpointType === "ollama" && tags.kind === "ok" ? tags.json : models.kind === "ok" ? models.json : null;
+  const found = parseModelList(listSource) ?? [];
+  let error: string | null = null;
+  if (!reachable) error = models.kind === "unreachable" ? models.error : "unreachable";
+  else if (endpointType === "unknown") error = models.kind === "bad" ? models.error : "no known API answered (tried /api/system, /api/tags, /v1/models)";
+  const latencies = [system, tags, models].filter((r) => r.kind !== "unreachable").map((r) => r.latencyMs);
+  return { reachable, endpointType, latencyMs: latencies.length ? Math.min(...latencies) : null, models: found, error };
+}

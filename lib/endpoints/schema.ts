@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { ENDPOINT_LIMITS as L, ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../db/constants";
+
+/** http(s) URL, no credentials, query or fragment; normalised without trailing slash. */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
+      return z.NEVER;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: "must use http or https" });
+    else if (url.username || url.password) ctx.addIssue({ code: "custom", message: "must not contain credentials; use api_key" });
+    else if (url.search || url.hash) ctx.addIssue({ code: "custom", message: "must not contain a query or fragment" });
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  });
+
+const name = z.string().trim().min(1, "must not be empty").max(L.nameMax, `at most ${L.nameMax} characters`);
+const apiKey = z.string().trim().min(1).max(4096);
+const interval = z.number().int().min(L.intervalMin).max(L.intervalMax);
+const timeout = z.number().int().min(L.timeoutMin).max(L.timeoutMax);
+const concurrency = z.number().int().min(1).max(L.concurrencyMax).nullable();
+const notes = z.string().max(L.notesMax).nullable();
+
+export const createEndpointSchema = z.strictObject({
+  name,
+  base_url: baseUrlSchema,
+  api_key: apiKey.nullish(),
+  health_check_interval_secs: interval.optional(),
+  inference_timeout_secs: timeout.optional(),
+  max_concurrency: concurrency.optional(),
+  notes: notes.optional(),
+});
+export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
+
+export const updateEndpointSchema = z.strictObject({
+  name: name.optional(),
+  base_url: baseUrlSchema.optional(),
+  api_key: apiKey.nullable().optional(),
+  health_check_interval_secs: interval.optional(),
+  inference_timeout_secs: timeout.optional(),
+  max_concurrency: concurrency.optional(),
+  notes: notes.optional(),
+});
+export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
+
+export const listEndpointsQuery = z.object({
+  type: z.enum(ENDPOINT_TYPES).optional(),
+  status: z.enum(ENDPOINT_STATUSES).optional(),
+  q: z.string().max(200).optional(),
+});
+
+export const probeSchema = z.strictObject({ base_url: baseUrlSchema, api_key: apiKey.nullish() });
+export const downloadSchema = z.strictObject({ model: z.string().trim().min(1).max(512) });
+export const progressQuery = z.object({ model: z.string().trim().min(1).max(512) });
+export const endpointIdSchema = z.uuid();

@@ -1,0 +1,98 @@
+import "server-only";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Db } from "../db/client";
+import { endpoints, type EndpointRow } from "../db/schema";
+import { runtime } from "../runtime";
+import { log } from "../observability/logger";
+import { runHealthCheck } from "./check";
+import { pickDue } from "./due";
+
+export const MAX_CONCURRENT_PROBES = 32;
+
+/**
+ * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
+ * run at once and each is bounded by the probe timeout, so a hung endpoint never delays the others.
+ * Periodic ticks run only on the lease holder; an explicit "check now" runs wherever it is asked.
+ */
+export class HealthScheduler {
+  private rows = new Map<string, EndpointRow>();
+  private nextDue = new Map<string, number>();
+  private running = new Set<string>();
+  private urgent: string[] = [];
+  private task: ScheduledTask | null = null;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private onRegistry = () => void this.reload();
+  private onCheckNow = (id: string) => void this.checkNow(id);
+
+  constructor(
+    private readonly db: Db,
+    private readonly isLeader: () => boolean = () => runtime().leader,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.reload(); // every endpoint is due at once: all are checked at start-up
+    runtime().events.on("registry-changed", this.onRegistry);
+    runtime().events.on("check-now", this.onCheckNow);
+    this.task = cron.schedule("* * * * * *", () => this.tick(), { noOverlap: true, name: "health-checks" });
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    runtime().events.off("registry-changed", this.onRegistry);
+    runtime().events.off("check-now", this.onCheckNow);
+    while (this.running.size) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Re-reads the registry; new endpoints are due now, removed ones are forgotten. Coalesces bursts. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        const rows = await this.db.select().from(endpoints);
+        const seen = new Set<string>();
+        for (const row of rows) {
+          seen.add(row.id);
+          if (!this.running.has(row.id)) this.rows.set(row.id, row);
+          if (!this.nextDue.has(row.id)) this.nextDue.set(row.id, Date.now());
+        }
+        for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
+      } while (this.reloadAgain);
+    })().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  tick(now = Date.now()): void {
+    if (this.isLeader()) {
+      for (const id of pickDue(this.nextDue, this.running, now, MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length)) this.urgent.push(id);
+    }
+    this.pump();
+  }
+
+  async checkNow(id: string): Promise<void> {
+    if (!this.rows.has(id)) await this.reload();
+    if (this.rows.has(id) && !this.urgent.includes(id)) this.urgent.unshift(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running.size < MAX_CONCURRENT_PROBES && this.urgent.length) {
+      const id = this.urgent.shift()!;
+      const row = this.rows.get(id);
+      if (!row || this.running.has(id)) continue;
+      this.running.add(id);
+      this.nextDue.set(id, Date.now() + row.healthCheckIntervalSecs * 1000);
+      runHealthCheck(this.db, row)
+        .then((updated) => this.rows.has(id) && this.rows.set(id, updated))
+        .catch((err) => log.error("health check failed", { endpoint: id, error: String(err) }))
+        .finally(() => {
+          this.running.delete(id);
+          this.pump();
+        });
+    }
+  }
+}
