@@ -7,21 +7,10 @@ import { getDb } from "../runtime";
 import type { Permission } from "../db/constants";
 import { presentedKey, verifyApiKey } from "./api-keys";
 import { getUser } from "./users";
+import { isSameOrigin } from "./guard-origin";
 import { hasPermission, permissionsForRole, type Principal } from "./permissions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/** A cookie-authenticated mutation must come from our own pages. */
-export function isSameOrigin(headers: { get(name: string): string | null }): boolean {
-  const origin = headers.get("origin");
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
-  if (!origin || !host) return headers.get("sec-fetch-site") === "same-origin";
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 async function sessionPrincipal(req: NextRequest): Promise<Principal | null> {
   const token = await getToken({ req, secret: env().LLMLB_SECRET });

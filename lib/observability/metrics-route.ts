@@ -1,6 +1,29 @@
+import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendOpenAIError } from "../proxy/openai-error";
+import { getDb } from "../runtime";
+import { hasPermission } from "../auth/permissions";
+import { authenticateV1 } from "../proxy/auth";
+import { routingTable } from "../proxy/routing-table";
+import { admissionQueue } from "../proxy/inference";
+import { inflightRequests } from "../proxy/inflight";
+import { metrics } from "./metrics";
 
-export async function handleMetrics(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-  sendOpenAIError(res, 404, "metrics not available yet", "invalid_request_error", "not_found");
+const deny = (res: ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { code, message } }));
+};
+
+/** `GET /metrics`: Prometheus text, for holders of `metrics.read`. */
+export async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const principal = await authenticateV1(req);
+  if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
+  if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
+  const table = routingTable(getDb);
+  const body = metrics().render({
+    inflight: inflightRequests().size,
+    queueDepth: admissionQueue().depth,
+    endpoints: [...table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
+  });
+  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
 }

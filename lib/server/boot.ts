@@ -1,6 +1,6 @@
 import cron from "node-cron";
 import { env } from "../env";
-import { database, runtime } from "../runtime";
+import { database, getDb, runtime } from "../runtime";
 import { applyMigrations } from "../db/migrate";
 import { ensureAdmin } from "../auth/users";
 import { log } from "../observability/logger";
@@ -8,6 +8,10 @@ import { Coordinator } from "../cluster/coordinator";
 import { HealthScheduler } from "../health/scheduler";
 import { purgeHistory } from "../health/retention";
 import type { Db } from "../db/client";
+import { routingTable } from "../proxy/routing-table";
+import { accountant } from "../proxy/accounting";
+import { closePools } from "../proxy/forward";
+import { requestLogWriter } from "../observability/request-log";
 
 export interface Service {
   name: string;
@@ -37,6 +41,17 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   await ensureAdmin(db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
 
   const services: Service[] = [];
+  const table = routingTable(getDb);
+  await table.reload();
+  for (const [key, tps] of table.tps) accountant(getDb).seed(key, tps);
+  services.push({
+    name: "proxy-accounting",
+    stop: async () => {
+      await accountant(getDb).flush();
+      await requestLogWriter(getDb).flush();
+      await closePools();
+    },
+  });
   const coordinator = new Coordinator(db, { leaseTtlMs: config.LLMLB_LEASE_TTL_SECS * 1000, pollMs: config.LLMLB_SYNC_POLL_MS });
   await coordinator.start();
   services.push({ name: "coordinator", stop: () => coordinator.stop() });

@@ -1,0 +1,78 @@
+import { slot } from "../runtime";
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+class Histogram {
+  counts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
+  sum = 0;
+  count = 0;
+  observe(seconds: number) {
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) i++;
+    this.counts[i]++;
+    this.sum += seconds;
+    this.count++;
+  }
+}
+
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+
+/** A small Prometheus registry: counters and histograms keyed by label sets. */
+export class Metrics {
+  requests = new Map<string, { labels: Record<string, string>; n: number }>();
+  tokens = new Map<string, { labels: Record<string, string>; n: number }>();
+  latency = new Map<string, { labels: Record<string, string>; h: Histogram }>();
+  ttft = new Map<string, { labels: Record<string, string>; h: Histogram }>();
+  healthChecks = new Histogram();
+
+  private bump(map: Map<string, { labels: Record<string, string>; n: number }>, l: Record<string, string>, by = 1) {
+    const key = JSON.stringify(l);
+    const e = map.get(key) ?? map.set(key, { labels: l, n: 0 }).get(key)!;
+    e.n += by;
+  }
+
+  private hist(map: Map<string, { labels: Record<string, string>; h: Histogram }>, l: Record<string, string>, v: number) {
+    const key = JSON.stringify(l);
+    (map.get(key) ?? map.set(key, { labels: l, h: new Histogram() }).get(key)!).h.observe(v);
+  }
+
+  recordRequest(r: { model: string; endpoint: string; status: number; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
+    this.bump(this.requests, { model: r.model, endpoint: r.endpoint, status: String(r.status) });
+    this.hist(this.latency, { model: r.model }, r.durationMs / 1000);
+    if (r.ttftMs !== null) this.hist(this.ttft, { model: r.model }, r.ttftMs / 1000);
+    if (r.promptTokens) this.bump(this.tokens, { model: r.model, endpoint: r.endpoint, kind: "prompt" }, r.promptTokens);
+    if (r.completionTokens) this.bump(this.tokens, { model: r.model, endpoint: r.endpoint, kind: "completion" }, r.completionTokens);
+  }
+
+  render(gauges: { inflight: number; queueDepth: number; endpoints: Array<{ name: string; id: string; up: boolean }> }): string {
+    const out: string[] = [];
+    const counter = (name: string, help: string, map: Map<string, { labels: Record<string, string>; n: number }>) => {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const e of map.values()) out.push(`${name}${labels(e.labels)} ${e.n}`);
+    };
+    const histogram = (name: string, help: string, entries: Iterable<{ labels: Record<string, string>; h: Histogram }>) => {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+      for (const { labels: l, h } of entries) {
+        let cum = 0;
+        LATENCY_BUCKETS.forEach((b, i) => {
+          cum += h.counts[i];
+          out.push(`${name}_bucket${labels({ ...l, le: String(b) })} ${cum}`);
+        });
+        out.push(`${name}_bucket${labels({ ...l, le: "+Inf" })} ${h.count}`, `${name}_sum${labels(l)} ${h.sum}`, `${name}_count${labels(l)} ${h.count}`);
+      }
+    };
+    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint and HTTP status.", this.requests);
+    counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", this.tokens);
+    histogram("llmlb_request_duration_seconds", "Request duration.", this.latency.values());
+    histogram("llmlb_ttft_seconds", "Time to first streamed byte.", this.ttft.values());
+    histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: this.healthChecks }]);
+    out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
+    out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
+    out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
+    for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
+    return out.join("\n") + "\n";
+  }
+}
+
+export const metrics = () => slot("metrics", () => new Metrics());

@@ -1,0 +1,60 @@
+import "server-only";
+import type { IncomingMessage } from "node:http";
+import { decode } from "next-auth/jwt";
+import { env } from "../env";
+import { getDb, runtime, slot } from "../runtime";
+import { presentedKey, verifyApiKey } from "../auth/api-keys";
+import { getUser } from "../auth/users";
+import { isSameOrigin } from "../auth/guard-origin";
+import { permissionsForRole, type Principal } from "../auth/permissions";
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+const headerBag = (req: IncomingMessage) => ({
+  get: (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : (v ?? null);
+  },
+});
+
+function sessionCookie(cookieHeader: string | undefined): string | null {
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(";")) {
+    const i = part.indexOf("=");
+    const name = part.slice(0, i).trim();
+    if (SESSION_COOKIES.includes(name)) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+/** user id → principal, dropped on every credentials change. */
+const userCache = () =>
+  slot("v1UserCache", () => {
+    const cache = new Map<string, Principal | null>();
+    runtime().events.on("credentials-changed", () => cache.clear());
+    return cache;
+  });
+
+async function sessionPrincipal(token: string): Promise<Principal | null> {
+  const jwt = await decode({ token, secret: env().LLMLB_SECRET }).catch(() => null);
+  if (!jwt?.uid || (typeof jwt.exp === "number" && jwt.exp * 1000 < Date.now())) return null;
+  const cache = userCache();
+  if (!cache.has(jwt.uid)) {
+    const user = await getUser(await getDb(), jwt.uid);
+    cache.set(jwt.uid, user && !user.mustChangePassword ? { kind: "user", id: user.id, name: user.username, role: user.role, permissions: permissionsForRole(user.role) } : null);
+  }
+  return cache.get(jwt.uid) ?? null;
+}
+
+/**
+ * `/v1` accepts an API key (Bearer or X-API-Key), or the dashboard session for same-origin requests (the
+ * Playground). Returns null when no valid credential is presented.
+ */
+export async function authenticateV1(req: IncomingMessage): Promise<Principal | null> {
+  const headers = headerBag(req);
+  const key = presentedKey(headers);
+  if (key) return verifyApiKey(await getDb(), key);
+  const token = sessionCookie(req.headers.cookie);
+  if (!token || !isSameOrigin(headers)) return null;
+  return sessionPrincipal(token);
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { getDb } from "../runtime";
+import type { Principal } from "../auth/permissions";
+import { requestLogWriter } from "../observability/request-log";
+import { metrics } from "../observability/metrics";
+import type { Usage } from "./usage";
+
+/** What one /v1 request came to; becomes a request_log row and metrics when it finishes. */
+export interface RequestRecord {
+  started: number;
+  ts: number;
+  requestId: string;
+  route: string;
+  clientIp: string | null;
+  principal: Principal | null;
+  model: string | null;
+  endpoint: { id: string; name: string } | null;
+  status: number;
+  ttftMs: number | null;
+  usage: Usage | null;
+  stream: boolean;
+  retries: number;
+  errorCode: string | null;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function finishRecord(rec: RequestRecord): void {
+  const durationMs = performance.now() - rec.started;
+  const p = rec.principal;
+  requestLogWriter(getDb).add({
+    ts: rec.ts,
+    requestId: rec.requestId,
+    apiKeyId: p && p.kind !== "user" ? p.id : null,
+    userId: p?.kind === "user" ? p.id : null,
+    clientIp: rec.clientIp,
+    route: rec.route,
+    model: rec.model,
+    endpointId: rec.endpoint?.id ?? null,
+    status: rec.status,
+    durationMs: round(durationMs),
+    ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs),
+    promptTokens: rec.usage?.promptTokens ?? null,
+    completionTokens: rec.usage?.completionTokens ?? null,
+    tokensEstimated: rec.usage?.estimated ?? false,
+    stream: rec.stream,
+    retries: rec.retries,
+    errorCode: rec.errorCode,
+  });
+  metrics().recordRequest({
+    model: rec.model ?? "",
+    endpoint: rec.endpoint?.name ?? "",
+    status: rec.status,
+    durationMs,
+    ttftMs: rec.stream ? rec.ttftMs : null,
+    promptTokens: rec.usage?.promptTokens ?? 0,
+    completionTokens: rec.usage?.completionTokens ?? 0,
+  });
+}
