@@ -4,24 +4,23 @@ export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export class BodyTooLarge extends Error {}
 
-/** Reads the request body, refusing past `limit` bytes (also when Content-Length says so up front). */
+const DISCARD_LIMIT = 4 * MAX_BODY_BYTES;
+
+/**
+ * Reads the request body, refusing past `limit` bytes. An oversized body is read to its end and discarded
+ * (up to a bound, past which the socket is dropped) so the client can read the 413 instead of a broken pipe.
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(c);
+      if (size <= limit) chunks.push(c);
+      else if (chunks.length) chunks.length = 0;
+      if (size > DISCARD_LIMIT) req.destroy();
     });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on("end", () => (size > limit ? reject(new BodyTooLarge()) : resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))));
     req.on("error", reject);
   });
 }

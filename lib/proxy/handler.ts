@@ -76,7 +76,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestReco
     raw = await readBody(req);
   } catch (err) {
     if (err instanceof BodyTooLarge) {
-      res.setHeader("connection", "close");
       return fail(res, rec, 413, "Request body larger than 20 MiB.", "invalid_request_error", "payload_too_large");
     }
     throw err;
