@@ -5,6 +5,11 @@ import type { Messages } from "@/lib/i18n/messages";
 
 const ITEMS = [
   { href: "/dashboard", key: "overview" },
+  { href: "/dashboard/endpoints", key: "endpoints" },
+  { href: "/dashboard/playground", key: "playground" },
+  { href: "/dashboard/history", key: "requestHistory" },
+  { href: "/dashboard/api-keys", key: "apiKeys" },
+  { href: "/dashboard/users", key: "users", adminOnly: true },
   { href: "/dashboard/account", key: "account" },
 ] as const;
 
@@ -18,6 +23,7 @@ export function SideMenu({ t, isAdmin }: { t: Messages; isAdmin: boolean }) {
           <Link
             key={i.href}
             href={i.href}
+            aria-current={active ? "page" : undefined}
             className={`rounded-md px-3 py-2 text-sm ${active ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`}
           >
             {t[i.key]}

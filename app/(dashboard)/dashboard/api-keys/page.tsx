@@ -1,0 +1,10 @@
+import { listApiKeys } from "@/lib/auth/api-keys";
+import { pageContext } from "../page-context";
+import { ApiKeysView } from "./api-keys-view";
+
+export default async function ApiKeysPage() {
+  const { t, lang, db, can } = await pageContext();
+  // Viewers see the list read-only (names, prefixes, permissions: no secrets); only managers may change it.
+  const keys = await listApiKeys({ db });
+  return <ApiKeysView t={t} lang={lang} keys={keys} canManage={can("api_keys.manage")} />;
+}

@@ -1,0 +1,81 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import type { Messages } from "@/lib/i18n/messages";
+import { endpointsApi, type DownloadProgress } from "@/app/components/api-client";
+
+const PROGRESS_POLL_MS = 1000;
+
+/** xLLM only: start a model download on the endpoint and follow its progress. */
+export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; onFinished: () => void }) {
+  const [model, setModel] = useState("");
+  const [watching, setWatching] = useState<string | null>(null);
+  const [progress, setProgress] = useState<DownloadProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const finished = useRef(onFinished);
+  useEffect(() => {
+    finished.current = onFinished;
+  }, [onFinished]);
+
+  useEffect(() => {
+    if (!watching) return;
+    let stop = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = async () => {
+      const res = await endpointsApi.progress(id, watching);
+      if (stop) return;
+      if (res.ok && res.data) {
+        setProgress(res.data);
+        if (res.data.status === "completed" || res.data.status === "failed") {
+          if (res.data.status === "completed") finished.current();
+          return;
+        }
+      } else setError(res.message);
+      timer = setTimeout(() => void poll(), PROGRESS_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+  }, [id, watching]);
+
+  async function start(e: React.FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setProgress(null);
+    const res = await endpointsApi.download(id, model.trim());
+    if (!res.ok) return setError(res.fieldErrors.model ?? res.message);
+    setWatching(model.trim());
+  }
+
+  const pct = Math.round(progress?.progress ?? 0);
+  return (
+    <section className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="download-panel">
+      <h3 className="text-sm font-semibold text-slate-700">{t.downloadModel}</h3>
+      <form onSubmit={start} className="flex gap-2">
+        <input className="input" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
+        <button type="submit" className="btn-secondary" disabled={!model.trim()}>
+          {t.download}
+        </button>
+      </form>
+      {error && <p className="field-error">{error}</p>}
+      {progress && (
+        <div className="space-y-1 text-xs text-slate-600" data-testid="download-progress" data-status={progress.status}>
+          <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t.downloadModel}>
+            <div className={`h-full transition-all ${progress.status === "failed" ? "bg-red-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
+          </div>
+          <div className="flex justify-between">
+            <span>
+              {progress.model}: {t[`download_${progress.status}`]} · {pct}%
+            </span>
+            <span>
+              {progress.speed_mbps !== null && `${progress.speed_mbps.toFixed(1)} MB/s`}
+              {progress.eta_seconds !== null && ` · ${t.eta} ${Math.round(progress.eta_seconds)} s`}
+            </span>
+          </div>
+          {progress.error && <p className="text-red-700">{progress.error}</p>}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+import { useMemo } from "react";
+import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import type { RequestDto } from "@/lib/history/list-requests";
+import type { Lang, Messages } from "@/lib/i18n/messages";
+import { DataTable } from "@/app/components/data-table";
+import { DASH, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
+
+const right = { align: "right" } as const;
+
+function statusClass(s: number) {
+  if (s >= 500) return "bg-red-600 text-white";
+  if (s >= 400) return "bg-amber-100 text-amber-800";
+  return "bg-green-100 text-green-800";
+}
+
+function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
+  return [
+    { accessorKey: "ts", header: t.time, cell: ({ row }) => <span suppressHydrationWarning>{fmtDateTime(row.original.ts, lang)}</span> },
+    { accessorKey: "route", header: t.route, cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
+    { accessorKey: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model ?? DASH}</span> },
+    { accessorKey: "endpoint_name", header: t.endpoint, cell: ({ row }) => row.original.endpoint_name ?? (row.original.endpoint_id ? row.original.endpoint_id.slice(0, 8) : DASH) },
+    {
+      accessorKey: "status",
+      header: t.status,
+      cell: ({ row }) => (
+        <span className={`rounded px-1.5 py-0.5 text-xs font-medium tabular-nums ${statusClass(row.original.status)}`} title={row.original.error_code ?? undefined}>
+          {row.original.status}
+        </span>
+      ),
+    },
+    { accessorKey: "duration_ms", header: t.duration, meta: right, cell: ({ row }) => fmtMs(row.original.duration_ms) },
+    { accessorKey: "ttft_ms", header: t.ttft, meta: right, cell: ({ row }) => fmtMs(row.original.ttft_ms) },
+    {
+      id: "tokens",
+      header: t.tokens,
+      meta: right,
+      cell: ({ row }) => {
+        const r = row.original;
+        if (r.prompt_tokens === null && r.completion_tokens === null) return DASH;
+        return `${fmtNumber(r.prompt_tokens)} / ${fmtNumber(r.completion_tokens)}${r.tokens_estimated ? " ~" : ""}`;
+      },
+    },
+    { accessorKey: "stream", header: t.streaming, cell: ({ row }) => (row.original.stream ? "✓" : "") },
+    { accessorKey: "retries", header: t.retries, meta: right },
+  ];
+}
+
+/** One page of the request log (the server filters, pages and sorts newest first). */
+export function HistoryTable({ t, lang, rows }: { t: Messages; lang: Lang; rows: RequestDto[] }) {
+  const cols = useMemo(() => columns(t, lang), [t, lang]);
+  const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (r) => String(r.id) });
+  return <DataTable table={table} label={t.requestHistory} empty={t.noRequests} rowTestId="request-row" />;
+}

@@ -1,0 +1,85 @@
+import "server-only";
+import { asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { endpoints, requestLog, type RequestLogRow } from "../db/schema";
+import { bucketColumns, whereRequests, type RequestFilter } from "./filters";
+import type { ListRequestsQuery } from "./schema";
+import { fillSeries, pickBucketMs } from "./series";
+
+const WEEK = 7 * 86_400_000;
+
+function serializeRequest(r: RequestLogRow, endpointName: string | null) {
+  return {
+    id: r.id,
+    ts: new Date(r.ts).toISOString(),
+    request_id: r.requestId,
+    route: r.route,
+    model: r.model,
+    endpoint_id: r.endpointId,
+    endpoint_name: endpointName,
+    status: r.status,
+    duration_ms: r.durationMs,
+    ttft_ms: r.ttftMs,
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    tokens_estimated: r.tokensEstimated,
+    stream: r.stream,
+    retries: r.retries,
+    error_code: r.errorCode,
+    api_key_id: r.apiKeyId,
+    user_id: r.userId,
+    client_ip: r.clientIp,
+  };
+}
+export type RequestDto = ReturnType<typeof serializeRequest>;
+
+/**
+ * `GET /api/requests`: newest first, one page, the total, and a chart of the same filter
+ * (from `from`, or the first matching request within the last week, to `to` or now).
+ */
+export async function listRequests({ db, query, now = Date.now() }: { db: Db; query: ListRequestsQuery; now?: number }) {
+  const filter: RequestFilter = {
+    model: query.model,
+    endpointId: query.endpoint_id,
+    status: query.status,
+    from: query.from ? Date.parse(query.from) : undefined,
+    to: query.to ? Date.parse(query.to) : undefined,
+  };
+  const where = whereRequests(filter);
+  const [rows, [summary]] = await Promise.all([
+    db
+      .select({ row: requestLog, endpointName: endpoints.name })
+      .from(requestLog)
+      .leftJoin(endpoints, eq(endpoints.id, requestLog.endpointId))
+      .where(where)
+      .orderBy(desc(requestLog.ts), desc(requestLog.id))
+      .limit(query.page_size)
+      .offset((query.page - 1) * query.page_size),
+    db.select({ total: sql<number>`count(*)`.mapWith(Number), first: sql<number | null>`min(${requestLog.ts})` }).from(requestLog).where(where),
+  ]);
+  const to = filter.to ?? now;
+  const from = filter.from ?? Math.max(to - WEEK, Math.min(Number(summary.first ?? to), to - 3_600_000));
+  const bucketMs = pickBucketMs(to - from);
+  const buckets = await db
+    .select(bucketColumns(bucketMs))
+    .from(requestLog)
+    .where(whereRequests({ ...filter, from, to }))
+    .groupBy(sql`1`);
+  return {
+    requests: rows.map((r) => serializeRequest(r.row, r.endpointName)),
+    total: summary.total,
+    page: query.page,
+    page_size: query.page_size,
+    series: { bucket_ms: bucketMs, points: fillSeries(buckets, from, to, bucketMs) },
+  };
+}
+export type RequestPage = Awaited<ReturnType<typeof listRequests>>;
+
+/** What the history filters can offer: models seen in the log and every registered endpoint. */
+export async function requestFacets({ db }: { db: Db }) {
+  const [models, eps] = await Promise.all([
+    db.selectDistinct({ model: requestLog.model }).from(requestLog).where(isNotNull(requestLog.model)).orderBy(asc(requestLog.model)).limit(500),
+    db.select({ id: endpoints.id, name: endpoints.name }).from(endpoints).orderBy(asc(endpoints.name)),
+  ]);
+  return { models: models.map((m) => m.model!).filter(Boolean), endpoints: eps };
+}

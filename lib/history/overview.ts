@@ -1,0 +1,66 @@
+import "server-only";
+import { and, asc, gte, isNotNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { endpoints, requestLog } from "../db/schema";
+import { ENDPOINT_STATUSES, type EndpointStatus } from "../db/constants";
+import { bucketColumns } from "./filters";
+import { fillSeries, rankIndex } from "./series";
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+async function percentile(db: Db, since: number, n: number, p: number): Promise<number | null> {
+  const i = rankIndex(n, p);
+  if (i === null) return null;
+  const [row] = await db
+    .select({ ms: requestLog.durationMs })
+    .from(requestLog)
+    .where(and(gte(requestLog.ts, since), isNotNull(requestLog.endpointId)))
+    .orderBy(asc(requestLog.durationMs))
+    .limit(1)
+    .offset(i);
+  return row ? Math.round(row.ms * 10) / 10 : null;
+}
+
+/**
+ * `GET /api/stats/overview`: endpoints by status, and over the last 24 h: requests and tokens per hour, the
+ * success rate (status < 400 among all /v1 requests) and p50/p95 latency of requests that reached an endpoint.
+ */
+export async function getOverview({ db, now = Date.now() }: { db: Db; now?: number }) {
+  const since = now - DAY;
+  const recent = gte(requestLog.ts, since);
+  const [byStatus, [totals], buckets, [routed]] = await Promise.all([
+    db.select({ status: endpoints.status, n: sql<number>`count(*)`.mapWith(Number) }).from(endpoints).groupBy(endpoints.status),
+    db
+      .select({
+        requests: sql<number>`count(*)`.mapWith(Number),
+        successes: sql<number>`coalesce(sum(case when ${requestLog.status} < 400 then 1 else 0 end), 0)`.mapWith(Number),
+        promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
+        completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
+      })
+      .from(requestLog)
+      .where(recent),
+    db.select(bucketColumns(HOUR)).from(requestLog).where(recent).groupBy(sql`1`),
+    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(requestLog).where(and(recent, isNotNull(requestLog.endpointId))),
+  ]);
+  const counts = Object.fromEntries(ENDPOINT_STATUSES.map((s) => [s, 0])) as Record<EndpointStatus, number>;
+  for (const r of byStatus) counts[r.status] = r.n;
+  const [p50, p95] = await Promise.all([percentile(db, since, routed.n, 0.5), percentile(db, since, routed.n, 0.95)]);
+  return {
+    endpoints: { ...counts, total: byStatus.reduce((s, r) => s + r.n, 0) },
+    window: {
+      from: new Date(since).toISOString(),
+      to: new Date(now).toISOString(),
+      requests: totals.requests,
+      successes: totals.successes,
+      errors: totals.requests - totals.successes,
+      success_rate: totals.requests ? totals.successes / totals.requests : null,
+      p50_latency_ms: p50,
+      p95_latency_ms: p95,
+      prompt_tokens: totals.promptTokens,
+      completion_tokens: totals.completionTokens,
+    },
+    series: fillSeries(buckets, since + HOUR, now, HOUR),
+  };
+}
+export type Overview = Awaited<ReturnType<typeof getOverview>>;
