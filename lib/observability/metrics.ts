@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { slot } from "../runtime";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -25,15 +26,20 @@ export class Metrics {
   latency = new Map<string, { labels: Record<string, string>; h: Histogram }>();
   ttft = new Map<string, { labels: Record<string, string>; h: Histogram }>();
   healthChecks = new Histogram();
+  private loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loop.enable();
+  }
 
   private bump(map: Map<string, { labels: Record<string, string>; n: number }>, l: Record<string, string>, by = 1) {
-    const key = JSON.stringify(l);
+    const key = Object.values(l).join("\u0000");
     const e = map.get(key) ?? map.set(key, { labels: l, n: 0 }).get(key)!;
     e.n += by;
   }
 
   private hist(map: Map<string, { labels: Record<string, string>; h: Histogram }>, l: Record<string, string>, v: number) {
-    const key = JSON.stringify(l);
+    const key = Object.values(l).join("\u0000");
     (map.get(key) ?? map.set(key, { labels: l, h: new Histogram() }).get(key)!).h.observe(v);
   }
 
@@ -69,6 +75,12 @@ export class Metrics {
     histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: this.healthChecks }]);
     out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
     out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
+    // event-loop delay since the previous scrape (resolution 10 ms is subtracted by Node already)
+    out.push("# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.", "# TYPE llmlb_event_loop_lag_seconds gauge");
+    for (const [q, v] of [["0.5", this.loop.percentile(50)], ["0.99", this.loop.percentile(99)], ["1", this.loop.max]] as const) {
+      out.push(`llmlb_event_loop_lag_seconds{quantile="${q}"} ${Number.isFinite(v) ? v / 1e9 : 0}`);
+    }
+    this.loop.reset();
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
     for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
     return out.join("\n") + "\n";

@@ -48,7 +48,7 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
     name: "proxy-accounting",
     stop: async () => {
       await accountant(getDb).flush();
-      await requestLogWriter(getDb).flush();
+      await requestLogWriter(database).flush();
       await closePools();
     },
   });

@@ -1,0 +1,84 @@
+// Child processes the benchmark measures: the fake upstream and the production server.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export interface Proc {
+  proc: ChildProcess;
+  url: string;
+  pid: number;
+  dataDir?: string;
+  stop(): Promise<void>;
+}
+
+function waitForLine(proc: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", (d) => (out += d));
+    proc.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${out}`)));
+  });
+}
+
+const stopper = (proc: ChildProcess) => () =>
+  new Promise<void>((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once("exit", () => resolve());
+    proc.kill("SIGTERM");
+    setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
+  });
+
+/** The fake OpenAI-compatible upstream, zero delay, in its own process. */
+export async function startFakeProcess(args: string[]): Promise<Proc> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const m = await waitForLine(proc, /"url":"([^"]+)"/, "fake upstream");
+  return { proc, url: m[1], pid: proc.pid!, stop: stopper(proc) };
+}
+
+/** The production build (dist/server.mjs) with its own temp database. */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<Proc> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-"));
+  const proc = spawn(process.execPath, [path.join(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs")], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      LLMLB_HOST: "127.0.0.1",
+      LLMLB_PORT: "0",
+      LLMLB_DATA_DIR: dataDir,
+      LLMLB_ADMIN_PASSWORD: "bench-admin-password",
+      LLMLB_DEBUG_KEYS: "1",
+      LLMLB_LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const m = await waitForLine(proc, /LLMLB_READY port=(\d+)/, "server");
+  return { proc, url: `http://127.0.0.1:${m[1]}`, pid: proc.pid!, dataDir, stop: stopper(proc) };
+}
+
+/** utime + stime of a process in milliseconds (Linux /proc). */
+export function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
+}
+
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}

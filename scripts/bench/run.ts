@@ -1,0 +1,174 @@
+// npm run bench [-- --soak] [-- --quick --guard]
+// Measures the load balancer and the direct upstream in the same run, interleaved, and reports ratios.
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT, cpuMs, rssMb, startFakeProcess, startServerProcess, type Proc } from "./procs";
+import { median, percentile, sequentialLatency, throughput, timeToFirstByte, type Target } from "./load";
+import { insertFleet, startPrefixServer } from "./fleet";
+import { writeOutputs, type Row } from "./report";
+
+const { values: flags } = parseArgs({ options: { soak: { type: "boolean" }, quick: { type: "boolean" }, guard: { type: "boolean" } } });
+const ROUNDS = flags.quick ? 1 : 3;
+const SECONDS = flags.quick ? 3 : 5;
+const LAT_N = flags.quick ? 300 : 1000;
+const MODEL = "bench-model";
+const PLAIN = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hello!" }] });
+const STREAM = JSON.stringify({ model: MODEL, stream: true, messages: [{ role: "user", content: "Hello!" }] });
+const PATH = "/v1/chat/completions";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const f = (n: number, d = 2) => n.toFixed(d);
+const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
+
+async function json(url: string, init: RequestInit & { key?: string } = {}) {
+  const res = await fetch(url, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? "sk_debug"}`, ...(init.headers ?? {}) } });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Record<string, unknown>>;
+}
+
+async function setup(fake: Proc) {
+  const server = await startServerProcess();
+  const ep = (await json(`${server.url}/api/endpoints`, { method: "POST", body: JSON.stringify({ name: "bench", base_url: fake.url }) })) as { id: string };
+  for (let i = 0; i < 100; i++) {
+    const d = await json(`${server.url}/api/endpoints/${ep.id}`);
+    if (d.status === "online" && Number(d.model_count) > 0) break;
+    await sleep(50);
+  }
+  // a real client key (hashed, cached) rather than a debug key: the full auth path is measured
+  const key = (await json(`${server.url}/api/api-keys`, { method: "POST", body: JSON.stringify({ name: "bench", permissions: ["openai.inference", "openai.models.read"] }) })) as { key: string };
+  return { server, key: key.key };
+}
+
+async function main() {
+  log(`machine: ${os.cpus().length} cores, node ${process.version}; rounds ${ROUNDS} × ${SECONDS}s`);
+  const fake = await startFakeProcess(["--kind", "openai", "--models", MODEL, "--chunks", "20", "--port", "0"]);
+  const { server, key } = await setup(fake);
+  const direct: Target = { label: "direct", url: fake.url, headers: {} };
+  const lb: Target = { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } };
+  const raw: Record<string, unknown> = {};
+  const rows: Row[] = [];
+
+  log("warm-up");
+  await throughput(lb, PATH, PLAIN, 50, 2);
+  await throughput(lb, PATH, STREAM, 50, 1);
+  const rssWarm = rssMb(server.pid);
+
+  log("latency at 1 connection");
+  const lat = { direct: [] as number[], lb: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) for (const t of [direct, lb]) lat[t.label].push(...(await sequentialLatency(t, PATH, PLAIN, LAT_N)));
+  const sd = [...lat.direct].sort((a, b) => a - b);
+  const sl = [...lat.lb].sort((a, b) => a - b);
+  const addP50 = percentile(sl, 50) - percentile(sd, 50);
+  const addP99 = percentile(sl, 99) - percentile(sd, 99);
+  rows.push({ metric: "latency p50, 1 connection (ms)", direct: f(percentile(sd, 50), 3), lb: f(percentile(sl, 50), 3), result: `+${f(addP50, 3)} ms`, target: "≤ +0.3 ms", pass: addP50 <= 0.3 });
+  rows.push({ metric: "latency p99, 1 connection (ms)", direct: f(percentile(sd, 99), 3), lb: f(percentile(sl, 99), 3), result: `+${f(addP99, 3)} ms`, target: "≤ +1 ms", pass: addP99 <= 1 });
+
+  log("time to first streamed byte");
+  const ttfb = { direct: [] as number[], lb: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) for (const t of [direct, lb]) ttfb[t.label].push(...(await timeToFirstByte(t, PATH, STREAM, LAT_N / 2)));
+  const addTtfb = median(ttfb.lb) - median(ttfb.direct);
+  rows.push({ metric: "time to first streamed byte p50 (ms)", direct: f(median(ttfb.direct), 3), lb: f(median(ttfb.lb), 3), result: `+${f(addTtfb, 3)} ms`, target: "≤ +1 ms", pass: addTtfb <= 1 });
+
+  const ratios: Record<string, number> = {};
+  let cpuPerReq = 0;
+  for (const [mode, body, target] of [["plain", PLAIN, 0.35], ["stream (20 chunks)", STREAM, 0.6]] as const) {
+    log(`throughput at 50 connections: ${mode}`);
+    const rps = { direct: [] as number[], lb: [] as number[] };
+    let errors = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const t of [direct, lb]) {
+        const cpu0 = cpuMs(server.pid);
+        const res = await throughput(t, PATH, body, 50, SECONDS);
+        if (t.label === "lb" && mode === "plain") cpuPerReq = (cpuMs(server.pid) - cpu0) / res.total;
+        rps[t.label].push(res.rps);
+        errors += res.errors + res.non2xx;
+      }
+    }
+    const ratio = median(rps.lb) / median(rps.direct);
+    ratios[mode] = ratio;
+    raw[mode] = { ...rps, errors };
+    rows.push({ metric: `throughput, ${mode} (req/s)`, direct: f(median(rps.direct), 0), lb: f(median(rps.lb), 0), result: `${f(ratio)}× direct${errors ? `, ${errors} errors` : ""}`, target: `≥ ${target}×`, pass: ratio >= target && errors === 0 });
+  }
+  rows.push({ metric: "server CPU per proxied request (ms)", direct: "—", lb: f(cpuPerReq, 3), result: "", target: "", pass: null });
+
+  let rssAfter = rssMb(server.pid);
+  if (flags.soak) {
+    log("soak: 5 minutes at 20 connections");
+    const until = Date.now() + 5 * 60_000;
+    while (Date.now() < until) await throughput(lb, PATH, Math.random() < 0.5 ? PLAIN : STREAM, 20, 30);
+    await sleep(2000);
+    rssAfter = rssMb(server.pid);
+    const growth = rssAfter / rssWarm - 1;
+    rows.push({ metric: "RSS after warm-up → after 5-min soak (MB)", direct: "—", lb: `${rssWarm} → ${rssAfter}`, result: `${f(growth * 100, 1)} %`, target: "≤ +25 %", pass: growth <= 0.25 });
+  } else rows.push({ metric: "RSS after warm-up → after the runs (MB)", direct: "—", lb: `${rssWarm} → ${rssAfter}`, result: "run with --soak for the 5-minute figure", target: "", pass: null });
+  await server.stop();
+
+  if (!flags.quick) await scale(rows);
+  await fake.stop();
+
+  const meta = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`, node: process.version, command: `npm run bench${flags.soak ? " -- --soak" : ""}` };
+  const outDir = path.join(ROOT, "bench-results");
+  writeOutputs(outDir, rows, meta, raw, [
+    { label: "plain JSON", value: ratios.plain, target: 0.35 },
+    { label: "20-chunk SSE", value: ratios["stream (20 chunks)"], target: 0.6 },
+  ]);
+  console.table(rows.map((r) => ({ metric: r.metric, direct: r.direct, lb: r.lb, result: r.result, target: r.target, ok: r.pass === null ? "" : r.pass ? "yes" : "NO" })));
+  log(`written: bench-results/latest.{json,md}, bench-results/throughput.svg`);
+  if (flags.guard) {
+    // CI guard: fail only on gross regressions (half the target ratios), measured within this run.
+    const gross = ratios.plain < 0.175 || ratios["stream (20 chunks)"] < 0.3;
+    if (gross) {
+      log(`REGRESSION: throughput ratios plain ${f(ratios.plain)} / stream ${f(ratios["stream (20 chunks)"])} are under half their targets`);
+      process.exit(1);
+    }
+    log("guard: ratios within bounds");
+  }
+}
+
+/** /v1/models over 1,000 endpoints × 10 models, and event-loop lag while 1,000 endpoints are health-checked. */
+async function scale(rows: Row[]) {
+  const prefix = await startPrefixServer();
+  const server = await startServerProcess({ LLMLB_HEALTH_CHECK_TIMEOUT_MS: "5000" });
+  try {
+    log("scale: 1,000 endpoints × 10 models, checked every 30 s");
+    await insertFleet(server.dataDir!, prefix.url, 1000, 10, 30);
+    await sleep(2500); // the change poll reloads the routing table
+    const models = (await json(`${server.url}/v1/models`)) as { data: unknown[] };
+    const target: Target = { label: "lb", url: server.url, headers: { authorization: "Bearer sk_debug" } };
+    const { Pool } = await import("undici");
+    const pool = new Pool(server.url, { connections: 1 });
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now();
+      const r = await pool.request({ path: "/v1/models", method: "GET", headers: target.headers });
+      await r.body.arrayBuffer();
+      times.push(performance.now() - t0);
+    }
+    await pool.close();
+    const m = median(times);
+    rows.push({ metric: `GET /v1/models, 1,000 endpoints × 10 models (${models.data.length} ids) p50 (ms)`, direct: "—", lb: f(m, 3), result: "", target: "≤ 2 ms", pass: m <= 2 });
+
+    await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }); // reset the lag window
+    const hits0 = prefix.hits();
+    await sleep(62_000);
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })).text();
+    const lag = (q: string) => Number(new RegExp(`llmlb_event_loop_lag_seconds\\{quantile="${q}"\\} ([\\d.e-]+)`).exec(text)?.[1] ?? NaN) * 1000;
+    const checks = prefix.hits() - hits0;
+    rows.push({
+      metric: "health checks of 1,000 endpoints over 62 s: probes / event-loop lag p99, max (ms)",
+      direct: "—",
+      lb: `${checks} probes`,
+      result: `${f(lag("0.99"), 1)} / ${f(lag("1"), 1)} ms`,
+      target: "≈ 2,000 probes; lag ≤ 20 ms",
+      pass: lag("1") <= 20 && checks >= 1900,
+    });
+  } finally {
+    await server.stop();
+    await prefix.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
