@@ -33,7 +33,7 @@ const schema = z.object({
   LLMLB_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   LLMLB_LEASE_TTL_SECS: int(2, 600).default(10),
   LLMLB_SYNC_POLL_MS: int(100, 10_000).default(1000),
-  LLMLB_SESSION_MAX_AGE_SECS: int(60, 30 * 86_400).default(86_400),
+  LLMLB_SESSION_MAX_AGE_SECS: int(5, 30 * 86_400).default(86_400),
   LLMLB_SCHEDULER: bool.default(true),
 });
 
