@@ -10,7 +10,7 @@ import { upstreamRequestHeaders } from "./headers";
 import type { OpenAIErrorType } from "./openai-error";
 import { AdmissionQueue, QueueRejection } from "./queue";
 import type { RequestRecord } from "./record";
-import { relayResponse } from "./relay";
+import { inspectBuffered, isEventStream, relayBuffered, relayStream, type RelayOutcome } from "./relay";
 import { RoutingTable } from "./routing-table";
 import { pickEndpoint } from "./select";
 import { estimateTokens } from "./usage";
@@ -95,13 +95,26 @@ export async function proxyInference(table: RoutingTable, r: InferenceRequest, m
         passive(ep.id, sent.error);
         continue;
       }
-      const { statusCode } = sent.data;
-      if (statusCode === 429 || statusCode >= 500) {
-        last = { status: statusCode, headers: sent.data.headers, body: await collect(sent.data.body).catch(() => Buffer.alloc(0)) };
-        if (statusCode >= 500) passive(ep.id, `HTTP ${statusCode} from a live request`);
+      const { data } = sent;
+      if (data.statusCode === 429 || data.statusCode >= 500) {
+        last = { status: data.statusCode, headers: data.headers, body: await collect(data.body).catch(() => Buffer.alloc(0)) };
+        if (data.statusCode >= 500) passive(ep.id, `HTTP ${data.statusCode} from a live request`);
         continue;
       }
-      const out = await relayResponse(res, sent.data, ep, { started: rec.started, dropUsageChunk: r.dropUsageChunk });
+      let out: RelayOutcome;
+      if (isEventStream(data)) out = await relayStream(res, data, ep, { started: rec.started, dropUsageChunk: r.dropUsageChunk });
+      else {
+        // a whole answer is read before anything reaches the client, so a bad one can still fail over
+        const body = await collect(data.body).catch(() => null);
+        const seen = body && inspectBuffered(data.statusCode, String(data.headers["content-type"] ?? ""), body);
+        if (!body || !seen!.valid) {
+          lastFailure = "connect";
+          passive(ep.id, body ? "answered 2xx with something that is not JSON" : "failed while sending its answer");
+          continue;
+        }
+        relayBuffered(res, data, ep, body);
+        out = { status: data.statusCode, ttftMs: performance.now() - rec.started, usage: seen!.usage, generatedChars: seen!.generatedChars, brokenStream: false, clientGone: false };
+      }
       rec.status = out.status;
       rec.ttftMs = out.ttftMs;
       rec.usage = out.usage ?? (out.generatedChars ? { promptTokens: null, completionTokens: estimateTokens(out.generatedChars), estimated: true } : null);

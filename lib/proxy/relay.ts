@@ -2,7 +2,6 @@ import type { ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import { clientResponseHeaders } from "./headers";
 import { SseRelay } from "./sse";
-import { collect } from "./forward";
 import { generatedChars, readUsage, type Usage } from "./usage";
 import type { RouteEndpoint } from "./routing-table";
 
@@ -38,38 +37,34 @@ function baseHeaders(data: Dispatcher.ResponseData, ep: RouteEndpoint) {
   return headers;
 }
 
-/** Writes the chosen upstream's answer to the client: SSE streamed through event by event, anything else whole. */
-export async function relayResponse(res: ServerResponse, data: Dispatcher.ResponseData, ep: RouteEndpoint, opts: { started: number; dropUsageChunk: boolean }): Promise<RelayOutcome> {
-  const contentType = String(data.headers["content-type"] ?? "");
-  const headers = baseHeaders(data, ep);
-  if (!contentType.includes("text/event-stream")) {
-    let body: Buffer;
-    try {
-      body = await collect(data.body);
-    } catch {
-      if (!res.headersSent) {
-        res.writeHead(502, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { message: "upstream failed while sending its answer", type: "server_error", param: null, code: "upstream_error" } }));
-      }
-      return { status: 502, ttftMs: null, usage: null, generatedChars: 0, brokenStream: true, clientGone: res.destroyed };
-    }
-    let usage: Usage | null = null;
-    let chars = 0;
-    if (data.statusCode < 300 && contentType.includes("json")) {
-      try {
-        const json: unknown = JSON.parse(body.toString("utf8"));
-        usage = readUsage(json);
-        if (!usage) chars = generatedChars(json);
-      } catch {
-        /* not JSON after all: pass it on untouched */
-      }
-    }
-    headers["content-length"] = body.length;
-    res.writeHead(data.statusCode, headers);
-    res.end(body);
-    return { status: data.statusCode, ttftMs: performance.now() - opts.started, usage, generatedChars: chars, brokenStream: false, clientGone: false };
-  }
+const isJsonType = (contentType: string) => contentType.includes("json");
 
+/** What a whole (non-streamed) upstream answer says: its usage, or whether it is no answer at all. */
+export function inspectBuffered(statusCode: number, contentType: string, body: Buffer): { valid: boolean; usage: Usage | null; generatedChars: number } {
+  if (statusCode >= 300) return { valid: true, usage: null, generatedChars: 0 };
+  if (!isJsonType(contentType)) return { valid: false, usage: null, generatedChars: 0 };
+  try {
+    const json: unknown = JSON.parse(body.toString("utf8"));
+    const usage = readUsage(json);
+    return { valid: typeof json === "object" && json !== null, usage, generatedChars: usage ? 0 : generatedChars(json) };
+  } catch {
+    return { valid: false, usage: null, generatedChars: 0 };
+  }
+}
+
+/** Writes a whole upstream answer to the client. */
+export function relayBuffered(res: ServerResponse, data: Dispatcher.ResponseData, ep: RouteEndpoint, body: Buffer): void {
+  const headers = baseHeaders(data, ep);
+  headers["content-length"] = body.length;
+  res.writeHead(data.statusCode, headers);
+  res.end(body);
+}
+
+export const isEventStream = (data: Dispatcher.ResponseData) => String(data.headers["content-type"] ?? "").includes("text/event-stream");
+
+/** Streams an SSE answer through event by event, honouring backpressure; a mid-stream failure ends with an error event. */
+export async function relayStream(res: ServerResponse, data: Dispatcher.ResponseData, ep: RouteEndpoint, opts: { started: number; dropUsageChunk: boolean }): Promise<RelayOutcome> {
+  const headers = baseHeaders(data, ep);
   delete headers["content-length"];
   headers["cache-control"] = "no-cache";
   headers["x-accel-buffering"] = "no";
