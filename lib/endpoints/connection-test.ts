@@ -7,7 +7,7 @@ import { recordCheck, needsModelSync } from "../health/check";
 import { probeEndpoint, type ProbeReport } from "./probe";
 import { getEndpointRow } from "./read";
 import { endpointApiKey } from "./secrets";
-import { applyModels } from "./sync";
+import { applyModels, fetchModels } from "./sync";
 
 const timeoutMs = () => env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
 const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown";
@@ -30,7 +30,9 @@ export async function testEndpoint({ db, id, actor }: { db: Db; id: string; acto
     detectedType: p.endpointType === "unknown" ? undefined : p.endpointType,
   });
   if (ok && (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL) || p.models.length)) {
-    await applyModels(db, updated, p.models.length ? p.models : []);
+    // The probe's bare list has no per-model metadata: fetch it as a sync does (xLLM/Ollama context length, capabilities).
+    const fetched = await fetchModels(updated);
+    if (fetched.kind === "ok") await applyModels(db, updated, fetched.models);
   }
   await audit(db, actor, "endpoint.test", { type: "endpoint", id, details: { success: ok } });
   return { success: ok, latency_ms: p.latencyMs, endpoint_type: updated.endpointType, models_found: p.models.map((m) => m.modelId), error: ok ? null : p.error };

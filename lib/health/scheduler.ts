@@ -1,5 +1,6 @@
 import "server-only";
 import cron, { type ScheduledTask } from "node-cron";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { endpoints, type EndpointRow } from "../db/schema";
 import { runtime } from "../runtime";
@@ -8,6 +9,11 @@ import { runHealthCheck } from "./check";
 import { pickDue } from "./due";
 
 export const MAX_CONCURRENT_PROBES = 32;
+/**
+ * Ticks come once a second, so an endpoint is taken at the tick nearest its due time (up to half a tick early);
+ * otherwise a check due a few ms after a tick waits for the next one and each interval stretches by up to 1 s.
+ */
+const DUE_SLACK_MS = 500;
 
 /**
  * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
@@ -19,6 +25,8 @@ export class HealthScheduler {
   private nextDue = new Map<string, number>();
   private running = new Set<string>();
   private urgent: string[] = [];
+  /** "check now" asked while a check of the same endpoint was running: run another one when it ends */
+  private recheck = new Set<string>();
   private task: ScheduledTask | null = null;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
@@ -68,15 +76,23 @@ export class HealthScheduler {
 
   tick(now = Date.now()): void {
     if (this.isLeader()) {
-      for (const id of pickDue(this.nextDue, this.running, now, MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length)) this.urgent.push(id);
+      for (const id of pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length)) this.urgent.push(id);
     }
     this.pump();
   }
 
   async checkNow(id: string): Promise<void> {
     if (!this.rows.has(id)) await this.reload();
-    if (this.rows.has(id) && !this.urgent.includes(id)) this.urgent.unshift(id);
+    if (!this.rows.has(id)) return;
+    if (this.running.has(id)) this.recheck.add(id); // the running check may have read the row before the change
+    else if (!this.urgent.includes(id)) this.urgent.unshift(id);
     this.pump();
+  }
+
+  /** One check on the row as it is in the database now (a PATCH may just have changed its URL, key or status). */
+  private async check(id: string): Promise<EndpointRow | null> {
+    const [row] = await this.db.select().from(endpoints).where(eq(endpoints.id, id));
+    return row ? runHealthCheck(this.db, row) : null;
   }
 
   private pump(): void {
@@ -86,11 +102,12 @@ export class HealthScheduler {
       if (!row || this.running.has(id)) continue;
       this.running.add(id);
       this.nextDue.set(id, Date.now() + row.healthCheckIntervalSecs * 1000);
-      runHealthCheck(this.db, row)
-        .then((updated) => this.rows.has(id) && this.rows.set(id, updated))
+      this.check(id)
+        .then((updated) => updated && this.rows.has(id) && this.rows.set(id, updated))
         .catch((err) => log.error("health check failed", { endpoint: id, error: String(err) }))
         .finally(() => {
           this.running.delete(id);
+          if (this.recheck.delete(id) && this.rows.has(id)) this.urgent.unshift(id);
           this.pump();
         });
     }
