@@ -18,8 +18,12 @@ const DUE_SLACK_MS = 500;
 /**
  * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
  * run at once and each is bounded by the probe timeout, so a hung endpoint never delays the others.
- * Periodic ticks run only on the lease holder; an explicit "check now" runs wherever it is asked.
+ * Scheduled work runs only on the lease holder (SPEC §11), explicit "check now" requests included.
  */
+/** A change another part of the system made that should not wait for the next interval. */
+const needsRecheck = (before: EndpointRow, now: EndpointRow) =>
+  before.baseUrl !== now.baseUrl || before.apiKey !== now.apiKey || (before.status !== now.status && (now.status === "error" || now.status === "pending"));
+
 export class HealthScheduler {
   private rows = new Map<string, EndpointRow>();
   private nextDue = new Map<string, number>();
@@ -31,7 +35,8 @@ export class HealthScheduler {
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
   private onRegistry = () => void this.reload();
-  private onCheckNow = (id: string) => void this.checkNow(id);
+  /** explicit "check now" (new endpoint, passive failure) runs on the lease holder only: one instance checks */
+  private onCheckNow = (id: string) => void (this.isLeader() && this.checkNow(id));
 
   constructor(
     private readonly db: Db,
@@ -65,8 +70,10 @@ export class HealthScheduler {
         const seen = new Set<string>();
         for (const row of rows) {
           seen.add(row.id);
+          const before = this.rows.get(row.id);
           if (!this.running.has(row.id)) this.rows.set(row.id, row);
-          if (!this.nextDue.has(row.id)) this.nextDue.set(row.id, Date.now());
+          // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
+          if (!this.nextDue.has(row.id) || (before && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
         }
         for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
       } while (this.reloadAgain);
