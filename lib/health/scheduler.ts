@@ -73,7 +73,7 @@ export class HealthScheduler {
           const before = this.rows.get(row.id);
           if (!this.running.has(row.id)) this.rows.set(row.id, row);
           // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
-          if (!this.nextDue.has(row.id) || (before && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
+          if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
         }
         for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
       } while (this.reloadAgain);
