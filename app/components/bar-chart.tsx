@@ -23,6 +23,7 @@ export function BarChart({
   height = 140,
   format = (n) => String(Math.round(n)),
   testId,
+  minBars = 12,
 }: {
   title: string;
   series: ChartSeries[];
@@ -31,11 +32,15 @@ export function BarChart({
   height?: number;
   format?: (n: number) => string;
   testId?: string;
+  /** with fewer bars than this, bars keep this width and line up on the right (the newest end) */
+  minBars?: number;
 }) {
   const n = labels.length;
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
-  const slot = n ? W / n : W;
+  const slots = Math.max(n, minBars);
+  const offset = slots - n;
+  const slot = W / slots;
   const barW = Math.max(1, slot * 0.72);
   const axis = n ? [labels[0], labels[Math.floor(n / 2)], labels[n - 1]] : [];
   return (
@@ -63,18 +68,18 @@ export function BarChart({
             return (
               <g key={i}>
                 <title>{`${label}: ${series.map((s) => `${s.label} ${format(s.values[i] ?? 0)}`).join(", ")}`}</title>
-                <rect x={i * slot} y={0} width={slot} height={height} fill="transparent" />
+                <rect x={(offset + i) * slot} y={0} width={slot} height={height} fill="transparent" />
                 {series.map((s) => {
                   const h = ((s.values[i] ?? 0) / max) * (height - 4);
                   y -= h;
-                  return h > 0 ? <rect key={s.label} x={i * slot + (slot - barW) / 2} y={y} width={barW} height={h} rx={1} className={COLORS[s.color].fill} /> : null;
+                  return h > 0 ? <rect key={s.label} x={(offset + i) * slot + (slot - barW) / 2} y={y} width={barW} height={h} rx={1} className={COLORS[s.color].fill} /> : null;
                 })}
               </g>
             );
           })}
         </svg>
       </div>
-      <div className="flex justify-between text-[10px] text-slate-400" suppressHydrationWarning>
+      <div className="flex justify-between text-[10px] text-slate-400" style={{ paddingLeft: `${(offset / slots) * 100}%` }}>
         {axis.map((a, i) => (
           <span key={i} suppressHydrationWarning>
             {a}

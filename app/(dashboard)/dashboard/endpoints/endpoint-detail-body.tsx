@@ -91,6 +91,7 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
           <BarChart
             title={`${t.latency} (ms)`}
             height={80}
+            minBars={20}
             testId="health-chart"
             labels={checks.map((c) => fmtClock(Date.parse(c.checked_at), lang))}
             series={[

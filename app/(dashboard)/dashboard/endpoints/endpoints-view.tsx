@@ -40,7 +40,9 @@ export function EndpointsView({ t, lang, initial, canManage }: { t: Messages; la
         </div>
         {canManage && (
           <button type="button" className="btn-primary" onClick={() => setCreating(true)}>
-            <span aria-hidden>＋</span>
+            <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 fill-current">
+              <path d="M10 3a1 1 0 0 1 1 1v5h5a1 1 0 1 1 0 2h-5v5a1 1 0 1 1-2 0v-5H4a1 1 0 1 1 0-2h5V4a1 1 0 0 1 1-1z" />
+            </svg>
             {t.newEndpoint}
           </button>
         )}
