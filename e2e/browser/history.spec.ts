@@ -25,6 +25,9 @@ test("request history filters and pages; the overview shows success rate and lat
   const page3 = (await api("GET", "/api/requests?page_size=10&page=3")).body;
   expect(page3.requests).toHaveLength(10);
   expect(page3.total).toBe(30);
+  const sum = (points: Array<{ requests: number; errors: number }>, k: "requests" | "errors") => points.reduce((n, p) => n + p[k], 0);
+  expect(sum(page3.series.points, "requests")).toBe(30);
+  expect(sum(page3.series.points, "errors")).toBe(6);
   expect(page3.requests[9]).toMatchObject({ route: "/v1/chat/completions", status: 401, endpoint_id: null, endpoint_name: null });
   expect((await api("GET", `/api/requests?endpoint_id=${endpointId}&model=llama3.1:8b&page_size=1`)).body.requests[0]).toMatchObject({ endpoint_name: "History Ollama", status: 200 });
   for (const bad of ["status=6xx", "page=0", "page_size=1000", "endpoint_id=nope", "from=yesterday", "bogus=1"]) {
@@ -39,19 +42,22 @@ test("request history filters and pages; the overview shows success rate and lat
   expect(overview.window).toMatchObject({ requests: 30, successes: 24, errors: 6, p50_latency_ms: 1000, p95_latency_ms: 2300, prompt_tokens: 240, completion_tokens: 480 });
   expect(overview.endpoints).toMatchObject({ total: 1 });
   expect(overview.series).toHaveLength(24);
+  expect(sum(overview.series, "requests")).toBe(30);
 
   await login(page);
   await expect(page.getByTestId("stat-requests")).toContainText("30");
   await expect(page.getByTestId("stat-success")).toContainText("80.0%");
   await expect(page.getByTestId("stat-latency")).toContainText("1000 ms / 2300 ms");
   await expect(page.getByTestId("stat-tokens")).toContainText("720");
+  await expect(page.getByTestId("chart-requests").locator("rect.fill-green-500")).not.toHaveCount(0);
+  await expect(page.getByTestId("chart-requests").locator("rect.fill-red-500")).not.toHaveCount(0);
   await shot(page, testInfo, "01-overview");
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Request history" }).click();
   await page.waitForURL(/\/dashboard\/history/);
   await expect(page.getByTestId("request-row")).toHaveCount(25);
   await expect(page.getByTestId("history-total")).toContainText("30");
-  await expect(page.getByTestId("history-chart")).toBeVisible();
+  await expect(page.getByTestId("history-chart").locator("rect.fill-green-500")).not.toHaveCount(0);
   await shot(page, testInfo, "02-history");
   await page.getByRole("link", { name: "Next" }).click();
   await expect(page.getByTestId("request-row")).toHaveCount(5);

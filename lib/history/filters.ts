@@ -26,10 +26,14 @@ export function whereRequests(f: RequestFilter): SQL | undefined {
 }
 
 /** Per-bucket counts and token sums for charts. */
-export const bucketColumns = (bucketMs: number) => ({
-  bucket: sql<number>`(${requestLog.ts} / ${bucketMs}) * ${bucketMs}`.mapWith(Number),
-  requests: sql<number>`count(*)`.mapWith(Number),
-  errors: sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 then 1 else 0 end), 0)`.mapWith(Number),
-  promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
-  completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
-});
+export const bucketColumns = (bucketMs: number) => {
+  // inlined as an integer literal: a bound JS number arrives as REAL and would make the division fractional
+  const size = sql.raw(String(Math.trunc(bucketMs)));
+  return {
+    bucket: sql<number>`(${requestLog.ts} / ${size}) * ${size}`.mapWith(Number),
+    requests: sql<number>`count(*)`.mapWith(Number),
+    errors: sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 then 1 else 0 end), 0)`.mapWith(Number),
+    promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
+    completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
+  };
+};
