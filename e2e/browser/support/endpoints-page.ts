@@ -76,7 +76,12 @@ export class EndpointsPage {
 
   /** The status badge in the detail modal's title (the health-check list has its own small badges). */
   get detailBadge(): Locator {
-    return this.detail.getByRole("heading").getByTestId("status-badge");
+    return this.detailTitle.getByTestId("status-badge");
+  }
+
+  /** The detail modal's title: name, status badge, type badge. */
+  get detailTitle(): Locator {
+    return this.detail.getByRole("heading", { level: 2 });
   }
 
   async closeDetail(): Promise<void> {

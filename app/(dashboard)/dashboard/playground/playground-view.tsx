@@ -67,9 +67,9 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t.playground}</h1>
-      <div className="grid gap-4 lg:grid-cols-[20rem_1fr]">
+      <div className="grid gap-4 lg:grid-cols-[20rem_minmax(0,1fr)]">
         <PlaygroundSettings t={t} settings={settings} onChange={setSettings} models={models} pins={pins} />
-        <section className="card flex min-h-[28rem] flex-col gap-3">
+        <section className="card flex min-h-[28rem] min-w-0 flex-col gap-3">
           <div className="flex-1 space-y-3 overflow-y-auto" data-testid="chat-log" aria-live="polite">
             {history.length === 0 && draft === null && <p className="text-sm text-slate-400">{t.playgroundEmpty}</p>}
             {history.map((m, i) => (
@@ -131,7 +131,7 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
           </form>
           <details className="text-xs">
             <summary className="cursor-pointer text-slate-500">curl</summary>
-            <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-slate-100" data-testid="curl" suppressHydrationWarning>
+            <pre className="mt-2 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 text-slate-100" data-testid="curl" suppressHydrationWarning>
               {curl}
             </pre>
           </details>
