@@ -21,6 +21,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 /** The built server under test; LLMLB_TEST_SERVER points elsewhere when several builds coexist. */
 const SERVER_BIN = path.resolve(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs");
 export const ADMIN = { username: "admin", password: "admin-password-1" };
+/** The Next build the server loads: LLMLB_NEXT_DIST_DIR is passed through so that each build tests itself. */
+const DIST_ENV: Record<string, string> = process.env.LLMLB_NEXT_DIST_DIR ? { LLMLB_NEXT_DIST_DIR: process.env.LLMLB_NEXT_DIST_DIR } : {};
 
 export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
@@ -29,6 +31,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",
+      ...DIST_ENV,
       LLMLB_HOST: "127.0.0.1",
       LLMLB_PORT: String(opts.port ?? 0),
       LLMLB_DATA_DIR: dataDir,
@@ -87,7 +90,7 @@ export function runServerExpectingFailure(env: Record<string, string>): Promise<
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [SERVER_BIN], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")), ...env },
+      env: { PATH: process.env.PATH, NODE_ENV: "production", ...DIST_ENV, LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")), ...env },
     });
     let output = "";
     proc.stdout.on("data", (d) => (output += d));

@@ -8,12 +8,13 @@ import type { Permission } from "../db/constants";
 import { presentedKey, verifyApiKey } from "./api-keys";
 import { getUser } from "./users";
 import { isSameOrigin } from "./guard-origin";
+import { strictDecode } from "./options";
 import { hasPermission, permissionsForRole, type Principal } from "./permissions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 async function sessionPrincipal(req: NextRequest): Promise<Principal | null> {
-  const token = await getToken({ req, secret: env().LLMLB_SECRET });
+  const token = await getToken({ req, secret: env().LLMLB_SECRET, decode: strictDecode });
   if (!token?.uid) return null;
   const user = await getUser(await getDb(), token.uid);
   if (!user) return null;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { decode, type JWTDecodeParams } from "next-auth/jwt";
 import { env } from "../env";
 import { getDb } from "../runtime";
 import type { Role } from "../db/constants";
@@ -24,11 +25,21 @@ declare module "next-auth/jwt" {
   }
 }
 
+/**
+ * next-auth's decode accepts a token up to 15 s past its expiry (clock tolerance). A session ends when it says
+ * it does: everything that reads the session cookie (/api guard, pages, next-auth itself) decodes with this.
+ */
+export async function strictDecode(params: JWTDecodeParams) {
+  const token = await decode(params);
+  if (!token || typeof token.exp !== "number" || token.exp * 1000 <= Date.now()) return null;
+  return token;
+}
+
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().LLMLB_SECRET,
     session: { strategy: "jwt", maxAge: env().LLMLB_SESSION_MAX_AGE_SECS },
-    jwt: { maxAge: env().LLMLB_SESSION_MAX_AGE_SECS },
+    jwt: { maxAge: env().LLMLB_SESSION_MAX_AGE_SECS, decode: strictDecode },
     pages: { signIn: "/login" },
     providers: [
       CredentialsProvider({

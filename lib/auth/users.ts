@@ -101,8 +101,9 @@ export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: P
   if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
   if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
+  const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash: await hashPassword(input.new_password), mustChangePassword: false, updatedAt: Date.now() }).where(eq(users.id, user.id));
+    await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: Date.now() }).where(eq(users.id, user.id));
     await audit(tx, actor, "user.change_password", { type: "user", id: user.id });
   });
 }

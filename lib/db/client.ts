@@ -10,8 +10,10 @@ export interface Database {
 }
 
 export async function openDatabase(url: string, authToken?: string): Promise<Database> {
-  const client = createClient({ url, authToken });
   const isFile = url.startsWith("file:");
+  // The client pools several connections to a file and PRAGMAs reach only the one they run on: the busy timeout
+  // must be an option so that every pooled connection waits for a concurrent writer instead of failing SQLITE_BUSY.
+  const client = createClient({ url, authToken, ...(isFile ? { timeout: 5000 } : {}) });
   if (isFile) {
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA busy_timeout = 5000");

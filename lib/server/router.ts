@@ -9,7 +9,8 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
   // The client address as this socket sees it; a client-sent value is overwritten, never trusted.
   req.headers["x-llmlb-client-ip"] = req.socket.remoteAddress ?? "unknown";
   const url = req.url ?? "/";
-  req.headers["x-llmlb-path"] = url.split("?")[0];
+  const path = url.split("?")[0];
+  req.headers["x-llmlb-path"] = path;
   if (url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?")) {
     handleV1(req, res);
     return;
@@ -18,5 +19,28 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
     void handleMetrics(req, res);
     return;
   }
+  if (!wellFormedPath(path)) return badPath(res, path.startsWith("/api/"));
   void nextHandler(req, res);
+}
+
+/** Next answers a path whose percent-encoding does not decode (`/api/endpoints/%E0%A4%A`) with a bare 500. */
+function wellFormedPath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function badPath(res: ServerResponse, api: boolean): void {
+  const body = api
+    ? JSON.stringify({ error: { code: "validation_error", message: "path: malformed percent-encoding", details: [{ field: "path", message: "malformed percent-encoding" }] } })
+    : "Bad Request: malformed percent-encoding in the path\n";
+  res.writeHead(400, {
+    "content-type": api ? "application/json" : "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "x-content-type-options": "nosniff",
+  });
+  res.end(body);
 }

@@ -6,9 +6,12 @@ import { getDb } from "@/lib/runtime";
 
 type Params = { params: Promise<{ id: string; model: string }> };
 
-/** `{model, context_length, capabilities}`; model ids with `/` or `:` arrive percent-encoded. */
+/**
+ * `{model, context_length, capabilities}`; model ids with `/` or `:` arrive percent-encoded, and Next has already
+ * decoded the segment once: decoding again would turn `a%2541` into `aA` and make `a%25b` a 500.
+ */
 export const GET = route(async (req: NextRequest, { params }: Params) => {
   await requirePermission(req, "endpoints.read");
   const { id, model } = await params;
-  return json(await getModelInfo({ db: await getDb(), id, model: decodeURIComponent(model) }));
+  return json(await getModelInfo({ db: await getDb(), id, model }));
 });
