@@ -42,7 +42,9 @@ export function BarChart({
   const offset = slots - n;
   const slot = W / slots;
   const barW = Math.max(1, slot * 0.72);
-  const axis = n ? [labels[0], labels[Math.floor(n / 2)], labels[n - 1]] : [];
+  // axis labels under the bars: first, middle and last; fewer when the bars take little room
+  const axis = n === 0 ? [] : n / slots < 0.3 ? [labels[n - 1]] : n < 5 ? [labels[0], labels[n - 1]] : [labels[0], labels[Math.floor(n / 2)], labels[n - 1]];
+
   return (
     <figure className="space-y-2" data-testid={testId}>
       <figcaption className="flex flex-wrap items-center justify-between gap-2 text-sm">
@@ -79,9 +81,9 @@ export function BarChart({
           })}
         </svg>
       </div>
-      <div className="flex justify-between text-[10px] text-slate-400" style={{ paddingLeft: `${(offset / slots) * 100}%` }}>
+      <div className={`flex text-[10px] text-slate-400 ${axis.length === 1 ? "justify-end" : "justify-between"}`} style={{ paddingLeft: `${(offset / slots) * 100}%` }}>
         {axis.map((a, i) => (
-          <span key={i} suppressHydrationWarning>
+          <span key={i} className="whitespace-nowrap" suppressHydrationWarning>
             {a}
           </span>
         ))}

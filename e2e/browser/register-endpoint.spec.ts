@@ -2,6 +2,7 @@
 // "Connection test" succeeds, "Save"; the row shows pending, then online by itself (no reload).
 import { expect, login, registerEndpoint, shot, test } from "./support/fixtures";
 import { EndpointsPage } from "./support/endpoints-page";
+import { deadUrl } from "../fakes/upstream";
 
 test("register an endpoint from the dashboard; it turns online without a reload", async ({ page, fakes }, testInfo) => {
   const fake = await fakes.start({ kind: "ollama" });
@@ -48,6 +49,11 @@ test("field errors show next to the field; a duplicate name is refused", async (
   const ep = new EndpointsPage(page);
   await ep.openFromMenu();
   await ep.openNewDialog();
+
+  await ep.fillNew("Other", await deadUrl());
+  const failed = await ep.connectionTest();
+  await expect(failed).toHaveAttribute("data-ok", "false");
+  await expect(failed).toContainText("Connection failed");
 
   await ep.fillNew("Other", "ftp://example");
   await ep.save();
