@@ -118,17 +118,17 @@ describe("SIGTERM drains", () => {
   }, 30_000);
 
   it("an in-flight /api registration completes too, and is there after a restart", async () => {
-    const hang = await startHangServer(); // type detection waits for its ~2 s bound
-    const s = await startServer();
+    const hang = await startHangServer(); // type detection waits for its bound (the probe timeout, 1 s here)
+    const s = await startServer({ env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "1000" } });
     let s2: TestServer | undefined;
     try {
       const pending = call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: "slow-detect", base_url: hang.url } });
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // detection is under way
       const exited = s.stop("SIGTERM");
       const r = await pending;
       expect(r.status, r.text).toBe(201);
       expect(await exited).toBe(0);
-      s2 = await startServer({ dataDir: s.dataDir });
+      s2 = await startServer({ dataDir: s.dataDir, env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "1000" } });
       const list = await call(s2.url, "GET", "/api/endpoints", { key: KEY });
       expect(list.body.endpoints.map((e: { id: string }) => e.id)).toContain(r.body.id);
     } finally {
