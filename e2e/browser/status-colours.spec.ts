@@ -48,6 +48,20 @@ test("status badges have the specified colours in the list, the detail modal and
     for (const e of EXPECTED) await expectBadge(ep.badge(e.name), e);
     await shot(page, testInfo, "01-list");
 
+    // the list's filters: status, type and search (name or URL)
+    await page.getByLabel("Status", { exact: true }).selectOption("error");
+    await expect(ep.rows.getByTestId("endpoint-name")).toHaveText(["ep-error"]);
+    await page.getByLabel("Status", { exact: true }).selectOption("");
+    await page.getByLabel("Type", { exact: true }).selectOption("ollama");
+    await expect(ep.rows.getByTestId("endpoint-name")).toHaveText(["ep-online"]);
+    await page.getByLabel("Type", { exact: true }).selectOption("");
+    await page.getByLabel("Search").fill(hang.url.split(":").pop()!);
+    await expect(ep.rows.getByTestId("endpoint-name")).toHaveText(["ep-pending"]);
+    await page.getByLabel("Search").fill("EP-OFF");
+    await expect(ep.rows.getByTestId("endpoint-name")).toHaveText(["ep-offline"]);
+    await page.getByLabel("Search").fill("");
+    await expect(ep.rows).toHaveCount(4);
+
     for (const e of EXPECTED) {
       await ep.openDetail(e.name);
       await expectBadge(ep.detailBadge, e);

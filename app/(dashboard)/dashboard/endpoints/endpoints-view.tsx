@@ -30,7 +30,7 @@ export function EndpointsView({ t, lang, initial, canManage }: { t: Messages; la
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">{t.endpoints}</h1>
-          <div className="mt-2 flex flex-wrap gap-2" aria-label={t.status}>
+          <div className="mt-2 flex flex-wrap gap-2">
             {counts.map(([s, n]) => (
               <span key={s} className="inline-flex items-center gap-1 text-xs text-slate-500">
                 <StatusBadge status={s} t={t} count={n} />
