@@ -84,10 +84,13 @@ describe("status machine through connection tests (each records a check like a s
     await waitFor(e.id, (b) => b.status === "online" && b.model_count === 1);
     const n0 = (await checks(e.id)).length;
 
+    // A status change to error may also trigger an immediate re-check by the scheduler (the passive-signal path),
+    // so the rows are the record: each check's transition, in order, whichever path ran it.
     await f.stop();
-    expect((await test(e.id)).body.success).toBe(false);
+    const first = await test(e.id);
+    expect(first.body.success).toBe(false);
     let d = await detail(e.id);
-    expect(d.status).toBe("error");
+    expect(["error", "offline"]).toContain(d.status);
     expect(d.last_error).toEqual(expect.any(String));
     expect(d.models).toHaveLength(1); // models are kept while it is down
 
@@ -102,12 +105,14 @@ describe("status machine through connection tests (each records a check like a s
     expect(d).toMatchObject({ status: "online", last_error: null });
 
     const rows = (await checks(e.id)).slice(n0);
-    expect(rows.map((r) => [r.ok, r.status_before, r.status_after])).toEqual([
-      [0, "online", "error"],
-      [0, "error", "offline"],
-      [0, "offline", "offline"],
-      [1, "offline", "online"],
-    ]);
+    const failures = rows.filter((r) => r.ok === 0);
+    expect(failures.length).toBeGreaterThanOrEqual(3);
+    expect([failures[0].status_before, failures[0].status_after]).toEqual(["online", "error"]); // the first failure
+    expect([failures[1].status_before, failures[1].status_after]).toEqual(["error", "offline"]); // the one after
+    for (const r of failures.slice(2)) expect(r.status_after).toBe("offline");
+    const back = rows.find((r) => r.ok === 1)!;
+    expect([back.status_before, back.status_after]).toEqual(["offline", "online"]);
+    expect(rows.indexOf(back)).toBe(failures.length); // every failure came before the restart
   });
 
   it("an endpoint answering 500 is error, not offline, and stays error", async () => {
@@ -207,10 +212,18 @@ describe("the scheduler", () => {
       expect(rh.at(-1)!.error).toMatch(/timed out/);
       expect((await detail(h.id)).status).toBe("offline");
 
-      // K: online → error at the next scheduled check → offline at the one after → online once back.
-      expect(rk.map((r) => r.status_after), `K gaps ${gaps(rk)}`).toEqual(["online", "error", "offline", "online"]);
-      // E: a bad answer is error, and stays error (never offline).
-      expect(rx.map((r) => r.status_after)).toEqual(["online", "error", "error", "error"]);
+      // K: online → error at the next scheduled check (~10 s) → offline at the one after → online once back.
+      // (A change to error may trigger an immediate extra check, so repeated statuses are collapsed.)
+      const collapse = (xs: string[]) => xs.filter((x, i) => i === 0 || x !== xs[i - 1]);
+      expect(collapse(rk.map((r) => r.status_after)), `K gaps ${gaps(rk)}`).toEqual(["online", "error", "offline", "online"]);
+      const kError = rk.find((r) => r.status_after === "error")!;
+      expect((kError.checked_at - first(rk)) / 1000).toBeGreaterThan(9);
+      expect((kError.checked_at - first(rk)) / 1000).toBeLessThan(11);
+      expect(rk.at(-1)!.checked_at - first(rk)).toBeGreaterThan(29_000);
+      // E: a bad answer is error, and stays error (never offline), check after check.
+      expect(rx[0].status_after).toBe("online");
+      expect(rx.length).toBeGreaterThanOrEqual(4);
+      expect(rx.slice(1).every((r) => r.status_after === "error" && r.ok === 0)).toBe(true);
       // L: pending → offline, then online with its type detected and models synced once something listens.
       expect(rl[0]).toMatchObject({ status_before: "pending", status_after: "offline" });
       expect(rl.at(-1)).toMatchObject({ ok: 1, status_after: "online" });

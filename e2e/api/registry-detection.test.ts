@@ -52,7 +52,7 @@ describe("detection matrix at registration", () => {
     const f = await fake(kind);
     const t0 = Date.now();
     const r = await register(f.url);
-    expect(Date.now() - t0).toBeLessThan(1500); // ≤ 1 s on a healthy LAN endpoint, with slack for CI
+    expect(Date.now() - t0).toBeLessThan(2000); // ≤ 1 s on a healthy LAN endpoint; slack for a loaded CI machine
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ endpoint_type: expected, status: "pending" });
     const online = await waitDetail(r.body.id, (b) => b.status === "online");

@@ -14,16 +14,18 @@ let s: TestServer;
 let xllm: FakeUpstream;
 let ollama: FakeUpstream;
 let vllm: FakeUpstream;
+let ollama2: FakeUpstream;
 const fakes: FakeUpstream[] = [];
 
 beforeAll(async () => {
-  [s, xllm, ollama, vllm] = await Promise.all([
+  [s, xllm, ollama, vllm, ollama2] = await Promise.all([
     startServer(),
     startFake({ kind: "xllm", models: ["llama-3.2-1b"] }),
     startFake({ kind: "ollama", models: ["llama3.1:8b", "nomic-embed-text:latest"] }),
     startFake({ kind: "vllm", models: ["Qwen/Qwen2.5-7B-Instruct"] }),
+    startFake({ kind: "ollama", models: ["llama3.1:8b"] }),
   ]);
-  fakes.push(xllm, ollama, vllm);
+  fakes.push(xllm, ollama, vllm, ollama2);
 });
 afterAll(async () => {
   await Promise.all([s?.stop(), ...fakes.map((f) => f.stop())]);
@@ -80,6 +82,14 @@ describe("quickstart REST steps", () => {
     expect(detail.body).toMatchObject({ id: ids.ollama, name: "本番Ollama", models: expect.any(Array) });
   });
 
+  it("verification step 1: {name: Test, base_url} → the endpoint is shown in the list", async () => {
+    const r = await call(s.url, "POST", "/api/endpoints", { key: KEY, raw: JSON.stringify({ name: "Test", base_url: ollama2.url }), headers: { "content-type": "application/json" } });
+    expect(r.status).toBe(201);
+    ids.test = r.body.id;
+    const list = await call(s.url, "GET", "/api/endpoints", { key: KEY });
+    expect(list.body.endpoints.map((e: { name: string }) => e.name)).toEqual(["本番Ollama", "Test"]);
+  });
+
   it("connection test (接続テスト): POST /api/endpoints/{id}/test → 200 success", async () => {
     const r = await call(s.url, "POST", `/api/endpoints/${ids.ollama}/test`, { key: KEY });
     expect(r.status).toBe(200);
@@ -127,10 +137,10 @@ describe("quickstart REST steps", () => {
     expect(x.body.total).toBe(1);
     const o = await call(s.url, "GET", "/api/endpoints?type=ollama", { key: KEY });
     expect(o.status).toBe(200);
-    expect(o.body.endpoints.map((e: { id: string }) => e.id)).toEqual([ids.ollama]);
+    expect(o.body.endpoints.map((e: { id: string }) => e.id)).toEqual([ids.ollama, ids.test]);
     expect(o.body.endpoints.every((e: { endpoint_type: string }) => e.endpoint_type === "ollama")).toBe(true);
     const all = await call(s.url, "GET", "/api/endpoints", { key: KEY });
-    expect(all.body.total).toBe(3);
+    expect(all.body.total).toBe(4);
   });
 
   it("step 7: xLLM download starts (202) and its progress advances to completed; the model then appears", async () => {
@@ -196,7 +206,7 @@ describe("quickstart REST steps", () => {
   });
 
   it("verification step 2 (short form): the registered endpoints become online", async () => {
-    for (const id of [ids.ollama, ids.xllm, ids.vllm]) {
+    for (const id of [ids.ollama, ids.test, ids.xllm, ids.vllm]) {
       const d = await waitDetail(id, (b) => b.status === "online");
       expect(d.status).toBe("online");
     }

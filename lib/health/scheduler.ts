@@ -115,7 +115,9 @@ export class HealthScheduler {
         .finally(() => {
           this.running.delete(id);
           if (this.recheck.delete(id) && this.rows.has(id)) this.urgent.unshift(id);
-          this.pump();
+          // A freed slot takes the next due endpoint now: waiting for the next tick would cap the schedule at
+          // 32 checks a second (1,000 endpoints on 30 s need 33.3).
+          this.tick();
         });
     }
   }
