@@ -26,6 +26,15 @@ export const test = base.extend<Fixtures>({
     await server.stop();
   },
   baseURL: async ({ server }, use) => use(server.url),
+  // every journey also proves the pages render without React errors (hydration mismatches included)
+  page: async ({ page }, use, testInfo) => {
+    const errors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    await use(page);
+    if (errors.length) await testInfo.attach("console-errors", { body: errors.join("\n"), contentType: "text/plain" });
+    expect(errors.filter((e) => /hydrat|did not match|Minified React error|Uncaught/i.test(e))).toEqual([]);
+  },
   fakes: async ({}, use) => {
     const started: FakeUpstream[] = [];
     await use({

@@ -25,6 +25,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     page: one("page"),
     page_size: String(PAGE_SIZE),
   });
+  const valid = parsed.success && (range === "all" || rangeMs !== undefined);
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({ page_size: String(PAGE_SIZE) });
   const [data, facets] = await Promise.all([listRequests({ db, query }), requestFacets({ db })]);
   const pages = Math.max(1, Math.ceil(data.total / data.page_size));
@@ -40,7 +41,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t.requestHistory}</h1>
       <HistoryFilters t={t} models={facets.models} endpoints={facets.endpoints} />
-      {!parsed.success && (
+      {!valid && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
           {t.badFilter}
         </p>
