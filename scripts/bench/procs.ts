@@ -48,9 +48,9 @@ export async function startFakeProcess(args: string[]): Promise<Proc> {
 }
 
 /** The production build (dist/server.mjs) with its own temp database. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<Proc> {
+export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-"));
-  const proc = spawn(process.execPath, [path.join(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs")], {
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs")], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -1,0 +1,31 @@
+// npx tsx scripts/bench/profile.ts [--cpu-prof] — server CPU time per proxied request under load, and
+// optionally a V8 CPU profile of the server (written to bench-results/profile/). A steadier figure than
+// throughput on a busy machine, for working on the hot path.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT, cpuMs, startFakeProcess, startServerProcess } from "./procs";
+import { throughput } from "./load";
+
+const { values } = parseArgs({ options: { "cpu-prof": { type: "boolean" }, seconds: { type: "string", default: "5" } } });
+const seconds = Number(values.seconds);
+const profDir = path.join(ROOT, "bench-results/profile");
+
+const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
+const server = await startServerProcess({}, values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
+const post = (p: string, body: unknown) =>
+  fetch(server.url + p, { method: "POST", headers: { authorization: "Bearer sk_debug", "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+await post("/api/endpoints", { name: "p", base_url: fake.url });
+await new Promise((r) => setTimeout(r, 1500));
+const { key } = (await post("/api/api-keys", { name: "p", permissions: ["openai.inference"] })) as { key: string };
+const target = { label: "lb" as const, url: server.url, headers: { authorization: `Bearer ${key}` } };
+for (const [mode, stream] of [["plain", false], ["stream", true]] as const) {
+  const body = JSON.stringify({ model: "m", stream, messages: [{ role: "user", content: "hi" }] });
+  await throughput(target, "/v1/chat/completions", body, 20, 1);
+  const c0 = cpuMs(server.pid);
+  const r = await throughput(target, "/v1/chat/completions", body, 20, seconds);
+  const perReq = (cpuMs(server.pid) - c0) / r.total;
+  console.log(`${mode}: ${r.total} requests, ${Math.round(r.rps)} req/s, server CPU ${(perReq * 1000).toFixed(0)} µs/request, errors ${r.errors + r.non2xx}`);
+}
+await server.stop();
+await fake.stop();
+if (values["cpu-prof"]) console.log(`profile written to ${profDir}`);
