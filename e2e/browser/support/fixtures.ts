@@ -19,9 +19,8 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   serverEnv: [{}, { option: true }],
   server: async ({ serverEnv }, use) => {
-    // several builds can coexist: the server must find the Next build this run was built into
-    const distDir = process.env.LLMLB_NEXT_DIST_DIR;
-    const server = await startServer({ env: { ...(distDir ? { LLMLB_NEXT_DIST_DIR: distDir } : {}), ...serverEnv } });
+    // the harness honours LLMLB_TEST_SERVER and LLMLB_NEXT_DIST_DIR, so several builds can coexist
+    const server = await startServer({ env: serverEnv });
     await use(server);
     await server.stop();
   },
