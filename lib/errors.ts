@@ -40,3 +40,13 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
 export const validationError = (field: string, message: string) =>
   new ApiError("validation_error", `${field}: ${message}`, [{ field, message }]);
+
+/** True when `err` (or a cause of it: drizzle wraps driver errors) is SQLite's UNIQUE failure on `column` ("table.col"). */
+export function uniqueViolation(err: unknown, column?: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /UNIQUE constraint failed: ([\w.]+)/.exec(msg);
+    if (m && (!column || m[1] === column)) return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { ApiError, type FieldIssue } from "./errors";
+import { ApiError, uniqueViolation, type FieldIssue } from "./errors";
 import { log } from "./observability/logger";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,10 +25,32 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   return result.data;
 }
 
+const tooLarge = () => new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
+
+/** The body as text, refusing (without buffering it) one that is larger than `limit` bytes. */
+async function readText(req: Request, limit: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks)); // as Request.text(): a BOM is dropped
+}
+
 /** Reads a JSON body (≤ 1 MiB) and validates it; any failure is a 400 naming the field. */
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
+  const text = await readText(req, MAX_BODY_BYTES);
   let value: unknown;
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
@@ -50,6 +72,10 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof z.ZodError) {
     const e = validationFailure(err);
     return json(e.toJSON(), e.status);
+  }
+  if (uniqueViolation(err)) {
+    // a unique value taken by a concurrent request between a route's own check and its write
+    return json(new ApiError("conflict", "already exists").toJSON(), 409);
   }
   log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err) });
   return json({ error: { code: "internal", message: "internal error" } }, 500);

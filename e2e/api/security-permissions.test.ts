@@ -295,6 +295,33 @@ describe("authentication and authorisation come before anything else", () => {
   });
 });
 
+describe("audit", () => {
+  it("every successful mutation writes an audit row naming the actor (user session and API key)", async () => {
+    const mutations = CASES.filter(
+      (c) => method(c) !== "GET" && !c.surface && c.access !== "public" && c.route !== "POST /api/endpoints/probe",
+    );
+    expect(mutations.length).toBeGreaterThanOrEqual(12);
+    const admin = principals.get("admin session")!;
+    const adminId = (await send(admin, "GET", "/api/me")).body.id;
+    const key = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "auditor", permissions: [...PERMISSIONS] } });
+    const keyPrincipal: TestPrincipal = { label: "all-permission key", permissions: PERMISSIONS, kind: "key", key: key.body.key };
+    const db = s.db();
+    for (const [p, actorType, actorId] of [[admin, "user", adminId], [keyPrincipal, "api_key", key.body.id]] as const) {
+      for (const c of mutations) {
+        if (c.route === "PATCH /api/me" && p.kind !== "session") continue;
+        const { path, body } = await c.make(p, true);
+        const [{ n: before }] = (await db.execute("SELECT max(id) AS n FROM audit_log")).rows;
+        const r = await send(p, method(c), path, { body });
+        expect(r.status, `${c.route} ${r.text.slice(0, 200)}`).toBe(c.ok);
+        const rows = (await db.execute({ sql: "SELECT actor_type, actor_id, action FROM audit_log WHERE id > ?", args: [Number(before ?? 0)] })).rows;
+        const mine = rows.filter((row) => row.actor_id === actorId);
+        expect(mine.length, `${c.route} by ${p.label}: ${JSON.stringify(rows)}`).toBeGreaterThanOrEqual(1);
+        expect(mine[0].actor_type).toBe(actorType);
+      }
+    }
+  });
+});
+
 describe("a session follows its user", () => {
   it("a demoted admin loses manage rights at once, on /api and /v1; a deleted user's cookie is worthless", async () => {
     const p = await sessionFor(s.url, "short-lived-admin", "admin", "short-pass-1");

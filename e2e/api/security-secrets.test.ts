@@ -82,6 +82,23 @@ describe("sessions", () => {
     expect(r.setCookie).toMatch(/;\s*SameSite=(Lax|Strict)/i);
   });
 
+  it("login never redirects to another origin (callbackUrl)", async () => {
+    for (const callbackUrl of ["http://evil.example/phish", "//evil.example/x", "https://127.0.0.1.evil.example/"]) {
+      const csrfRes = await fetch(`${s.url}/api/auth/csrf`);
+      const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+      const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const res = await fetch(`${s.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        body: new URLSearchParams({ csrfToken, username: ADMIN.username, password: ADMIN.password, callbackUrl, json: "true" }),
+        redirect: "manual",
+      });
+      const text = await res.text();
+      const target = res.headers.get("location") ?? (JSON.parse(text) as { url?: string }).url ?? "";
+      expect(new URL(target, s.url).origin, `${callbackUrl} → ${target}`).toBe(s.url);
+    }
+  });
+
   it("a forged, unsigned or tampered session cookie is worthless", async () => {
     const [header, payload, ...rest] = adminCookie.split("=")[1].split(".");
     const tampered = `next-auth.session-token=${header}.${payload}x.${rest.join(".")}`;
@@ -249,7 +266,47 @@ describe("secrets at rest and in logs", () => {
   });
 });
 
+/** A credentials login with a JSON body (next-auth accepts it too) on an optional path variant. */
+async function loginJson(base: string, username: unknown, password: string, path = "/api/auth/callback/credentials") {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(base + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ csrfToken, username, password, json: "true" }),
+    redirect: "manual",
+  });
+  await res.text();
+  const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+  return { status: res.status, cookie: session ? session.split(";")[0] : null };
+}
+
 describe("login rate limit (per client IP + username)", () => {
+  it("cannot be sidestepped with a JSON body, a path variant, or a username longer than 64 characters", async () => {
+    const long = "l".repeat(64);
+    for (const username of ["jsonuser", long]) {
+      expect((await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username, password: "right-pass-1", role: "viewer" } })).status).toBe(201);
+    }
+    // JSON bodies count, and are refused once the limit is reached
+    for (let i = 0; i < 5; i++) expect((await loginJson(s.url, "jsonuser", "wrong-password")).status, `attempt ${i + 1}`).not.toBe(429);
+    expect((await loginJson(s.url, "jsonuser", "right-pass-1")).status).toBe(429);
+    expect((await loginWith(s.url, "jsonuser", "right-pass-1")).status).toBe(429);
+    expect((await loginJson(s.url, ["jsonuser"], "right-pass-1")).cookie).toBeNull();
+    for (const variant of ["/api/auth/callback/credentials/x", "/api/auth/callback/credential%73"]) {
+      const r = await loginJson(s.url, "jsonuser", "right-pass-1", variant);
+      expect(r.cookie, variant).toBeNull();
+    }
+    // characters past the 64th are ignored by the login, so they must not make a fresh limiter key
+    for (let i = 0; i < 5; i++) await loginWith(s.url, `${long}${i}`, "wrong-password");
+    for (const username of [long, `${long}zz`]) {
+      const sixth = await loginWith(s.url, username, "right-pass-1");
+      expect(sixth.status, username).toBe(429);
+      expect(sixth.cookie, username).toBeNull();
+    }
+  });
+
+
   it("the 6th attempt in a minute is 429 even with the right password; spoofed client-address headers do not help; another username still signs in", async () => {
     for (const username of ["limited", "bystander"]) {
       expect((await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username, password: `${username}-pass-1`, role: "viewer" } })).status).toBe(201);

@@ -4,6 +4,7 @@ export class FailureLimiter {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
+    private readonly maxKeys = 10_000,
   ) {}
 
   private recent(key: string, now: number): number[] {
@@ -22,6 +23,16 @@ export class FailureLimiter {
 
   fail(key: string, now = Date.now()): void {
     this.failures.set(key, [...this.recent(key, now), now]);
+    if (this.failures.size > this.maxKeys) this.prune(now);
+  }
+
+  /** Drops keys whose failures have all left the window, so random usernames cannot grow memory without bound. */
+  private prune(now: number): void {
+    for (const key of [...this.failures.keys()]) this.recent(key, now);
+  }
+
+  get size(): number {
+    return this.failures.size;
   }
 
   reset(key: string): void {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { users, type UserRow } from "../db/schema";
 import { ROLES } from "../db/constants";
-import { ApiError, notFound, validationError } from "../errors";
+import { ApiError, notFound, uniqueViolation, validationError } from "../errors";
 import { audit } from "../audit";
 import { publishChange } from "../runtime";
 import { randomBase62 } from "../crypto";
@@ -53,10 +53,16 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     createdAt: now,
     updatedAt: now,
   };
-  await db.transaction(async (tx) => {
-    await tx.insert(users).values(row);
-    await audit(tx, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } });
-  });
+  await db
+    .transaction(async (tx) => {
+      await tx.insert(users).values(row);
+      await audit(tx, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } });
+    })
+    .catch((err) => {
+      // the same name created concurrently, after the check above
+      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+      throw err;
+    });
   return serializeUser(row);
 }
 
@@ -68,9 +74,6 @@ async function otherAdmins(db: Pick<Db, "select">, id: string): Promise<number> 
 export async function updateUser({ db, id, input, actor }: { db: Db; id: string; input: z.infer<typeof updateUserSchema>; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
-  if (input.role === "viewer" && user.role === "admin" && (await otherAdmins(db, id)) === 0) {
-    throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
-  }
   const patch: Partial<UserRow> = { updatedAt: Date.now() };
   if (input.role) patch.role = input.role;
   if (input.password) {
@@ -78,6 +81,12 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
     patch.mustChangePassword = actor.id !== id; // a reset by someone else must be changed at next login
   }
   await db.transaction(async (tx) => {
+    // checked inside the write transaction (BEGIN IMMEDIATE): two admins demoting each other cannot both pass
+    const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
+    if (!current) throw notFound("user");
+    if (input.role === "viewer" && current.role === "admin" && (await otherAdmins(tx, id)) === 0) {
+      throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
+    }
     await tx.update(users).set(patch).where(eq(users.id, id));
     await audit(tx, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } });
   });
@@ -88,8 +97,10 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
 export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
-  if (user.role === "admin" && (await otherAdmins(db, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
   await db.transaction(async (tx) => {
+    const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
+    if (!current) throw notFound("user");
+    if (current.role === "admin" && (await otherAdmins(tx, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
     await tx.delete(users).where(eq(users.id, id));
     await audit(tx, actor, "user.delete", { type: "user", id, details: { username: user.username } });
   });

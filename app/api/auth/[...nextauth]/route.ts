@@ -11,11 +11,30 @@ const handler = (req: NextRequest, ctx: Ctx) => NextAuth(authOptions())(req, ctx
 
 export const GET = handler;
 
+/**
+ * The username a login attempt carries, read exactly as next-auth reads the body (JSON or form-encoded), so that
+ * no body format slips past the limiter.
+ */
+async function attemptedUsername(req: NextRequest): Promise<string> {
+  const type = req.headers.get("content-type") ?? "";
+  try {
+    if (type.includes("application/json")) {
+      const body: unknown = await req.clone().json();
+      return typeof body === "object" && body !== null ? String((body as Record<string, unknown>).username ?? "") : "";
+    }
+    if (type.includes("application/x-www-form-urlencoded")) return new URLSearchParams(await req.clone().text()).get("username") ?? "";
+  } catch {
+    /* unparseable: next-auth sees no credentials either */
+  }
+  return "";
+}
+
 /** Credential logins are refused with 429 once a client IP + username has failed 5 times in a minute. */
 export async function POST(req: NextRequest, ctx: Ctx) {
-  if (req.nextUrl.pathname.endsWith("/callback/credentials")) {
-    const form = await req.clone().formData().catch(() => null);
-    const key = loginLimitKey(req.headers, String(form?.get("username") ?? ""));
+  // next-auth routes on the decoded segments (action, provider), not on the raw path: so must the limiter
+  const [action, provider] = (await ctx.params).nextauth ?? [];
+  if (action === "callback" && provider === "credentials") {
+    const key = loginLimitKey(req.headers, await attemptedUsername(req));
     const wait = loginLimiter().retryAfter(key);
     if (wait > 0) {
       const err = new ApiError("rate_limited", "too many failed logins; try again later", { retry_after_secs: wait });
