@@ -279,6 +279,28 @@ describe("authentication and authorisation come before anything else", () => {
     expect(await snapshot(s.db())).toBe(before);
   });
 
+  it("a session cookie that is not even valid percent-encoding → 401 everywhere, promptly (no 500, no hang)", async () => {
+    const failures: string[] = [];
+    for (const c of guarded()) {
+      const m = method(c);
+      const [, route] = c.route.split(" ");
+      const path = route.replace("[id]", ids.xllm).replace("[model]", "llama-3.2-1b");
+      try {
+        const r = await fetch(s.url + path, {
+          method: m,
+          headers: { cookie: "next-auth.session-token=%E0%A4%A", origin: s.url, "content-type": "application/json" },
+          body: m === "GET" || m === "DELETE" ? undefined : "{}",
+          signal: AbortSignal.timeout(3000),
+        });
+        const text = await r.text();
+        if (r.status !== 401) failures.push(`${c.route}: ${r.status} ${text.slice(0, 120)}`);
+      } catch (err) {
+        failures.push(`${c.route}: ${String(err)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("a key without the permission + a malformed body and a bogus id → 403 naming the permission, not 400/404", async () => {
     const before = await snapshot(s.db());
     // openai.models.read opens no /api route except /api/me

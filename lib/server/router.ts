@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleV1 } from "../proxy/handler";
 import { handleMetrics } from "../observability/metrics-route";
+import { log } from "../observability/logger";
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -16,7 +17,14 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
     return;
   }
   if (url === "/metrics" || url.startsWith("/metrics?")) {
-    void handleMetrics(req, res);
+    handleMetrics(req, res).catch((err: unknown) => {
+      // never leave the request hanging on an unexpected failure (it used to wait until the client gave up)
+      log.error("metrics failure", { error: err instanceof Error ? err.message : String(err) });
+      if (res.headersSent) return void res.destroy();
+      const body = JSON.stringify({ error: { code: "internal", message: "internal error" } });
+      res.writeHead(500, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
     return;
   }
   if (!wellFormedPath(path)) return badPath(res, path.startsWith("/api/"));
