@@ -186,9 +186,18 @@ describe("secrets at rest and in logs", () => {
     expect(k.status).toBe(201);
     clientKey = k.body.key;
     // use both: a proxied request carries the endpoint key upstream
-    const chat = await call(s.url, "POST", "/v1/chat/completions", { key: clientKey, body: { model: "secret-model", messages: [{ role: "user", content: "hi" }] } });
+    const chat = await call(s.url, "POST", "/v1/chat/completions", {
+      key: clientKey,
+      headers: { cookie: adminCookie, "x-api-key": clientKey, "proxy-authorization": "Basic eDp5" },
+      body: { model: "secret-model", messages: [{ role: "user", content: "hi" }] },
+    });
     expect(chat.status).toBe(200);
-    expect(keyed.requests.at(-1)!.headers.authorization).toBe(`Bearer ${ENDPOINT_KEY}`);
+    // the upstream sees its own key and none of the client's credentials
+    const upstream = keyed.requests.at(-1)!.headers;
+    expect(upstream.authorization).toBe(`Bearer ${ENDPOINT_KEY}`);
+    expect(JSON.stringify(upstream)).not.toContain(clientKey);
+    expect(JSON.stringify(upstream)).not.toContain(adminCookie.split("=")[1]);
+    expect(upstream["proxy-authorization"]).toBeUndefined();
 
     const responses = [
       created.text,

@@ -5,11 +5,28 @@ type Level = Exclude<keyof typeof LEVELS, "silent">;
 
 const SECRET_KEYS = /(authorization|api[_-]?key|password|secret|token|cookie)/i;
 
-/** Drops values of secret-looking fields so that no credential reaches a log line. */
-export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+/** Credentials inside free text (an error message quoting a header, say): client keys and Bearer tokens. */
+const SECRET_TEXT = /\b(sk_[0-9A-Za-z]{20,})|(\bBearer\s+)[^\s"',;]+/gi;
+
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return value.replace(SECRET_TEXT, (_m, key: string | undefined, bearer: string | undefined) => (key ? `${key.slice(0, 6)}…[redacted]` : `${bearer}[redacted]`));
+  if (depth >= 4 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  return redactAt(value as Record<string, unknown>, depth + 1);
+}
+
+function redactAt(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEYS.test(k) ? "[redacted]" : v;
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEYS.test(k) ? "[redacted]" : scrub(v, depth);
   return out;
+}
+
+/**
+ * Drops values of secret-looking fields (at any depth) and masks client keys and Bearer tokens inside text, so
+ * that no credential reaches a log line.
+ */
+export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  return redactAt(fields, 0);
 }
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>) {
