@@ -1,6 +1,7 @@
 // Health-check sweep at scale (SPEC §13: 1,000 endpoints on a 30 s interval without the event loop lagging > 20 ms).
 //
 //   npx tsx scripts/health-sweep.ts [--endpoints 1000] [--concurrency 16] [--measure-secs 70] [--interval 30]
+//                                   [--cpu-profile out.cpuprofile]   (the server's CPU profile over the window)
 //
 // Starts one minimal fake upstream (OpenAI-compatible; every `/n/{i}` path prefix is its own endpoint), starts the
 // built server (e2e/harness/server.ts; LLMLB_TEST_SERVER / LLMLB_NEXT_DIST_DIR pick the build), registers the
@@ -24,9 +25,8 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "measure-secs": { type: "string", default: "70" },
     interval: { type: "string", default: "30" },
-    /** write a CPU profile of the server process (the first --cpu-profile-secs seconds) to this file */
+    /** write a CPU profile of the server process during the measurement window to this file */
     "cpu-profile": { type: "string" },
-    "cpu-profile-secs": { type: "string", default: "60" },
   },
 });
 const N = Number(args.endpoints);
@@ -107,17 +107,23 @@ setInterval(() => {
   process.stderr.write("SWEEP_LAG " + JSON.stringify(line) + "\\n");
 }, 1000).unref();
 if (process.env.SWEEP_CPU_PROFILE) {
+  // SIGUSR2 from the sweep starts the profiler at the start of the measurement window, the next one writes it.
   const { Session } = await import("node:inspector");
   const { writeFileSync } = await import("node:fs");
   const session = new Session();
   session.connect();
-  session.post("Profiler.enable", () => session.post("Profiler.start"));
-  setTimeout(() => {
+  let on = false;
+  process.on("SIGUSR2", () => {
+    if (!on) {
+      on = true;
+      session.post("Profiler.enable", () => session.post("Profiler.start"));
+      return;
+    }
     session.post("Profiler.stop", (err, res) => {
       if (!err) writeFileSync(process.env.SWEEP_CPU_PROFILE, JSON.stringify(res.profile));
       process.stderr.write("SWEEP_PROFILE written\\n");
     });
-  }, Number(process.env.SWEEP_CPU_PROFILE_SECS) * 1000).unref();
+  });
 }
 `;
 
@@ -192,7 +198,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(preload, LAG_PRELOAD);
   const fake = await startSweepFake();
   const s = await startServer({ env: { NODE_OPTIONS: `--import=${new URL(`file://${preload}`).href}`,
-    ...(args["cpu-profile"] ? { SWEEP_CPU_PROFILE: path.resolve(args["cpu-profile"]), SWEEP_CPU_PROFILE_SECS: args["cpu-profile-secs"] } : {}), LLMLB_LOG_LEVEL: "warn" } });
+    ...(args["cpu-profile"] ? { SWEEP_CPU_PROFILE: path.resolve(args["cpu-profile"]) } : {}), LLMLB_LOG_LEVEL: "warn" } });
   console.log(`server ${s.url} (pid ${s.proc.pid}), fake ${fake.url}; registering ${N} endpoints, concurrency ${CONCURRENCY}, interval ${INTERVAL} s`);
   try {
     // 1. registration
@@ -220,6 +226,7 @@ async function main(): Promise<void> {
     console.log(`registered ${N} in ${((regEnd - regStart) / 1000).toFixed(1)} s`);
 
     // 2. measurement window: /api/health every 100 ms
+    if (args["cpu-profile"]) s.proc.kill("SIGUSR2");
     const winStart = Date.now();
     const healthMs: number[] = [];
     let healthErrors = 0;
@@ -237,6 +244,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, slot + 100 - Date.now()));
     }
     const winEnd = Date.now();
+    if (args["cpu-profile"]) s.proc.kill("SIGUSR2");
     await sleep(1100); // let the last lag line arrive
     healthMs.sort((a, b) => a - b);
 
