@@ -7,7 +7,7 @@ import { startServer, type TestServer } from "../harness/server";
 import { call, type Call } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { registerOnline } from "../harness/endpoints";
-import { apiRouteInventory, keyWith, PERMISSIONS, sessionFor, type Permission, type TestPrincipal } from "../harness/principals";
+import { apiRouteInventory, keyWith, PERMISSIONS, sessionFor, VIEWER_PERMISSIONS, type Permission, type TestPrincipal } from "../harness/principals";
 import { deadUrl, startFake, type FakeUpstream } from "../fakes/upstream";
 
 /** `public`: no credential needed; `signed-in`: any principal; else any one of the listed permissions opens it. */
@@ -117,7 +117,8 @@ const CASES: RouteCase[] = [
     route: "POST /api/api-keys",
     access: ["api_keys.manage"],
     ok: 201,
-    make: async () => ({ path: "/api/api-keys", body: { name: uniq("k"), permissions: ["logs.read"] } }),
+    // a key may only hand out what it holds (see "no privilege escalation")
+    make: async (p) => ({ path: "/api/api-keys", body: { name: uniq("k"), permissions: p.kind === "key" ? [p.permissions![0]] : ["logs.read"] } }),
   },
   {
     route: "DELETE /api/api-keys/[id]",
@@ -148,11 +149,17 @@ const NOT_IN_MATRIX: Record<string, string> = {
   "POST /api/auth/[...nextauth]": "the login itself (public by nature); covered by the login tests in security-secrets",
 };
 
-type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-permission" | "not-a-user" };
+type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-permission" | "not-a-user" | "cannot-grant" };
+
+/** Routes that hand a viewer's permissions to someone: only a holder of all of them may (least privilege). */
+const GRANTS_VIEWER = new Set(["POST /api/users", "PATCH /api/users/[id]"]);
 
 function expected(c: RouteCase, p: TestPrincipal): Outcome {
   if (c.access === "public") return { status: c.ok, reason: "ok" };
   if (p.permissions === null) return { status: 401, reason: "unauthenticated" };
+  if (GRANTS_VIEWER.has(c.route) && p.permissions.includes("users.manage") && !VIEWER_PERMISSIONS.every((v) => p.permissions!.includes(v))) {
+    return { status: 403, reason: "cannot-grant" };
+  }
   if (c.access === "signed-in") {
     // only a signed-in user has a password to change; an API key is refused
     if (c.route === "PATCH /api/me" && p.kind !== "session") return { status: 403, reason: "not-a-user" };
@@ -176,6 +183,10 @@ function assertErrorShape(c: RouteCase, r: Call, out: Outcome) {
     expect(r.body.error.type).toBe(out.status === 401 ? "authentication_error" : "permission_error");
   } else {
     expect(r.body.error.code).toBe(out.status === 401 ? "unauthorized" : "forbidden");
+  }
+  if (out.reason === "cannot-grant") {
+    expect(typeof r.body.error.details?.permission, r.text).toBe("string");
+    expect(r.body.error.message, r.text).toContain(r.body.error.details.permission);
   }
   if (out.reason === "missing-permission") {
     const perms = c.access as readonly Permission[];
@@ -314,6 +325,53 @@ describe("authentication and authorisation come before anything else", () => {
       assertErrorShape(c, r, out);
     }
     expect(await snapshot(s.db())).toBe(before);
+  });
+});
+
+describe("no privilege escalation", () => {
+  async function keyOf(permissions: Permission[]): Promise<TestPrincipal> {
+    const r = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: uniq("esc"), permissions } });
+    expect(r.status).toBe(201);
+    return { label: permissions.join("+"), permissions, kind: "key", key: r.body.key };
+  }
+
+  it("an api_keys.manage key cannot mint a key with a permission it lacks; it can mint one with its own", async () => {
+    const before = await snapshot(s.db());
+    const p = await keyOf(["api_keys.manage", "logs.read"]);
+    const mid = await snapshot(s.db());
+    for (const wanted of [["users.manage"], ["logs.read", "endpoints.manage"], [...PERMISSIONS]]) {
+      const r = await send(p, "POST", "/api/api-keys", { body: { name: "escalate", permissions: wanted } });
+      expect(r.status, JSON.stringify(wanted)).toBe(403);
+      expect(r.body.error.code).toBe("forbidden");
+      expect(wanted).toContain(r.body.error.details.permission);
+      expect(r.body.error.message).toContain(r.body.error.details.permission);
+    }
+    expect(await snapshot(s.db())).toBe(mid);
+    expect(mid).not.toBe(before);
+    const ok = await send(p, "POST", "/api/api-keys", { body: { name: "same-or-less", permissions: ["logs.read"] } });
+    expect(ok.status).toBe(201);
+  });
+
+  it("a users.manage key cannot create or promote an admin, nor take over an admin by resetting its password", async () => {
+    const p = await keyOf(["users.manage"]);
+    const admins = (await debug("GET", "/api/users")).body.users.filter((u: { role: string }) => u.role === "admin");
+    const viewer = (await debug("POST", "/api/users", { username: uniq("esc-viewer"), password: "esc-viewer-1", role: "viewer" })).body.id;
+    const before = await snapshot(s.db());
+    const attempts: Array<[string, string, unknown]> = [
+      ["POST", "/api/users", { username: uniq("esc-admin"), password: "esc-admin-1", role: "admin" }],
+      ["PATCH", `/api/users/${viewer}`, { role: "admin" }],
+      ["PATCH", `/api/users/${admins[0].id}`, { password: "taken-over-1" }],
+    ];
+    for (const [m, path, body] of attempts) {
+      const r = await send(p, m, path, { body });
+      expect(r.status, `${m} ${path} ${r.text}`).toBe(403);
+      expect(r.body.error.details.permission).toEqual(expect.any(String));
+    }
+    expect(await snapshot(s.db())).toBe(before);
+    // an admin (all permissions) still can
+    const admin = principals.get("admin session")!;
+    expect((await send(admin, "PATCH", `/api/users/${viewer}`, { body: { role: "admin" } })).status).toBe(200);
+    expect((await send(admin, "PATCH", `/api/users/${viewer}`, { body: { role: "viewer" } })).status).toBe(200);
   });
 });
 

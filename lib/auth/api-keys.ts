@@ -7,10 +7,10 @@ import { apiKeys, type ApiKeyRow } from "../db/schema";
 import { PERMISSIONS } from "../db/constants";
 import { randomBase62, sha256Hex } from "../crypto";
 import { env } from "../env";
-import { notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
 import { publishChange, runtime, slot } from "../runtime";
 import { audit } from "../audit";
-import { DEBUG_KEYS, type Principal } from "./permissions";
+import { DEBUG_KEYS, missingGrant, type Principal } from "./permissions";
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -41,6 +41,8 @@ export async function listApiKeys({ db }: { db: Db }) {
 }
 
 export async function createApiKey({ db, input, actor }: { db: Db; input: CreateApiKeyInput; actor: Principal }) {
+  const missing = missingGrant(actor, input.permissions);
+  if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (a key cannot be given a permission its creator lacks)`, { permission: missing });
   const plaintext = generateApiKey();
   const row: ApiKeyRow = {
     id: crypto.randomUUID(),

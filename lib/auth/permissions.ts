@@ -24,3 +24,8 @@ export interface Principal {
 }
 
 export const hasPermission = (p: Principal, perm: Permission) => p.permissions.includes(perm);
+
+/** Least privilege: a principal grants only what it holds. The first permission in `wanted` it lacks, or null. */
+export function missingGrant(p: Principal, wanted: readonly Permission[]): Permission | null {
+  return wanted.find((w) => !p.permissions.includes(w)) ?? null;
+}

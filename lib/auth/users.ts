@@ -4,14 +4,20 @@ import { asc, eq, and, ne, count } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { users, type UserRow } from "../db/schema";
-import { ROLES } from "../db/constants";
+import { ROLES, type Role } from "../db/constants";
 import { ApiError, notFound, uniqueViolation, validationError } from "../errors";
 import { audit } from "../audit";
 import { publishChange } from "../runtime";
 import { randomBase62 } from "../crypto";
 import { log } from "../observability/logger";
 import { hashPassword, verifyPassword, burnPasswordCheck } from "./passwords";
-import type { Principal } from "./permissions";
+import { missingGrant, permissionsForRole, type Principal } from "./permissions";
+
+/** Giving someone a role, or a password for their account, hands over that role's permissions: only to a holder. */
+function assertCanGrant(actor: Principal, role: Role, what: string) {
+  const missing = missingGrant(actor, permissionsForRole(role));
+  if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, { permission: missing });
+}
 
 const password = z.string().min(8, "must be at least 8 characters").max(200);
 const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, "letters, digits, . _ @ - only");
@@ -41,6 +47,7 @@ export async function getUser(db: Db, id: string): Promise<UserRow | undefined> 
 }
 
 export async function createUser({ db, input, actor }: { db: Db; input: z.infer<typeof createUserSchema>; actor: Principal }) {
+  assertCanGrant(actor, input.role, "create");
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
   if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
   const now = Date.now();
@@ -74,6 +81,8 @@ async function otherAdmins(db: Pick<Db, "select">, id: string): Promise<number> 
 export async function updateUser({ db, id, input, actor }: { db: Db; id: string; input: z.infer<typeof updateUserSchema>; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
+  if (input.role) assertCanGrant(actor, input.role, "make someone");
+  if (input.password && actor.id !== id) assertCanGrant(actor, user.role, "reset the password of");
   const patch: Partial<UserRow> = { updatedAt: Date.now() };
   if (input.role) patch.role = input.role;
   if (input.password) {
