@@ -15,7 +15,7 @@ import { anyJ, decodes, deep, encode, fuzzBody, nastyId, nastyNumber, nastyStrin
 import { deadUrl, startFake, type FakeUpstream } from "../fakes/upstream";
 
 const KEY = "sk_debug";
-const RUNS = 25;
+const RUNS = 40;
 
 let s: TestServer;
 let db: Client;
@@ -56,15 +56,28 @@ function expectV1Shape(r: Call, label: string) {
 type Shape = typeof expectApiShape;
 
 /** One request: the shape holds; a rejected request changed nothing; a success that starts async work settles. */
-async function attempt(method: string, path: string, opts: { raw?: string; key?: string; cookie?: string }, shape: Shape = expectApiShape): Promise<Call> {
+async function attempt(
+  method: string,
+  path: string,
+  opts: { raw?: string; key?: string; cookie?: string; undo?: (r: Call) => Promise<unknown> },
+  shape: Shape = expectApiShape,
+): Promise<Call> {
   const before = await snapshot(db);
   const r = await call(s.url, method, path, { key: opts.cookie ? undefined : (opts.key ?? KEY), cookie: opts.cookie, raw: opts.raw });
   const label = `${method} ${path.slice(0, 160)} ${opts.raw === undefined ? "" : opts.raw.slice(0, 240)}`;
   shape(r, label);
   if (r.status >= 400) expect(await snapshot(db), `${label} → ${r.status} changed the database`).toBe(before);
-  else if (method !== "GET") await quiet(s, { stableMs: 400 });
+  else if (method !== "GET") {
+    // an accepted random endpoint would be health-checked on its own (random) interval and change the tables
+    // under later comparisons: undo it, then let the registry settle
+    await opts.undo?.(r);
+    await quiet(s, { stableMs: 400 });
+  }
   return r;
 }
+
+const deleteCreated = (r: Call) => call(s.url, "DELETE", `/api/endpoints/${r.body.id}`, { key: KEY });
+const resetVictim = () => call(s.url, "PATCH", `/api/endpoints/${ids.victim}`, { key: KEY, body: { health_check_interval_secs: 300 } });
 
 /** fc.assert with bounded runs, no shrinking (each step is HTTP), and a short report (bodies can be 1 MB). */
 async function property<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<unknown>, numRuns = RUNS): Promise<void> {
@@ -187,13 +200,13 @@ afterAll(async () => {
 
 describe("/api mutations with adversarial bodies", () => {
   it("POST /api/endpoints", async () => {
-    await property(fuzzBody(endpointFields(), endpointBad), (raw) => attempt("POST", "/api/endpoints", { raw }));
+    await property(fuzzBody(endpointFields(), endpointBad), (raw) => attempt("POST", "/api/endpoints", { raw, undo: deleteCreated }));
   });
 
   it("PATCH /api/endpoints/{id}", async () => {
     const fields = endpointFields();
     await property(fc.tuple(idOr(() => ids.victim), fuzzBody(fields, { ...endpointBad, api_key: fc.oneof(anyJ, fc.constant(null)) })), ([id, raw]) =>
-      attempt("PATCH", `/api/endpoints/${id}`, { raw }),
+      attempt("PATCH", `/api/endpoints/${id}`, { raw, undo: resetVictim }),
     );
   });
 
@@ -339,6 +352,9 @@ describe("/v1 with adversarial bodies", () => {
       fuzzBody(embedFields(unknownModel)).map((raw) => ["/v1/embeddings", raw] as const),
     );
     await property(arb, async ([path, raw]) => {
+      // stream:true + 5,000-level nesting is a known lib/proxy 500 with its own deterministic test below; left
+      // out here so that this property stays deterministic in what it reports
+      fc.pre(!(raw.includes('"stream":true') && /\[{50}|(\{"a":){50}/.test(raw)));
       const r = await attempt("POST", path, { raw }, expectV1Shape);
       expect(r.status, raw.slice(0, 200)).toBeGreaterThanOrEqual(400);
     }, 40);
@@ -374,6 +390,7 @@ describe("/v1 with adversarial bodies", () => {
     );
     await property(arb, async ([path, fields, more]) => {
       const raw = toJson({ entries: [...Object.entries(fields), ...more] });
+      fc.pre(!(raw.includes('"stream":true') && /\[{50}|(\{"a":){50}/.test(raw))); // the known lib/proxy 500, tested below
       const r = await call(s.url, "POST", path, { key: KEY, raw });
       expect(r.status, `${path} ${raw.slice(0, 300)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (r.status >= 400) expectV1Shape(r, path);
