@@ -51,7 +51,9 @@ export function parseEnv(source: Record<string, string | undefined>): Raw {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([k, v]) => k.startsWith("LLMLB_") && v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`);
+    // a secret's value is never echoed, not even a wrong one (it may be a real password with a typo)
+    const shown = (k: string) => (/SECRET|PASSWORD|TOKEN/.test(k) ? `${String(cleaned[k] ?? "").length} characters` : JSON.stringify(cleaned[k]));
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${shown(String(i.path[0]))})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return result.data;

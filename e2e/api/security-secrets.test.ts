@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, startServer, type TestServer } from "../harness/server";
+import { ADMIN, runServerExpectingFailure, startServer, type TestServer } from "../harness/server";
 import { call, login } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { waitFor } from "../harness/endpoints";
@@ -223,6 +223,16 @@ describe("secrets at rest and in logs", () => {
     const rows = await s.db().execute("SELECT api_key FROM endpoints WHERE id = ?", [created.body.id]);
     expect(String(rows.rows[0].api_key)).not.toContain(ENDPOINT_KEY);
     expect(String(rows.rows[0].api_key).length).toBeGreaterThan(ENDPOINT_KEY.length);
+  });
+
+  it("a configuration error names the variable but never echoes a secret's value", async () => {
+    const r = await runServerExpectingFailure({ LLMLB_SECRET: "tooShortSecret", LLMLB_ADMIN_PASSWORD: "short7!", LLMLB_PORT: "abc" });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain("LLMLB_SECRET");
+    expect(r.output).toContain("LLMLB_ADMIN_PASSWORD");
+    expect(r.output).toContain('"abc"'); // ordinary values are still shown
+    expect(r.output).not.toContain("tooShortSecret");
+    expect(r.output).not.toContain("short7!");
   });
 
   it("the generated secret file is private (0600)", async () => {
