@@ -3,16 +3,14 @@ import type { Db } from "./db/client";
 import { auditLog } from "./db/schema";
 import type { Principal } from "./auth/permissions";
 
-type Tx = Pick<Db, "insert">;
+type Target = { type: string; id?: string | null; details?: Record<string, unknown> };
 
-/** One audit row per admin mutation: who, what, when. */
-export async function audit(
-  db: Tx,
-  actor: Principal | null,
-  action: string,
-  target: { type: string; id?: string | null; details?: Record<string, unknown> },
-): Promise<void> {
-  await db.insert(auditLog).values({
+/**
+ * The audit row of one admin mutation (who, what, when), as a query to run in the same `db.batch` as the
+ * mutation itself, so both commit or neither does.
+ */
+export function auditEntry(db: Pick<Db, "insert">, actor: Principal | null, action: string, target: Target) {
+  return db.insert(auditLog).values({
     ts: Date.now(),
     actorType: actor ? (actor.kind === "user" ? "user" : "api_key") : "system",
     actorId: actor?.id ?? null,
@@ -21,4 +19,9 @@ export async function audit(
     targetId: target.id ?? null,
     details: target.details ?? null,
   });
+}
+
+/** An audit row on its own, for actions that write nothing else. */
+export async function audit(db: Pick<Db, "insert">, actor: Principal | null, action: string, target: Target): Promise<void> {
+  await auditEntry(db, actor, action, target);
 }

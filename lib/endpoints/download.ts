@@ -6,7 +6,7 @@ import { downloadTasks, type DownloadTaskRow, type EndpointRow } from "../db/sch
 import { DOWNLOAD_STATUSES, type DownloadStatus } from "../db/constants";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { audit } from "../audit";
+import { auditEntry } from "../audit";
 import type { Principal } from "../auth/permissions";
 import { getEndpointRow } from "./read";
 import { endpointApiKey } from "./secrets";
@@ -53,10 +53,7 @@ export async function startDownload({ db, id, model, actor }: { db: Db; id: stri
     createdAt: now,
     updatedAt: now,
   };
-  await db.transaction(async (tx) => {
-    await tx.insert(downloadTasks).values(task);
-    await audit(tx, actor, "endpoint.download", { type: "endpoint", id, details: { model } });
-  });
+  await db.batch([db.insert(downloadTasks).values(task), auditEntry(db, actor, "endpoint.download", { type: "endpoint", id, details: { model } })]);
   return serializeTask(task);
 }
 

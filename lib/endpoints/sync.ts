@@ -71,14 +71,15 @@ export async function applyModels(db: Db, row: EndpointRow, models: DiscoveredMo
   const removed = existing.filter((m) => !incoming.has(m.modelId)).map((m) => m.modelId);
   const added = models.filter((m) => !byId.has(m.modelId)).length;
   const updated = models.filter((m) => byId.has(m.modelId) && !same(m, byId.get(m.modelId)!)).length;
-  await db.transaction(async (tx) => {
-    if (removed.length) await tx.delete(endpointModels).where(and(eq(endpointModels.endpointId, row.id), inArray(endpointModels.modelId, removed)));
-    for (const m of models) {
-      const values = { capabilities: m.capabilities, contextLength: m.contextLength, syncedAt: now };
-      await tx.insert(endpointModels).values({ endpointId: row.id, modelId: m.modelId, ...values }).onConflictDoUpdate({ target: [endpointModels.endpointId, endpointModels.modelId], set: values });
-    }
-    await tx.update(endpoints).set({ modelsSyncedAt: now }).where(eq(endpoints.id, row.id));
+  const upserts = models.map((m) => {
+    const values = { capabilities: m.capabilities, contextLength: m.contextLength, syncedAt: now };
+    return db.insert(endpointModels).values({ endpointId: row.id, modelId: m.modelId, ...values }).onConflictDoUpdate({ target: [endpointModels.endpointId, endpointModels.modelId], set: values });
   });
+  await db.batch([
+    db.update(endpoints).set({ modelsSyncedAt: now }).where(eq(endpoints.id, row.id)),
+    ...(removed.length ? [db.delete(endpointModels).where(and(eq(endpointModels.endpointId, row.id), inArray(endpointModels.modelId, removed)))] : []),
+    ...upserts,
+  ]);
   if (added || removed.length || updated) await publishChange(db, "registry");
   return { synced_models: models.map((m) => m.modelId), added, removed: removed.length, updated };
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { audit } from "../audit";
+import { auditEntry } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
 import { probeEndpoint } from "./probe";
@@ -68,10 +68,10 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     modelsSyncedAt: null,
   };
   await db
-    .transaction(async (tx) => {
-      await tx.insert(endpoints).values(row);
-      await audit(tx, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } });
-    })
+    .batch([
+      db.insert(endpoints).values(row),
+      auditEntry(db, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } }),
+    ])
     .catch(uniqueViolation);
   await afterChange(db, row.id);
   return serializeEndpointById(db, row);
@@ -103,11 +103,11 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
   }
   const changed = Object.keys(input).filter((k) => k !== "api_key");
   await db
-    .transaction(async (tx) => {
-      await tx.update(endpoints).set(patch).where(eq(endpoints.id, id));
-      if (urlChanged) await tx.delete(endpointModels).where(eq(endpointModels.endpointId, id));
-      await audit(tx, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined } });
-    })
+    .batch([
+      db.update(endpoints).set(patch).where(eq(endpoints.id, id)),
+      ...(urlChanged ? [db.delete(endpointModels).where(eq(endpointModels.endpointId, id))] : []),
+      auditEntry(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined } }),
+    ])
     .catch(uniqueViolation);
   await afterChange(db, urlChanged || input.api_key !== undefined ? id : undefined);
   return serializeEndpointById(db, { ...current, ...patch });
@@ -115,12 +115,10 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
 
 export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const row = await getEndpointRow(db, id);
-  await db.transaction(async (tx) => {
-    for (const table of [endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks]) {
-      await tx.delete(table).where(eq(table.endpointId, id));
-    }
-    await tx.delete(endpoints).where(eq(endpoints.id, id));
-    await audit(tx, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } });
-  });
+  await db.batch([
+    auditEntry(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }),
+    ...[endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks].map((table) => db.delete(table).where(eq(table.endpointId, id))),
+    db.delete(endpoints).where(eq(endpoints.id, id)),
+  ]);
   await afterChange(db);
 }

@@ -22,9 +22,9 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
     ...(ok ? { lastSeenAt: now } : {}),
     ...(probe.detectedType && probe.detectedType !== row.endpointType ? { endpointType: probe.detectedType, typeDetectedAt: now } : {}),
   };
-  await db.transaction(async (tx) => {
-    await tx.update(endpoints).set(patch).where(eq(endpoints.id, row.id));
-    await tx.insert(healthChecks).values({
+  await db.batch([
+    db.update(endpoints).set(patch).where(eq(endpoints.id, row.id)),
+    db.insert(healthChecks).values({
       endpointId: row.id,
       checkedAt: now,
       ok,
@@ -33,8 +33,8 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
       statusBefore: row.status,
       statusAfter: next.status,
       instanceId: runtime().instanceId,
-    });
-  });
+    }),
+  ]);
   const updated = { ...row, ...patch };
   if (updated.status !== row.status || updated.endpointType !== row.endpointType) await publishChange(db, "registry");
   return updated;

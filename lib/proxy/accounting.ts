@@ -20,6 +20,17 @@ interface Delta {
 
 const FLUSH_MS = 1000;
 
+type CounterTable = typeof endpointModelStats | typeof endpointModelDaily;
+
+/** `column = column + delta` for each counter: the same in the running totals and the daily roll-up. */
+const increments = (t: CounterTable, d: Delta) => ({
+  requests: sql`${t.requests} + ${d.requests}`,
+  successes: sql`${t.successes} + ${d.successes}`,
+  failures: sql`${t.failures} + ${d.failures}`,
+  outputTokens: sql`${t.outputTokens} + ${d.outputTokens}`,
+  generationMs: sql`${t.generationMs} + ${d.generationMs}`,
+});
+
 /**
  * Per (endpoint, model) counters and the TPS EMA. Updated in memory per request; written to
  * endpoint_model_stats (and the daily roll-up) once a second, so they survive restarts.
@@ -65,35 +76,20 @@ export class Accountant {
     const day = new Date(now).toISOString().slice(0, 10);
     try {
       const db = await this.db();
-      await db.transaction(async (tx) => {
-        for (const d of deltas) {
-          const counters = { requests: d.requests, successes: d.successes, failures: d.failures, outputTokens: d.outputTokens, generationMs: d.generationMs };
-          const add = {
-            requests: sql`${endpointModelStats.requests} + ${d.requests}`,
-            successes: sql`${endpointModelStats.successes} + ${d.successes}`,
-            failures: sql`${endpointModelStats.failures} + ${d.failures}`,
-            outputTokens: sql`${endpointModelStats.outputTokens} + ${d.outputTokens}`,
-            generationMs: sql`${endpointModelStats.generationMs} + ${d.generationMs}`,
-          };
-          await tx
+      const queries = deltas.flatMap((d) => {
+        const counters = { requests: d.requests, successes: d.successes, failures: d.failures, outputTokens: d.outputTokens, generationMs: d.generationMs };
+        return [
+          db
             .insert(endpointModelStats)
             .values({ endpointId: d.endpointId, modelId: d.modelId, ...counters, tpsEma: d.tpsEma, updatedAt: now })
-            .onConflictDoUpdate({ target: [endpointModelStats.endpointId, endpointModelStats.modelId], set: { ...add, tpsEma: d.tpsEma, updatedAt: now } });
-          await tx
+            .onConflictDoUpdate({ target: [endpointModelStats.endpointId, endpointModelStats.modelId], set: { ...increments(endpointModelStats, d), tpsEma: d.tpsEma, updatedAt: now } }),
+          db
             .insert(endpointModelDaily)
             .values({ day, endpointId: d.endpointId, modelId: d.modelId, ...counters })
-            .onConflictDoUpdate({
-              target: [endpointModelDaily.day, endpointModelDaily.endpointId, endpointModelDaily.modelId],
-              set: {
-                requests: sql`${endpointModelDaily.requests} + ${d.requests}`,
-                successes: sql`${endpointModelDaily.successes} + ${d.successes}`,
-                failures: sql`${endpointModelDaily.failures} + ${d.failures}`,
-                outputTokens: sql`${endpointModelDaily.outputTokens} + ${d.outputTokens}`,
-                generationMs: sql`${endpointModelDaily.generationMs} + ${d.generationMs}`,
-              },
-            });
-        }
+            .onConflictDoUpdate({ target: [endpointModelDaily.day, endpointModelDaily.endpointId, endpointModelDaily.modelId], set: increments(endpointModelDaily, d) }),
+        ];
       });
+      await db.batch(queries as [(typeof queries)[number], ...(typeof queries)[number][]]);
     } catch (err) {
       // the endpoint may have been deleted meanwhile: its counters go with it
       log.warn("stats flush failed", { error: String(err) });
