@@ -69,7 +69,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestReco
   }
   const routing = table();
   if (!routing.loaded) await routing.reload();
-  if (isModels) return serveModels(res, rec, decodeURIComponent(rec.route.slice("/v1/models/".length)));
+  if (isModels) {
+    let id: string;
+    try {
+      id = decodeURIComponent(rec.route.slice("/v1/models/".length));
+    } catch {
+      return fail(res, rec, 400, "The model id in the path is not valid percent-encoding.", "invalid_request_error", "invalid_model_id", "model");
+    }
+    return serveModels(res, rec, id);
+  }
 
   let raw: Buffer;
   try {
@@ -94,11 +102,31 @@ async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestReco
 
   const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
   const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
-  const payload = inject ? Buffer.from(JSON.stringify({ ...body, stream_options: { ...streamOptions, include_usage: true } })) : raw;
+  const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
+  if (!payload) return fail(res, rec, 400, "The body is nested too deeply.", "invalid_request_error", "invalid_json");
   const pin = req.headers["x-llmlb-endpoint"];
   const request: InferenceRequest = { req, res, rec, payload, dropUsageChunk: inject, pinned: typeof pin === "string" ? pin : null };
   const outcome = await proxyInference(routing, request, env().LLMLB_MAX_RETRIES);
   if (outcome.kind === "error") return fail(res, rec, outcome.status, outcome.message, outcome.type, outcome.code, outcome.param ?? null, outcome.headers);
+}
+
+const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
+
+/**
+ * The body with `stream_options.include_usage` set, so usage can be counted. Without stream_options the option
+ * is spliced in after the opening brace (no re-serialisation of a large body); otherwise the object is
+ * re-serialised. Null when it cannot be (nested too deeply for JSON.stringify).
+ */
+function withUsageOption(raw: Buffer, body: Record<string, unknown>, streamOptions: Record<string, unknown> | null): Buffer | null {
+  if (!("stream_options" in body)) {
+    const brace = raw.indexOf(0x7b); // the body parsed as an object, so it opens with "{" after optional white space
+    return Buffer.concat([raw.subarray(0, brace + 1), USAGE_OPTION, raw.subarray(brace + 1)]);
+  }
+  try {
+    return Buffer.from(JSON.stringify({ ...body, stream_options: { ...streamOptions, include_usage: true } }));
+  } catch {
+    return null;
+  }
 }
 
 function serveModels(res: ServerResponse, rec: RequestRecord, id: string) {
