@@ -352,9 +352,6 @@ describe("/v1 with adversarial bodies", () => {
       fuzzBody(embedFields(unknownModel)).map((raw) => ["/v1/embeddings", raw] as const),
     );
     await property(arb, async ([path, raw]) => {
-      // stream:true + 5,000-level nesting is a known lib/proxy 500 with its own deterministic test below; left
-      // out here so that this property stays deterministic in what it reports
-      fc.pre(!(raw.includes('"stream":true') && /\[{50}|(\{"a":){50}/.test(raw)));
       const r = await attempt("POST", path, { raw }, expectV1Shape);
       expect(r.status, raw.slice(0, 200)).toBeGreaterThanOrEqual(400);
     }, 40);
@@ -390,7 +387,6 @@ describe("/v1 with adversarial bodies", () => {
     );
     await property(arb, async ([path, fields, more]) => {
       const raw = toJson({ entries: [...Object.entries(fields), ...more] });
-      fc.pre(!(raw.includes('"stream":true') && /\[{50}|(\{"a":){50}/.test(raw))); // the known lib/proxy 500, tested below
       const r = await call(s.url, "POST", path, { key: KEY, raw });
       expect(r.status, `${path} ${raw.slice(0, 300)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (r.status >= 400) expectV1Shape(r, path);
