@@ -154,9 +154,13 @@ type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-per
 /** Routes that hand a viewer's permissions to someone: only a holder of all of them may (least privilege). */
 const GRANTS_VIEWER = new Set(["POST /api/users", "PATCH /api/users/[id]"]);
 
+/** Lists any signed-in dashboard user may read (SPEC §4: a viewer reads everything). */
+const READ_BY_ANY_USER = new Set(["GET /api/users", "GET /api/api-keys"]);
+
 function expected(c: RouteCase, p: TestPrincipal): Outcome {
   if (c.access === "public") return { status: c.ok, reason: "ok" };
   if (p.permissions === null) return { status: 401, reason: "unauthenticated" };
+  if (READ_BY_ANY_USER.has(c.route) && p.kind === "session") return { status: c.ok, reason: "ok" };
   if (GRANTS_VIEWER.has(c.route) && p.permissions.includes("users.manage") && !VIEWER_PERMISSIONS.every((v) => p.permissions!.includes(v))) {
     return { status: 403, reason: "cannot-grant" };
   }
@@ -405,13 +409,14 @@ describe("audit", () => {
 describe("a session follows its user", () => {
   it("a demoted admin loses manage rights at once, on /api and /v1; a deleted user's cookie is worthless", async () => {
     const p = await sessionFor(s.url, "short-lived-admin", "admin", "short-pass-1");
-    expect((await send(p, "GET", "/api/users")).status).toBe(200);
+    const manage = () => send(p, "POST", "/api/api-keys", { body: { name: uniq("demoted"), permissions: ["logs.read"] } });
+    expect((await manage()).status).toBe(201);
     const list = await debug("GET", "/api/users");
     const id = list.body.users.find((u: { username: string }) => u.username === "short-lived-admin").id;
     await debug("PATCH", `/api/users/${id}`, { role: "viewer" });
-    const denied = await send(p, "GET", "/api/users");
+    const denied = await manage();
     expect(denied.status).toBe(403);
-    expect(denied.body.error.message).toContain("users.manage");
+    expect(denied.body.error.message).toContain("api_keys.manage");
     expect((await send(p, "GET", "/api/endpoints")).status).toBe(200);
     expect((await send(p, "GET", "/v1/models")).status).toBe(200);
 

@@ -29,10 +29,11 @@ async function sessionPrincipal(req: NextRequest): Promise<Principal | null> {
 }
 
 /**
- * The one guard every /api route calls. `permission: null` only demands a signed-in principal.
+ * The one guard every /api route calls. `permission: null` only demands a signed-in principal;
+ * `dashboardUsersMayRead` lets any signed-in dashboard user (viewers too) through on a GET.
  * API key (Bearer or X-API-Key) first, else the dashboard session.
  */
-export async function requirePermission(req: NextRequest, permission: Permission | null): Promise<Principal> {
+export async function requirePermission(req: NextRequest, permission: Permission | null, opts: { dashboardUsersMayRead?: boolean } = {}): Promise<Principal> {
   const key = presentedKey(req.headers);
   let principal: Principal | null;
   if (key) {
@@ -48,7 +49,9 @@ export async function requirePermission(req: NextRequest, permission: Permission
       throw new ApiError("forbidden", "change your password first (PATCH /api/me)", { permission: "password_change_required" });
     }
   }
-  if (permission && !hasPermission(principal, permission)) {
+  // SPEC §4: a dashboard viewer reads everything; lists guarded by a *.manage permission stay readable to them
+  const readByUser = opts.dashboardUsersMayRead && principal.kind === "user" && SAFE_METHODS.has(req.method);
+  if (permission && !readByUser && !hasPermission(principal, permission)) {
     throw new ApiError("forbidden", `missing permission: ${permission}`, { permission });
   }
   return principal;

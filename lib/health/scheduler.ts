@@ -36,6 +36,8 @@ export class HealthScheduler {
   private rows = new Map<string, Scheduled>();
   private nextDue = new Map<string, number>();
   private running = new Set<string>();
+  /** when each running check started: a "check now" asked before that is already served by it */
+  private startedAt = new Map<string, number>();
   private urgent: string[] = [];
   /** "check now" asked while a check of the same endpoint was running: run another one when it ends */
   private recheck = new Set<string>();
@@ -97,10 +99,13 @@ export class HealthScheduler {
   }
 
   async checkNow(id: string): Promise<void> {
+    const askedAt = Date.now();
     if (!this.rows.has(id)) await this.reload();
     if (!this.rows.has(id)) return;
-    if (this.running.has(id)) this.recheck.add(id); // the running check may have read the row before the change
-    else if (!this.urgent.includes(id)) this.urgent.unshift(id);
+    // a check that started before the request may have read the row before the change: run one more after it
+    if (this.running.has(id)) {
+      if ((this.startedAt.get(id) ?? 0) < askedAt) this.recheck.add(id);
+    } else if (!this.urgent.includes(id)) this.urgent.unshift(id);
     this.pump();
   }
 
@@ -116,12 +121,14 @@ export class HealthScheduler {
       const row = this.rows.get(id);
       if (!row || this.running.has(id)) continue;
       this.running.add(id);
+      this.startedAt.set(id, Date.now());
       this.nextDue.set(id, Date.now() + row.healthCheckIntervalSecs * 1000);
       this.check(id)
         .then((updated) => updated && this.rows.has(id) && this.rows.set(id, updated))
         .catch((err) => log.error("health check failed", { endpoint: id, error: String(err) }))
         .finally(() => {
           this.running.delete(id);
+          this.startedAt.delete(id);
           if (this.recheck.delete(id) && this.rows.has(id)) this.urgent.unshift(id);
           // A freed slot takes the next due endpoint now: waiting for the next tick would cap the schedule at
           // 32 checks a second (1,000 endpoints on 30 s need 33.3).

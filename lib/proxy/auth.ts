@@ -22,7 +22,12 @@ function sessionCookie(cookieHeader: string | undefined): string | null {
   for (const part of cookieHeader.split(";")) {
     const i = part.indexOf("=");
     const name = part.slice(0, i).trim();
-    if (SESSION_COOKIES.includes(name)) return decodeURIComponent(part.slice(i + 1).trim());
+    if (!SESSION_COOKIES.includes(name)) continue;
+    try {
+      return decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      return null; // not valid percent-encoding: no session
+    }
   }
   return null;
 }

@@ -23,12 +23,12 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, apiKey: stri
   return out;
 }
 
-/** Headers for the client: the upstream's minus hop-by-hop (length is set by whoever writes the body). */
+/** Headers for the client: the upstream's minus hop-by-hop and cookies (length is set by whoever writes the body). */
 export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed.has(name) || name === "server") continue;
+    if (HOP_BY_HOP.has(name) || listed.has(name) || name === "server" || name === "set-cookie") continue;
     const v = upstream[name];
     if (v !== undefined) out[name] = v;
   }

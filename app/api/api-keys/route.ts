@@ -5,7 +5,7 @@ import { json, parseBody, route } from "@/lib/http";
 import { getDb } from "@/lib/runtime";
 
 export const GET = route(async (req: NextRequest) => {
-  await requirePermission(req, "api_keys.manage");
+  await requirePermission(req, "api_keys.manage", { dashboardUsersMayRead: true });
   return json({ api_keys: await listApiKeys({ db: await getDb() }) });
 });
 

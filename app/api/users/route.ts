@@ -5,7 +5,7 @@ import { json, parseBody, route } from "@/lib/http";
 import { getDb } from "@/lib/runtime";
 
 export const GET = route(async (req: NextRequest) => {
-  await requirePermission(req, "users.manage");
+  await requirePermission(req, "users.manage", { dashboardUsersMayRead: true });
   return json({ users: await listUsers({ db: await getDb() }) });
 });
 
