@@ -2,6 +2,7 @@ import "server-only";
 import { Pool, errors, type Dispatcher } from "undici";
 import { slot } from "../runtime";
 import type { RouteEndpoint } from "./routing-table";
+import type { ClientSignal } from "./client-signal";
 
 /** One keep-alive pool per upstream origin. */
 const pools = () => slot("upstreamPools", () => new Map<string, Pool>());
@@ -31,7 +32,7 @@ export async function sendUpstream(
   path: string,
   headers: Record<string, string>,
   body: Buffer,
-  signal: AbortSignal,
+  signal: ClientSignal,
 ): Promise<Attempt> {
   const sentAt = performance.now();
   try {

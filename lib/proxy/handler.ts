@@ -8,6 +8,7 @@ import { log } from "../observability/logger";
 import { authenticateV1 } from "./auth";
 import { BodyTooLarge, readBody } from "./body";
 import { inflightRequests } from "./inflight";
+import { ClientSignal } from "./client-signal";
 import { sendOpenAIError, type OpenAIErrorType } from "./openai-error";
 import { routingTable } from "./routing-table";
 import { proxyInference, type InferenceRequest } from "./inference";
@@ -36,9 +37,13 @@ export function handleV1(req: IncomingMessage, res: ServerResponse): void {
   };
   res.setHeader("x-request-id", rec.requestId);
   const open = inflightRequests();
+  const signal = new ClientSignal();
   open.add(res);
-  res.once("close", () => open.delete(res));
-  serve(req, res, rec)
+  res.once("close", () => {
+    open.delete(res);
+    if (!res.writableFinished) signal.abort(); // the client went away: cancel the upstream request
+  });
+  serve(req, res, rec, signal)
     .catch((err) => {
       log.error("proxy failure", { requestId: rec.requestId, error: err instanceof Error ? err.message : String(err) });
       fail(res, rec, 500, "internal error", "server_error", "internal_error");
@@ -56,7 +61,7 @@ function fail(res: ServerResponse, rec: RequestRecord, status: number, message: 
   sendOpenAIError(res, status, message, type, code, param, headers);
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestRecord): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestRecord, signal: ClientSignal): Promise<void> {
   const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
   if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
     return fail(res, rec, 404, `Unknown route ${req.method} ${rec.route}`, "invalid_request_error", "not_found");
@@ -105,7 +110,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestReco
   const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
   if (!payload) return fail(res, rec, 400, "The body is nested too deeply.", "invalid_request_error", "invalid_json");
   const pin = req.headers["x-llmlb-endpoint"];
-  const request: InferenceRequest = { req, res, rec, payload, dropUsageChunk: inject, pinned: typeof pin === "string" ? pin : null };
+  const request: InferenceRequest = { req, res, rec, payload, dropUsageChunk: inject, pinned: typeof pin === "string" ? pin : null, signal };
   const outcome = await proxyInference(routing, request, env().LLMLB_MAX_RETRIES);
   if (outcome.kind === "error") return fail(res, rec, outcome.status, outcome.message, outcome.type, outcome.code, outcome.param ?? null, outcome.headers);
 }

@@ -9,6 +9,7 @@ import { collect, sendUpstream } from "./forward";
 import { upstreamRequestHeaders } from "./headers";
 import type { OpenAIErrorType } from "./openai-error";
 import { AdmissionQueue, QueueRejection } from "./queue";
+import type { ClientSignal } from "./client-signal";
 import type { RequestRecord } from "./record";
 import { inspectBuffered, isEventStream, relayBuffered, relayStream, type RelayOutcome } from "./relay";
 import { RoutingTable } from "./routing-table";
@@ -22,6 +23,7 @@ export interface InferenceRequest {
   payload: Buffer;
   dropUsageChunk: boolean;
   pinned: string | null;
+  signal: ClientSignal;
 }
 
 export type InferenceOutcome =
@@ -60,8 +62,6 @@ export async function proxyInference(table: RoutingTable, r: InferenceRequest, m
   if (!ids.some((id) => table.isRoutable(table.endpoints.get(id)))) {
     return { kind: "error", status: 503, message: `No online endpoint serves '${model}' right now.`, type: "server_error", code: "no_endpoint_available", headers: { "retry-after": "5" } };
   }
-  const abort = new AbortController();
-  res.once("close", () => !res.writableFinished && abort.abort());
   const tried = new Set<string>();
   const queue = admissionQueue();
   let last: { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer } | null = null;
@@ -74,7 +74,7 @@ export async function proxyInference(table: RoutingTable, r: InferenceRequest, m
         id = await queue.wait(() => {
           const got = tryAcquire(table, ids, tried, model);
           return got === "saturated" || got === "none" ? null : got;
-        }, abort.signal);
+        }, r.signal);
       } catch (err) {
         const reason = err instanceof QueueRejection ? err.reason : "timeout";
         if (reason === "full") return { kind: "error", status: 429, message: "Too many queued requests.", type: "rate_limit_error", code: "queue_full", headers: { "retry-after": "1" } };
@@ -88,7 +88,7 @@ export async function proxyInference(table: RoutingTable, r: InferenceRequest, m
     rec.endpoint = { id: ep.id, name: ep.name };
     try {
       const headers = upstreamRequestHeaders(r.req.headers, ep.apiKey, rec.requestId, r.payload.length);
-      const sent = await sendUpstream(ep, rec.route, headers, r.payload, abort.signal);
+      const sent = await sendUpstream(ep, rec.route, headers, r.payload, r.signal);
       if (sent.kind === "failed") {
         if (sent.reason === "aborted") return { kind: "done" };
         lastFailure = sent.reason;
@@ -113,11 +113,11 @@ export async function proxyInference(table: RoutingTable, r: InferenceRequest, m
           continue;
         }
         relayBuffered(res, data, ep, body);
-        out = { status: data.statusCode, ttftMs: performance.now() - rec.started, usage: seen!.usage, generatedChars: seen!.generatedChars, brokenStream: false, clientGone: false };
+        out = { status: data.statusCode, ttftMs: performance.now() - rec.started, usage: seen!.usage, estimatedTokens: estimateTokens(seen!.generatedChars), brokenStream: false, clientGone: false };
       }
       rec.status = out.status;
       rec.ttftMs = out.ttftMs;
-      rec.usage = out.usage ?? (out.generatedChars ? { promptTokens: null, completionTokens: estimateTokens(out.generatedChars), estimated: true } : null);
+      rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
       if (out.brokenStream) {
         rec.errorCode = "upstream_stream_error";
         passive(ep.id, "the upstream failed mid-stream");

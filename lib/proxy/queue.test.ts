@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdmissionQueue, QueueRejection } from "./queue";
+import { ClientSignal } from "./client-signal";
 
 describe("AdmissionQueue", () => {
   it("serves waiters first-in first-out as slots free", async () => {
@@ -27,9 +28,9 @@ describe("AdmissionQueue", () => {
   });
   it("leaves the queue when the client goes away", async () => {
     const q = new AdmissionQueue(() => ({ max: 5, timeoutMs: 1000 }));
-    const ac = new AbortController();
-    const p = q.wait(() => null, ac.signal);
-    ac.abort();
+    const signal = new ClientSignal();
+    const p = q.wait(() => null, signal);
+    signal.abort();
     await expect(p).rejects.toEqual(new QueueRejection("aborted"));
     expect(q.depth).toBe(0);
   });

@@ -1,3 +1,5 @@
+import type { ClientSignal } from "./client-signal";
+
 /** Why a queued request left the queue without a slot. */
 export class QueueRejection extends Error {
   constructor(readonly reason: "full" | "timeout" | "aborted") {
@@ -25,7 +27,7 @@ export class AdmissionQueue {
     return this.waiters.length;
   }
 
-  wait(tryAcquire: () => string | null, signal?: AbortSignal): Promise<string> {
+  wait(tryAcquire: () => string | null, signal?: ClientSignal): Promise<string> {
     const { max, timeoutMs } = this.limits();
     if (this.waiters.length >= max) return Promise.reject(new QueueRejection("full"));
     return new Promise((resolve, reject) => {
@@ -35,7 +37,7 @@ export class AdmissionQueue {
         reject,
         timer: setTimeout(() => this.drop(waiter, new QueueRejection("timeout")), timeoutMs),
       };
-      signal?.addEventListener("abort", () => this.drop(waiter, new QueueRejection("aborted")), { once: true });
+      signal?.once("abort", () => this.drop(waiter, new QueueRejection("aborted")));
       this.waiters.push(waiter);
     });
   }

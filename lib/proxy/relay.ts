@@ -9,7 +9,8 @@ export interface RelayOutcome {
   status: number;
   ttftMs: number | null;
   usage: Usage | null;
-  generatedChars: number;
+  /** completion tokens guessed from the answer, used only when it reports no usage */
+  estimatedTokens: number;
   /** the upstream died or stalled mid-stream */
   brokenStream: boolean;
   clientGone: boolean;
@@ -37,16 +38,46 @@ function baseHeaders(data: Dispatcher.ResponseData, ep: RouteEndpoint) {
   return headers;
 }
 
-const isJsonType = (contentType: string) => contentType.includes("json");
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
-/** What a whole (non-streamed) upstream answer says: its usage, or whether it is no answer at all. */
+/** The `"usage":{…}` object of a JSON body, found from the end and parsed alone (the body is not parsed whole). */
+function usageObject(body: Buffer): unknown {
+  const key = body.lastIndexOf('"usage"');
+  if (key === -1) return undefined;
+  const start = body.indexOf(OPEN, key);
+  if (start === -1) return undefined;
+  let depth = 0;
+  for (let i = start; i < body.length; i++) {
+    if (body[i] === OPEN) depth++;
+    else if (body[i] === CLOSE && --depth === 0) {
+      try {
+        return JSON.parse(body.toString("utf8", start, i + 1));
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What a whole (non-streamed) upstream answer says: whether it is an answer at all (a 2xx must be a JSON
+ * object), and its usage. On the common path only the usage object is parsed; the whole body is parsed only
+ * when there is no usage to read, to estimate tokens from the generated text.
+ */
 export function inspectBuffered(statusCode: number, contentType: string, body: Buffer): { valid: boolean; usage: Usage | null; generatedChars: number } {
   if (statusCode >= 300) return { valid: true, usage: null, generatedChars: 0 };
-  if (!isJsonType(contentType)) return { valid: false, usage: null, generatedChars: 0 };
+  let a = 0;
+  let z = body.length - 1;
+  while (a <= z && isSpace(body[a])) a++;
+  while (z >= a && isSpace(body[z])) z--;
+  if (!contentType.includes("json") || body[a] !== OPEN || body[z] !== CLOSE) return { valid: false, usage: null, generatedChars: 0 };
+  const usage = readUsage({ usage: usageObject(body) });
+  if (usage) return { valid: true, usage, generatedChars: 0 };
   try {
-    const json: unknown = JSON.parse(body.toString("utf8"));
-    const usage = readUsage(json);
-    return { valid: typeof json === "object" && json !== null, usage, generatedChars: usage ? 0 : generatedChars(json) };
+    return { valid: true, usage: null, generatedChars: generatedChars(JSON.parse(body.toString("utf8"))) };
   } catch {
     return { valid: false, usage: null, generatedChars: 0 };
   }
@@ -91,5 +122,5 @@ export async function relayStream(res: ServerResponse, data: Dispatcher.Response
     if (broken) res.write(ERROR_EVENT("the upstream endpoint failed mid-stream"));
     res.end();
   } else data.body.destroy();
-  return { status: data.statusCode, ttftMs, usage: sse.usage, generatedChars: sse.generatedChars, brokenStream: broken, clientGone };
+  return { status: data.statusCode, ttftMs, usage: sse.usage, estimatedTokens: sse.events, brokenStream: broken, clientGone };
 }
