@@ -7,6 +7,7 @@ import { runtime } from "../runtime";
 import { log } from "../observability/logger";
 import { runHealthCheck } from "./check";
 import { pickDue } from "./due";
+import { coalesced } from "../coalesce";
 
 export const MAX_CONCURRENT_PROBES = 32;
 /**
@@ -42,8 +43,6 @@ export class HealthScheduler {
   /** "check now" asked while a check of the same endpoint was running: run another one when it ends */
   private recheck = new Set<string>();
   private task: ScheduledTask | null = null;
-  private reloading: Promise<void> | null = null;
-  private reloadAgain = false;
   private onRegistry = () => void this.reload();
   /** explicit "check now" (new endpoint, passive failure) runs on the lease holder only: one instance checks */
   private onCheckNow = (id: string) => void (this.isLeader() && this.checkNow(id));
@@ -67,29 +66,19 @@ export class HealthScheduler {
     while (this.running.size) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Re-reads the registry; new endpoints are due now, removed ones are forgotten. Coalesces bursts. */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
+  /** Re-reads the registry; new endpoints are due now, removed ones are forgotten. Bursts fold into one run. */
+  reload = coalesced(async () => {
+    const rows: Scheduled[] = await this.db.select(SCHEDULED).from(endpoints);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.id);
+      const before = this.rows.get(row.id);
+      if (!this.running.has(row.id)) this.rows.set(row.id, row);
+      // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
+      if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
     }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        const rows: Scheduled[] = await this.db.select(SCHEDULED).from(endpoints);
-        const seen = new Set<string>();
-        for (const row of rows) {
-          seen.add(row.id);
-          const before = this.rows.get(row.id);
-          if (!this.running.has(row.id)) this.rows.set(row.id, row);
-          // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
-          if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
-        }
-        for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
-      } while (this.reloadAgain);
-    })().finally(() => (this.reloading = null));
-    return this.reloading;
-  }
+    for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
+  });
 
   tick(now = Date.now()): void {
     if (this.isLeader()) {

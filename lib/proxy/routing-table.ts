@@ -6,6 +6,7 @@ import { endpointApiKey } from "../endpoints/secrets";
 import { runtime, slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
+import { coalesced } from "../coalesce";
 
 export interface RouteEndpoint {
   id: string;
@@ -37,8 +38,6 @@ export class RoutingTable {
   rr = new Map<string, Map<string, number>>(); // smooth round-robin state per model key
   modelsJson = '{"object":"list","data":[]}';
   loaded = false;
-  private reloading: Promise<void> | null = null;
-  private again = false;
 
   constructor(private readonly db: () => Promise<Db>) {}
 
@@ -64,20 +63,8 @@ export class RoutingTable {
     this.tps.set(RoutingTable.tpsKey(endpointId, model), tps);
   }
 
-  /** Coalesces bursts of changes into one reload at a time. */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      do {
-        this.again = false;
-        await this.load().catch((err) => log.error("routing table reload failed", { error: String(err) }));
-      } while (this.again);
-    })().finally(() => (this.reloading = null));
-    return this.reloading;
-  }
+  /** Bursts of changes fold into one reload at a time. */
+  reload = coalesced(() => this.load().catch((err) => log.error("routing table reload failed", { error: String(err) })));
 
   private async load(): Promise<void> {
     const db = await this.db();

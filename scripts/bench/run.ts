@@ -8,7 +8,7 @@ import { median, percentile, sequentialLatency, throughput, timeToFirstByte, typ
 import { insertFleet, startPrefixServer } from "./fleet";
 import { writeOutputs, type Row } from "./report";
 
-const { values: flags } = parseArgs({ options: { soak: { type: "boolean" }, quick: { type: "boolean" }, guard: { type: "boolean" } } });
+const { values: flags } = parseArgs({ options: { soak: { type: "boolean" }, quick: { type: "boolean" }, guard: { type: "boolean" }, "scale-only": { type: "boolean" } } });
 const ROUNDS = flags.quick ? 1 : 3;
 const SECONDS = flags.quick ? 3 : 5;
 const LAT_N = flags.quick ? 300 : 1000;
@@ -41,6 +41,12 @@ async function setup(fake: Proc) {
 
 async function main() {
   log(`machine: ${os.cpus().length} cores, node ${process.version}; rounds ${ROUNDS} × ${SECONDS}s`);
+  if (flags["scale-only"]) {
+    const rows: Row[] = [];
+    await scale(rows);
+    console.table(rows);
+    return;
+  }
   const fake = await startFakeProcess(["--kind", "openai", "--models", MODEL, "--chunks", "20", "--port", "0"]);
   const { server, key } = await setup(fake);
   const direct: Target = { label: "direct", url: fake.url, headers: {} };
