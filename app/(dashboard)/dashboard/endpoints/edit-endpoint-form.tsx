@@ -1,42 +1,9 @@
 "use client";
-import { useRef, useState } from "react";
 import type { Messages } from "@/lib/i18n/messages";
-import { endpointsApi, type EndpointDto, type FieldErrors } from "@/app/components/api-client";
-import { EndpointFields, readEndpointForm } from "./endpoint-form";
-import { ProbeResultView } from "./probe-result";
-import { useConnectionTest } from "./use-connection-test";
+import { endpointsApi, type EndpointDto } from "@/app/components/api-client";
+import { EndpointEditor } from "./endpoint-editor";
 
 /** Edit an endpoint in place (PATCH); a new URL re-detects the type and resets the status to pending. */
 export function EditEndpointForm({ t, endpoint, onDone, onCancel }: { t: Messages; endpoint: EndpointDto; onDone: () => void; onCancel: () => void }) {
-  const formRef = useRef<HTMLFormElement>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [saving, setSaving] = useState(false);
-  const test = useConnectionTest();
-
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setSaving(true);
-    const res = await endpointsApi.update(endpoint.id, readEndpointForm(e.currentTarget, "edit"));
-    setSaving(false);
-    setErrors(res.fieldErrors);
-    if (res.ok) onDone();
-  }
-
-  return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={t.edit}>
-      <EndpointFields t={t} errors={{ ...test.probeErrors, ...errors }} initial={endpoint} />
-      {test.probe && <ProbeResultView t={t} result={test.probe} />}
-      <div className="flex flex-wrap justify-end gap-2 border-t border-slate-100 pt-4">
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          {t.cancel}
-        </button>
-        <button type="button" className="btn-secondary" disabled={test.probing} onClick={() => void test.run(formRef.current)}>
-          {test.probing ? t.testing : t.connectionTest}
-        </button>
-        <button type="submit" className="btn-primary" disabled={saving}>
-          {saving ? t.saving : t.save}
-        </button>
-      </div>
-    </form>
-  );
+  return <EndpointEditor t={t} mode="edit" initial={endpoint} save={(input) => endpointsApi.update(endpoint.id, input)} onSaved={onDone} onCancel={onCancel} />;
 }

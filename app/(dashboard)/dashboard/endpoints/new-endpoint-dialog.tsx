@@ -1,44 +1,13 @@
 "use client";
-import { useRef, useState } from "react";
 import type { Messages } from "@/lib/i18n/messages";
-import { endpointsApi, type EndpointDto, type FieldErrors } from "@/app/components/api-client";
+import { endpointsApi, type EndpointDto } from "@/app/components/api-client";
 import { Modal } from "@/app/components/modal";
-import { EndpointFields, readEndpointForm } from "./endpoint-form";
-import { ProbeResultView } from "./probe-result";
-import { useConnectionTest } from "./use-connection-test";
+import { EndpointEditor } from "./endpoint-editor";
 
 export function NewEndpointDialog({ t, onClose, onCreated }: { t: Messages; onClose: () => void; onCreated: (row: EndpointDto) => void }) {
-  const formRef = useRef<HTMLFormElement>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [saving, setSaving] = useState(false);
-  const test = useConnectionTest();
-
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setSaving(true);
-    const res = await endpointsApi.create(readEndpointForm(e.currentTarget, "create"));
-    setSaving(false);
-    setErrors(res.fieldErrors);
-    if (res.ok && res.data) onCreated(res.data);
-  }
-
   return (
     <Modal title={t.newEndpoint} onClose={onClose} closeLabel={t.close} testId="new-endpoint-dialog">
-      <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
-        <EndpointFields t={t} errors={{ ...test.probeErrors, ...errors }} />
-        {test.probe && <ProbeResultView t={t} result={test.probe} />}
-        <div className="flex flex-wrap justify-end gap-2 border-t border-slate-100 pt-4">
-          <button type="button" className="btn-secondary" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="button" className="btn-secondary" disabled={test.probing} onClick={() => void test.run(formRef.current)}>
-            {test.probing ? t.testing : t.connectionTest}
-          </button>
-          <button type="submit" className="btn-primary" disabled={saving}>
-            {saving ? t.saving : t.save}
-          </button>
-        </div>
-      </form>
+      <EndpointEditor t={t} mode="create" save={endpointsApi.create} onSaved={(row) => row && onCreated(row)} onCancel={onClose} />
     </Modal>
   );
 }
