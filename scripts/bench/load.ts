@@ -1,5 +1,5 @@
 // Load generation: precise sequential latency with an undici Pool, and throughput with autocannon.
-import { Pool } from "undici";
+import { Pool, type Dispatcher } from "undici";
 import autocannon from "autocannon";
 
 export interface Target {
@@ -11,17 +11,18 @@ export interface Target {
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
-/** `n` sequential requests on one keep-alive connection; returns each duration (ms) to the last body byte. */
-export async function sequentialLatency(t: Target, path: string, body: string, n: number): Promise<number[]> {
+/** `n` sequential requests on one keep-alive connection; `until` says when a request counts as done. */
+async function sequential(t: Target, path: string, body: string, n: number, until: (res: Dispatcher.ResponseData) => Promise<void>): Promise<number[]> {
   const pool = new Pool(t.url, { connections: 1 });
   const times: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       const res = await pool.request({ path, method: "POST", headers: { ...t.headers, "content-type": "application/json" }, body });
-      await res.body.arrayBuffer();
       if (res.statusCode !== 200) throw new Error(`${t.label} answered ${res.statusCode}`);
+      await until(res);
       times.push(performance.now() - t0);
+      await res.body.dump();
     }
   } finally {
     await pool.close();
@@ -29,27 +30,13 @@ export async function sequentialLatency(t: Target, path: string, body: string, n
   return times;
 }
 
-/** Time to the first body byte of a streamed answer, sequentially on one connection. */
-export async function timeToFirstByte(t: Target, path: string, body: string, n: number): Promise<number[]> {
-  const pool = new Pool(t.url, { connections: 1 });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      const res = await pool.request({ path, method: "POST", headers: { ...t.headers, "content-type": "application/json" }, body });
-      let first = true;
-      for await (const _chunk of res.body) {
-        if (first) {
-          times.push(performance.now() - t0);
-          first = false;
-        }
-      }
-    }
-  } finally {
-    await pool.close();
-  }
-  return times;
-}
+/** Each duration (ms) to the last body byte. */
+export const sequentialLatency = (t: Target, path: string, body: string, n: number) =>
+  sequential(t, path, body, n, async (res) => void (await res.body.arrayBuffer()));
+
+/** Time to the first body byte of a streamed answer. */
+export const timeToFirstByte = (t: Target, path: string, body: string, n: number) =>
+  sequential(t, path, body, n, (res) => new Promise((resolve, reject) => res.body.once("data", () => resolve()).once("error", reject)));
 
 export interface Throughput {
   rps: number;
