@@ -15,6 +15,8 @@ export const MAX_CONCURRENT_PROBES = 32;
  * otherwise a check due a few ms after a tick waits for the next one and each interval stretches by up to 1 s.
  */
 const DUE_SLACK_MS = 500;
+/** A tick's due checks start spread over this much of the second. */
+const SPREAD_MS = 900;
 
 /**
  * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
@@ -37,6 +39,9 @@ export class HealthScheduler {
   private rows = new Map<string, Scheduled>();
   private nextDue = new Map<string, number>();
   private running = new Set<string>();
+  /** due time of checks picked by a tick and waiting for their spread start */
+  private planned = new Map<string, number>();
+  private spreading = 0;
   /** when each running check started: a "check now" asked before that is already served by it */
   private startedAt = new Map<string, number>();
   private urgent: string[] = [];
@@ -82,7 +87,19 @@ export class HealthScheduler {
 
   tick(now = Date.now()): void {
     if (this.isLeader()) {
-      for (const id of pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length)) this.urgent.push(id);
+      const due = pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length - this.spreading);
+      // Starting every due check at the same instant makes their answers (and their database writes) land
+      // together and stall the event loop: spread the starts over the second, each keeping its due time.
+      due.forEach((id, i) => {
+        this.planned.set(id, Math.max(this.nextDue.get(id) ?? now, now - 1000));
+        this.nextDue.set(id, Infinity);
+        this.spreading++;
+        setTimeout(() => {
+          this.spreading--;
+          this.urgent.push(id);
+          this.pump();
+        }, Math.floor((i * SPREAD_MS) / due.length)).unref();
+      });
     }
     this.pump();
   }
@@ -111,7 +128,9 @@ export class HealthScheduler {
       if (!row || this.running.has(id)) continue;
       this.running.add(id);
       this.startedAt.set(id, Date.now());
-      this.nextDue.set(id, Date.now() + row.healthCheckIntervalSecs * 1000);
+      // the next check is due one interval after this one was due, so spreading never drifts the schedule
+      this.nextDue.set(id, (this.planned.get(id) ?? Date.now()) + row.healthCheckIntervalSecs * 1000);
+      this.planned.delete(id);
       this.check(id)
         .then((updated) => updated && this.rows.has(id) && this.rows.set(id, updated))
         .catch((err) => log.error("health check failed", { endpoint: id, error: String(err) }))
