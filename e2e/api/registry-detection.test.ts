@@ -3,6 +3,7 @@
 // with its key (sent as Bearer on every probe and sync), and `POST /api/endpoints/probe` tests a URL unsaved.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
+import { waitDetail as waitDetailAt } from "../harness/endpoints";
 import { call, type Call } from "../harness/http";
 import { deadUrl, startFake, startHangServer, type FakeKind, type FakeUpstream } from "../fakes/upstream";
 
@@ -28,16 +29,7 @@ let seq = 0;
 const register = (base_url: string, extra: Record<string, unknown> = {}): Promise<Call> =>
   call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: `det-${++seq}`, base_url, health_check_interval_secs: 300, ...extra } });
 
-async function waitDetail(id: string, pred: (b: Call["body"]) => boolean, ms = 5000): Promise<Call["body"]> {
-  const t0 = Date.now();
-  let last: Call | undefined;
-  while (Date.now() - t0 < ms) {
-    last = await call(s.url, "GET", `/api/endpoints/${id}`, { key: KEY });
-    if (last.status === 200 && pred(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met within ${ms} ms; last detail: ${last?.text}`);
-}
+const waitDetail = (id: string, pred: (b: Call["body"]) => boolean, ms = 5000) => waitDetailAt(s.url, id, pred, ms);
 
 describe("detection matrix at registration", () => {
   const matrix: Array<[FakeKind, string]> = [

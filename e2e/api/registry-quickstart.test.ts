@@ -3,6 +3,7 @@
 // xLLM download (7) and model metadata (8). `GET /v1/models` (second half of step 3) is not built yet.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
+import { waitDetail as waitDetailAt } from "../harness/endpoints";
 import { call, type Call } from "../harness/http";
 import { startFake, type FakeUpstream } from "../fakes/upstream";
 
@@ -33,17 +34,7 @@ afterAll(async () => {
 
 const register = (name: string, base_url: string): Promise<Call> => call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name, base_url } });
 
-/** Polls the detail until `pred` holds (the first health check runs at once after registration). */
-async function waitDetail(id: string, pred: (b: Call["body"]) => boolean, ms = 5000): Promise<Call["body"]> {
-  const t0 = Date.now();
-  let last: Call | undefined;
-  while (Date.now() - t0 < ms) {
-    last = await call(s.url, "GET", `/api/endpoints/${id}`, { key: KEY });
-    if (last.status === 200 && pred(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met within ${ms} ms; last detail: ${last?.text}`);
-}
+const waitDetail = (id: string, pred: (b: Call["body"]) => boolean, ms = 5000) => waitDetailAt(s.url, id, pred, ms);
 
 const ids: Record<string, string> = {};
 

@@ -3,6 +3,7 @@
 // never appears in a response, a log line or the database in plaintext), percent-encoded model ids, audit rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
+import { waitDetail as waitDetailAt } from "../harness/endpoints";
 import { call, type Call } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { deadUrl, startFake, type FakeUpstream } from "../fakes/upstream";
@@ -51,16 +52,7 @@ async function unchanged(label: string, fn: () => Promise<void>): Promise<void> 
   expect(await snapshot(s.db()), `${label} changed the database`).toBe(before);
 }
 
-async function waitDetail(id: string, pred: (b: Call["body"]) => boolean, ms = 5000): Promise<Call["body"]> {
-  const t0 = Date.now();
-  let last: Call | undefined;
-  while (Date.now() - t0 < ms) {
-    last = await api("GET", `/api/endpoints/${id}`, { key: KEY });
-    if (last.status === 200 && pred(last.body)) return last.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met within ${ms} ms; last detail: ${last?.text}`);
-}
+const waitDetail = (id: string, pred: (b: Call["body"]) => boolean, ms = 5000) => waitDetailAt(s.url, id, pred, ms);
 
 function expectError(r: Call, status: number, code: string, field?: string) {
   expect(r.status, r.text).toBe(status);
