@@ -1,11 +1,13 @@
-// The one process: validates configuration, opens and migrates the database, serves /v1 from a plain
-// node:http handler ahead of Next, hands every other path to Next, and runs the scheduled jobs.
-import http from "node:http";
+// The one process: validates configuration, opens and migrates the database, and serves /v1 and /metrics from
+// a plain node:http handler on the main thread. Next (dashboard and /api) and the scheduled jobs run in the
+// control thread (lib/server/control-worker.ts), which gets every other path; in development (LLMLB_DEV=1)
+// they run in this thread instead, for Next's hot reload.
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import next from "next";
 import { ConfigError, env, exportAuthEnv } from "./lib/env";
-import { boot } from "./lib/server/boot";
+import { bootDataPlane, startControlServices } from "./lib/server/boot";
+import { startControlThread } from "./lib/server/control-thread";
 import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
@@ -16,11 +18,20 @@ async function main() {
   const config = env();
   exportAuthEnv(config);
   const dev = process.env.LLMLB_DEV === "1";
-  const services = await boot({ migrationsFolder: path.join(root, "drizzle/migrations") });
-
-  const app = next({ dev, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
-  await app.prepare();
-  const nextHandler = app.getRequestHandler();
+  const services = await bootDataPlane({ migrationsFolder: path.join(root, "drizzle/migrations") });
+  let nextHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  if (dev) {
+    const { default: next } = await import("next");
+    const app = next({ dev, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    nextHandler = (req, res) => void handle(req, res);
+    services.push(...(await startControlServices()));
+  } else {
+    const control = await startControlThread(root);
+    nextHandler = control.forward;
+    services.push(control.service);
+  }
 
   const server = http.createServer((req, res) => routeRequest(req, res, nextHandler));
   server.keepAliveTimeout = 65_000;

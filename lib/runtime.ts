@@ -1,14 +1,17 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import crypto from "node:crypto";
+import { workerData } from "node:worker_threads";
 import { sql } from "drizzle-orm";
 import { env } from "./env";
 import { openDatabase, type Database, type Db } from "./db/client";
 import { meta } from "./db/schema";
 
 /**
- * Process-wide state. server.ts and the Next bundle load separate copies of lib/, so everything that must be
- * shared (the database client, the event bus, the proxy's routing state) hangs off one object on globalThis.
+ * Per-thread state. Each thread's server bundle and the Next bundle load separate copies of lib/, so everything
+ * they must share (the database client, the event bus, the proxy's routing state) hangs off one object on
+ * globalThis. The main thread (/v1) and the control thread (Next, scheduler) each have their own; the events
+ * below are bridged between them (lib/server/bridge.ts).
  */
 export interface RuntimeEvents {
   /** endpoints, models, statuses or stats changed: the routing table reloads */
@@ -31,13 +34,20 @@ export interface Runtime {
 
 const holder = globalThis as unknown as { __llmlbRuntime?: Runtime };
 
+/** What the control thread inherits from the main thread: it is the same instance, started at the same time. */
+export interface InheritedRuntime {
+  instanceId: string;
+  startedAt: number;
+}
+const inherited = (workerData as { runtime?: InheritedRuntime } | null)?.runtime;
+
 export function runtime(): Runtime {
   if (!holder.__llmlbRuntime) {
     const events = new EventEmitter<RuntimeEvents>();
     events.setMaxListeners(100);
     holder.__llmlbRuntime = {
-      instanceId: crypto.randomUUID(),
-      startedAt: Date.now(),
+      instanceId: inherited?.instanceId ?? crypto.randomUUID(),
+      startedAt: inherited?.startedAt ?? Date.now(),
       events,
       slots: new Map(),
       leader: false,

@@ -1,12 +1,16 @@
-// Bundles server.ts (and the lib/ code it imports) into dist/server.mjs; packages stay external.
+// Bundles server.ts and the control thread's entry (and the lib/ code they import) into dist/server.mjs and
+// dist/control-worker.mjs, side by side; packages stay external.
 import { build } from "esbuild";
 import path from "node:path";
+
+const out = process.env.LLMLB_SERVER_OUT || "dist/server.mjs";
 
 const shim = path.resolve("lib/testing/server-only-shim.ts");
 
 await build({
-  entryPoints: ["server.ts"],
-  outfile: process.env.LLMLB_SERVER_OUT || "dist/server.mjs",
+  entryPoints: { [path.basename(out, ".mjs")]: "server.ts", "control-worker": "lib/server/control-worker.ts" },
+  outdir: path.dirname(out),
+  outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
   format: "esm",

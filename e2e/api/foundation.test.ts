@@ -27,6 +27,25 @@ describe("start-up and health", () => {
     expect(r2.output).toContain("LLMLB_HEALTH_CHECK_INTERVAL");
   });
 
+  it("a /api body refused before it is read (past 1 MiB) does not stall the keep-alive connection", async () => {
+    // /api is answered by Next in the control thread, behind the main thread; the unread rest must be discarded
+    const { Pool } = await import("undici");
+    const pool = new Pool(s.url, { connections: 1 });
+    try {
+      const big = JSON.stringify({ name: "big", base_url: "http://127.0.0.1:1", notes: "x".repeat(3 * 1024 * 1024) });
+      for (const body of [big, big, JSON.stringify({ name: "" })]) {
+        const t0 = Date.now();
+        const r = await pool.request({ path: "/api/endpoints", method: "POST", headers: { authorization: "Bearer sk_debug", "content-type": "application/json" }, body, headersTimeout: 5000, bodyTimeout: 5000 });
+        const text = await r.body.text();
+        expect(r.statusCode, text).toBe(400);
+        if (body === big) expect(text).toContain("larger than 1 MiB");
+        expect(Date.now() - t0).toBeLessThan(3000);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("sends security headers on pages", async () => {
     const r = await fetch(`${s.url}/login`);
     expect(r.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");

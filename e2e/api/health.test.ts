@@ -75,6 +75,18 @@ describe("first check", () => {
     // the first check ran at once, not after the 30 s interval
     expect(rows[0].checked_at - Date.parse(e.registered_at)).toBeLessThan(2000);
   });
+
+  it("/metrics (main thread) reports the checks' durations and the event-loop lag of both threads", async () => {
+    const f = await fake("openai");
+    const e = await register(f.url);
+    await waitFor(e.id, (b) => b.status === "online");
+    const text = await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.text());
+    const count = Number(/^llmlb_health_check_duration_seconds_count\{\} (\d+)$/m.exec(text)?.[1]);
+    expect(count).toBeGreaterThanOrEqual((await checks(e.id)).length);
+    for (const thread of ["main", "control"]) {
+      expect(text).toMatch(new RegExp(`^llmlb_event_loop_lag_seconds\\{thread="${thread}",quantile="0.99"\\} [\\d.e-]+$`, "m"));
+    }
+  });
 });
 
 describe("status machine through connection tests (each records a check like a scheduled one)", () => {

@@ -24,9 +24,10 @@ export const ADMIN = { username: "admin", password: "admin-password-1" };
 /** The Next build the server loads: LLMLB_NEXT_DIST_DIR is passed through so that each build tests itself. */
 const DIST_ENV: Record<string, string> = process.env.LLMLB_NEXT_DIST_DIR ? { LLMLB_NEXT_DIST_DIR: process.env.LLMLB_NEXT_DIST_DIR } : {};
 
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<TestServer> {
+/** `nodeArgs` go before the script, so the control thread inherits them too (NODE_OPTIONS would not reach it). */
+export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
-  const proc = spawn(process.execPath, [SERVER_BIN], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_BIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

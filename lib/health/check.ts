@@ -5,6 +5,7 @@ import { endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { runtime, publishChange } from "../runtime";
 import { log } from "../observability/logger";
+import { metrics } from "../observability/metrics";
 import { fetchModels, applyModels } from "../endpoints/sync";
 import { nextStatus, passiveFailure } from "./transition";
 import { probeHealth, type HealthProbe } from "./probe";
@@ -46,7 +47,9 @@ export const needsModelSync = (row: EndpointRow, now: number, intervalSecs: numb
 
 /** One health check of one endpoint, with model sync when due. The scheduler and the test route call this. */
 export async function runHealthCheck(db: Db, row: EndpointRow): Promise<EndpointRow> {
+  const t0 = performance.now();
   const probe = await probeHealth(row, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
+  metrics().healthChecks.observe((performance.now() - t0) / 1000);
   const updated = await recordCheck(db, row, probe);
   if (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL)) {
     const models = await fetchModels(updated);

@@ -7,6 +7,7 @@ import { routingTable } from "../proxy/routing-table";
 import { admissionQueue } from "../proxy/inference";
 import { inflightRequests } from "../proxy/inflight";
 import { metrics } from "./metrics";
+import { controlTelemetry } from "../server/bridge";
 
 const deny = (res: ServerResponse, status: number, code: string, message: string) => {
   res.writeHead(status, { "content-type": "application/json" });
@@ -19,11 +20,15 @@ export async function handleMetrics(req: IncomingMessage, res: ServerResponse): 
   if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
   if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
   const table = routingTable(getDb);
-  const body = metrics().render({
-    inflight: inflightRequests().size,
-    queueDepth: admissionQueue().depth,
-    endpoints: [...table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
-  });
+  const control = (await controlTelemetry().source?.()) ?? null;
+  const body = metrics().render(
+    {
+      inflight: inflightRequests().size,
+      queueDepth: admissionQueue().depth,
+      endpoints: [...table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
+    },
+    control,
+  );
   res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }

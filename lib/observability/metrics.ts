@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { slot } from "../runtime";
+import type { ControlTelemetry } from "../server/bridge";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -51,7 +52,22 @@ export class Metrics {
     if (r.completionTokens) this.bump(this.tokens, { model: r.model, endpoint: r.endpoint, kind: "completion" }, r.completionTokens);
   }
 
-  render(gauges: { inflight: number; queueDepth: number; endpoints: Array<{ name: string; id: string; up: boolean }> }): string {
+  /** Event-loop delay (ns) since the previous call. */
+  private lagSince(): ControlTelemetry["lag"] {
+    const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+    const lag = { p50: finite(this.loop.percentile(50)), p99: finite(this.loop.percentile(99)), max: finite(this.loop.max) };
+    this.loop.reset();
+    return lag;
+  }
+
+  /** What the control thread sends the main thread's /metrics. */
+  telemetry(): ControlTelemetry {
+    const h = this.healthChecks;
+    return { lag: this.lagSince(), healthChecks: { counts: [...h.counts], sum: h.sum, count: h.count } };
+  }
+
+  /** `control` is the control thread's telemetry (null when it runs in this thread, in development). */
+  render(gauges: { inflight: number; queueDepth: number; endpoints: Array<{ name: string; id: string; up: boolean }> }, control: ControlTelemetry | null): string {
     const out: string[] = [];
     const counter = (name: string, help: string, map: Map<string, { labels: Record<string, string>; n: number }>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
@@ -72,15 +88,15 @@ export class Metrics {
     counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", this.tokens);
     histogram("llmlb_request_duration_seconds", "Request duration.", this.latency.values());
     histogram("llmlb_ttft_seconds", "Time to first streamed byte.", this.ttft.values());
-    histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: this.healthChecks }]);
+    histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks }]);
     out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
     out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
-    // event-loop delay since the previous scrape (resolution 10 ms is subtracted by Node already)
+    // event-loop delay since the previous scrape (resolution 10 ms is subtracted by Node already), per thread:
+    // "main" serves /v1, "control" runs the dashboard, the API and the health checks
     out.push("# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.", "# TYPE llmlb_event_loop_lag_seconds gauge");
-    for (const [q, v] of [["0.5", this.loop.percentile(50)], ["0.99", this.loop.percentile(99)], ["1", this.loop.max]] as const) {
-      out.push(`llmlb_event_loop_lag_seconds{quantile="${q}"} ${Number.isFinite(v) ? v / 1e9 : 0}`);
+    for (const [thread, lag] of [["main", this.lagSince()], ...(control ? [["control", control.lag] as const] : [])] as const) {
+      for (const [q, v] of [["0.5", lag.p50], ["0.99", lag.p99], ["1", lag.max]] as const) out.push(`llmlb_event_loop_lag_seconds${labels({ thread, quantile: q })} ${v / 1e9}`);
     }
-    this.loop.reset();
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
     for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
     return out.join("\n") + "\n";

@@ -29,29 +29,39 @@ function startRetention(db: Db): Service {
   return { name: "retention", stop: async () => void (await task.destroy()) };
 }
 
-/** Opens and migrates the database, creates the first admin, and starts the background services. */
-export async function boot({ migrationsFolder }: { migrationsFolder: string }): Promise<Service[]> {
+/**
+ * The main thread's part: opens and migrates the database, creates the first admin, and loads the proxy's
+ * routing state. Runs before the control thread starts, so it finds a migrated database.
+ */
+export async function bootDataPlane({ migrationsFolder }: { migrationsFolder: string }): Promise<Service[]> {
   const config = env();
   if (config.LLMLB_DEBUG_KEYS) {
     log.warn("LLMLB_DEBUG_KEYS is ON: the fixed keys sk_debug, sk_debug_api and sk_debug_viewer are accepted. Never use this in production.");
   }
   const database_ = await database();
   await applyMigrations(database_, migrationsFolder, runtime().instanceId);
-  const db = database_.db;
-  await ensureAdmin(db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
+  await ensureAdmin(database_.db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
 
-  const services: Service[] = [];
   const table = routingTable(getDb);
   await table.reload();
   for (const [key, tps] of table.tps) accountant(getDb).seed(key, tps);
-  services.push({
-    name: "proxy-accounting",
-    stop: async () => {
-      await accountant(getDb).flush();
-      await requestLogWriter(database).flush();
-      await closePools();
+  return [
+    {
+      name: "proxy-accounting",
+      stop: async () => {
+        await accountant(getDb).flush();
+        await requestLogWriter(database).flush();
+        await closePools();
+      },
     },
-  });
+  ];
+}
+
+/** The control thread's part: the lease and change polling, the health checks and the retention jobs. */
+export async function startControlServices(): Promise<Service[]> {
+  const config = env();
+  const db = await getDb();
+  const services: Service[] = [];
   const coordinator = new Coordinator(db, { leaseTtlMs: config.LLMLB_LEASE_TTL_SECS * 1000, pollMs: config.LLMLB_SYNC_POLL_MS });
   await coordinator.start();
   services.push({ name: "coordinator", stop: () => coordinator.stop() });

@@ -3,7 +3,7 @@ import { handleV1 } from "../proxy/handler";
 import { handleMetrics } from "../observability/metrics-route";
 import { log } from "../observability/logger";
 
-type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** /v1 and /metrics are served here, without Next; everything else goes to Next. */
 export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHandler: NextHandler): void {
@@ -28,7 +28,7 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
     return;
   }
   if (!wellFormedPath(path)) return badPath(res, path.startsWith("/api/"));
-  void nextHandler(req, res);
+  nextHandler(req, res);
 }
 
 /** Next answers a path whose percent-encoding does not decode (`/api/endpoints/%E0%A4%A`) with a bare 500. */

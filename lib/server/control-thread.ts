@@ -1,0 +1,125 @@
+import fs from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { runtime, type InheritedRuntime } from "../runtime";
+import { log } from "../observability/logger";
+import { bridgeEvents, controlTelemetry, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
+import type { ControlWorkerData } from "./control-worker";
+import type { Service } from "./boot";
+
+const STOP_TIMEOUT_MS = 20_000;
+const TELEMETRY_TIMEOUT_MS = 1_000;
+
+export interface ControlThread {
+  /** Hands a request (anything but /v1 and /metrics) to Next in the control thread. */
+  forward(req: IncomingMessage, res: ServerResponse): void;
+  service: Service;
+}
+
+/**
+ * Starts the control thread (lib/server/control-worker.ts, bundled next to this file) and resolves once Next
+ * is listening on its private socket and the scheduled services run. A control thread that dies later takes
+ * the process down: half a server is worse than a restart.
+ */
+export async function startControlThread(root: string): Promise<ControlThread> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-")); // mode 0700: only this user can reach the socket
+  const socketPath = path.join(dir, "control.sock");
+  const rt = runtime();
+  const workerData: ControlWorkerData & { runtime: InheritedRuntime } = { root, socketPath, runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt } };
+  const worker = new Worker(new URL("./control-worker.mjs", import.meta.url), { workerData });
+  const port = worker as unknown as Port;
+  let stopping = false;
+
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`the control thread exited with code ${code} while starting`));
+    worker.once("error", reject).once("exit", onExit);
+    port.on("message", (m) => {
+      if (m.t !== "ready") return;
+      worker.off("error", reject).off("exit", onExit);
+      resolve();
+    });
+  });
+  worker.on("error", (err) => log.error("control thread failed", { error: err.stack ?? String(err) }));
+  worker.on("exit", (code) => {
+    if (stopping) return;
+    log.error("control thread exited; stopping", { code });
+    process.exit(1);
+  });
+  bridgeEvents(port);
+
+  let nextId = 0;
+  const pending = new Map<number, (t: ControlTelemetry | null) => void>();
+  port.on("message", (m) => {
+    if (m.t === "telemetry") pending.get(m.id)?.(m.data);
+  });
+  controlTelemetry().source = () =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      const done = (t: ControlTelemetry | null) => {
+        pending.delete(id);
+        clearTimeout(timer);
+        resolve(t);
+      };
+      const timer = setTimeout(() => done(null), TELEMETRY_TIMEOUT_MS);
+      pending.set(id, done);
+      port.postMessage({ t: "telemetry?", id });
+    });
+
+  const stop = async () => {
+    stopping = true;
+    const stopped = new Promise<void>((resolve) => {
+      port.on("message", (m: ThreadMessage) => m.t === "stopped" && resolve());
+      worker.once("exit", () => resolve());
+    });
+    port.postMessage({ t: "stop" });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+    await Promise.race([stopped, timeout]);
+    await worker.terminate();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { forward: forwarder(socketPath), service: { name: "control-thread", stop } };
+}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
+
+/** Relays a request to Next over the socket, streaming both ways; the response keeps its raw headers. */
+function forwarder(socketPath: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const headers = { ...req.headers };
+    for (const h of HOP_BY_HOP) delete headers[h];
+    const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers });
+    upstream.on("response", (answer) => {
+      const raw: string[] = [];
+      for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+        if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+      answer.pipe(res);
+      answer.on("error", () => res.destroy());
+    });
+    upstream.on("error", (err) => {
+      if (res.headersSent) return void res.destroy();
+      log.error("control thread unreachable", { error: String(err) });
+      const body = JSON.stringify({ error: { code: "internal", message: "internal error" } });
+      res.writeHead(502, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    // Next may answer (413, 400) before it has read a large body. The rest must still be read and thrown away,
+    // or the client's keep-alive connection stalls behind it; the half-sent upstream request is dropped.
+    const discardRest = () => {
+      if (req.complete) return;
+      req.unpipe(upstream);
+      upstream.destroy();
+      req.resume();
+    };
+    res.on("finish", discardRest);
+    upstream.on("close", discardRest);
+    req.pipe(upstream);
+  };
+}

@@ -1,0 +1,57 @@
+// The control thread: Next (dashboard and /api), the lease and change polling, the health checks and the
+// retention jobs. Started by the main thread (lib/server/control-thread.ts), which keeps /v1 and /metrics to
+// itself and hands every other request over a private Unix socket. Next installs process-wide async hooks
+// once it serves a request; in this thread they cost the /v1 path nothing.
+import http from "node:http";
+import { parentPort, workerData } from "node:worker_threads";
+import next from "next";
+import { env, exportAuthEnv } from "../env";
+import { database } from "../runtime";
+import { log } from "../observability/logger";
+import { metrics } from "../observability/metrics";
+import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
+import { startControlServices } from "./boot";
+
+export interface ControlWorkerData {
+  root: string;
+  socketPath: string;
+}
+
+async function main(port: Port) {
+  const { root, socketPath } = workerData as ControlWorkerData;
+  const config = env();
+  exportAuthEnv(config);
+  const app = next({ dev: false, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
+  await app.prepare();
+  const handler = app.getRequestHandler();
+  // Reached only through the socket in a private directory: the main thread has already set the trusted
+  // x-llmlb-client-ip and x-llmlb-path headers and turned malformed paths away.
+  const server = http.createServer((req, res) => void handler(req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+
+  bridgeEvents(port);
+  const services = await startControlServices();
+  port.on("message", (m: ThreadMessage) => {
+    if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: metrics().telemetry() });
+    if (m.t === "stop") void stop();
+  });
+
+  // The main thread has drained its requests (these included) before it asks.
+  async function stop() {
+    server.closeAllConnections();
+    server.close();
+    for (const s of [...services].reverse()) await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
+    (await database()).client.close();
+    port.postMessage({ t: "stopped" });
+  }
+  port.postMessage({ t: "ready" });
+}
+
+if (parentPort) {
+  const port = parentPort as unknown as Port;
+  main(port).catch((err) => {
+    process.stderr.write(`llmlb: the control thread failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
