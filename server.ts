@@ -30,7 +30,7 @@ async function main() {
   } else {
     const control = await startControlThread(root);
     nextHandler = control.forward;
-    services.push(control.service);
+    services.unshift(control.service); // stopped last: it writes what the others flush
   }
 
   const server = http.createServer((req, res) => routeRequest(req, res, nextHandler));

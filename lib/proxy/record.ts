@@ -1,5 +1,4 @@
 import "server-only";
-import { database } from "../runtime";
 import type { Principal } from "../auth/permissions";
 import { requestLogWriter } from "../observability/request-log";
 import { metrics } from "../observability/metrics";
@@ -28,7 +27,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function finishRecord(rec: RequestRecord): void {
   const durationMs = performance.now() - rec.started;
   const p = rec.principal;
-  requestLogWriter(database).add({
+  requestLogWriter().add({
     ts: rec.ts,
     requestId: rec.requestId,
     apiKeyId: p && p.kind !== "user" ? p.id : null,

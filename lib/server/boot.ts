@@ -50,7 +50,7 @@ export async function bootDataPlane({ migrationsFolder }: { migrationsFolder: st
       name: "proxy-accounting",
       stop: async () => {
         await accountant(getDb).flush();
-        await requestLogWriter(database).flush();
+        await requestLogWriter().flush();
         await closePools();
       },
     },

@@ -1,3 +1,4 @@
+import type { InValue } from "@libsql/client";
 import { runtime, slot, type RuntimeEvents } from "../runtime";
 
 /** The events both threads must see: each thread re-emits the other's on its own bus. */
@@ -17,7 +18,9 @@ export type ThreadMessage =
   | { t: "stop" }
   | { t: "stopped" }
   | { t: "telemetry?"; id: number }
-  | { t: "telemetry"; id: number; data: ControlTelemetry };
+  | { t: "telemetry"; id: number; data: ControlTelemetry }
+  /** a batch of request-log rows for the control thread to write (lib/observability/request-log.ts) */
+  | { t: "request-log"; args: InValue[]; rows: number };
 
 export interface Port {
   postMessage(message: ThreadMessage): void;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runtime, type InheritedRuntime } from "../runtime";
 import { log } from "../observability/logger";
+import { requestLogWriter } from "../observability/request-log";
 import { bridgeEvents, controlTelemetry, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
 import type { ControlWorkerData } from "./control-worker";
 import type { Service } from "./boot";
@@ -48,6 +49,8 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     process.exit(1);
   });
   bridgeEvents(port);
+  // the control thread writes the request log: a large INSERT would stall /v1 for its whole duration
+  requestLogWriter().sink = async (args, rows) => port.postMessage({ t: "request-log", args, rows });
 
   let nextId = 0;
   const pending = new Map<number, (t: ControlTelemetry | null) => void>();

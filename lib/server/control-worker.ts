@@ -9,6 +9,7 @@ import { env, exportAuthEnv } from "../env";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
 import { metrics } from "../observability/metrics";
+import { insertInto } from "../observability/request-log";
 import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
 import { startControlServices } from "./boot";
 
@@ -32,8 +33,16 @@ async function main(port: Port) {
 
   bridgeEvents(port);
   const services = await startControlServices();
+  const writeLog = insertInto(database);
+  const writing = new Set<Promise<void>>();
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: metrics().telemetry() });
+    if (m.t === "request-log") {
+      const w = writeLog(m.args, m.rows)
+        .catch((err) => log.error("request log write failed", { error: String(err), rows: m.rows }))
+        .finally(() => writing.delete(w));
+      writing.add(w);
+    }
     if (m.t === "stop") void stop();
   });
 
@@ -42,6 +51,7 @@ async function main(port: Port) {
     server.closeAllConnections();
     server.close();
     for (const s of [...services].reverse()) await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
+    await Promise.all(writing); // request-log batches the main thread sent before it asked to stop
     (await database()).client.close();
     port.postMessage({ t: "stopped" });
   }
