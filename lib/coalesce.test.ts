@@ -20,3 +20,20 @@ describe("coalesced", () => {
     expect(runs).toBe(3);
   });
 });
+
+describe("coalesced with a gap", () => {
+  it("runs a first call at once and the folded rerun no sooner than the gap after the last run", async () => {
+    const starts: number[] = [];
+    const job = coalesced(async () => void starts.push(performance.now()), { gapMs: 60 });
+    const first = job(); // starts now (its body ran synchronously)
+    expect(starts).toHaveLength(1);
+    const later = [job(), job(), job()]; // folded into one rerun
+    await Promise.all([first, ...later]);
+    expect(starts).toHaveLength(2);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(55);
+    const t = performance.now();
+    await job(); // nothing running: no wait
+    expect(starts).toHaveLength(3);
+    expect(starts[2] - t).toBeLessThan(30);
+  });
+});

@@ -17,6 +17,13 @@ class Histogram {
   }
 }
 
+/**
+ * The lag histogram samples every 10 ms, and each value it records is the whole time between two samples: an
+ * idle loop reads ~10.2 ms. The lag is what exceeds the resolution.
+ */
+const LAG_RESOLUTION_MS = 10;
+const excess = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns - LAG_RESOLUTION_MS * 1e6) : 0);
+
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
 
@@ -27,7 +34,7 @@ export class Metrics {
   latency = new Map<string, { labels: Record<string, string>; h: Histogram }>();
   ttft = new Map<string, { labels: Record<string, string>; h: Histogram }>();
   healthChecks = new Histogram();
-  private loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 
   constructor() {
     this.loop.enable();
@@ -53,9 +60,8 @@ export class Metrics {
   }
 
   /** Event-loop delay (ns) since the previous call. */
-  private lagSince(): ControlTelemetry["lag"] {
-    const finite = (v: number) => (Number.isFinite(v) ? v : 0);
-    const lag = { p50: finite(this.loop.percentile(50)), p99: finite(this.loop.percentile(99)), max: finite(this.loop.max) };
+  lagSince(): ControlTelemetry["lag"] {
+    const lag = { p50: excess(this.loop.percentile(50)), p99: excess(this.loop.percentile(99)), max: excess(this.loop.max) };
     this.loop.reset();
     return lag;
   }
@@ -91,8 +97,8 @@ export class Metrics {
     histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks }]);
     out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
     out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
-    // event-loop delay since the previous scrape (resolution 10 ms is subtracted by Node already), per thread:
-    // "main" serves /v1, "control" runs the dashboard, the API and the health checks
+    // event-loop delay since the previous scrape, per thread: "main" serves /v1, "control" runs the dashboard,
+    // the API and the health checks
     out.push("# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.", "# TYPE llmlb_event_loop_lag_seconds gauge");
     for (const [thread, lag] of [["main", this.lagSince()], ...(control ? [["control", control.lag] as const] : [])] as const) {
       for (const [q, v] of [["0.5", lag.p50], ["0.99", lag.p99], ["1", lag.max]] as const) out.push(`llmlb_event_loop_lag_seconds${labels({ thread, quantile: q })} ${v / 1e9}`);
