@@ -22,18 +22,21 @@ describe("coalesced", () => {
 });
 
 describe("coalesced with a gap", () => {
-  it("runs a first call at once and the folded rerun no sooner than the gap after the last run", async () => {
+  it("runs at once after a quiet spell, and otherwise no sooner than the gap after the previous run", async () => {
     const starts: number[] = [];
     const job = coalesced(async () => void starts.push(performance.now()), { gapMs: 60 });
-    const first = job(); // starts now (its body ran synchronously)
+    const first = job(); // quiet until now: starts at once
     expect(starts).toHaveLength(1);
-    const later = [job(), job(), job()]; // folded into one rerun
-    await Promise.all([first, ...later]);
+    const folded = [job(), job(), job()]; // called while it runs: one more run, after the gap
+    await Promise.all([first, ...folded]);
     expect(starts).toHaveLength(2);
     expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(55);
-    const t = performance.now();
-    await job(); // nothing running: no wait
+    await job(); // right after a run ended: waits for the gap too
     expect(starts).toHaveLength(3);
-    expect(starts[2] - t).toBeLessThan(30);
+    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(55);
+    await new Promise((r) => setTimeout(r, 80));
+    const t = performance.now();
+    await job(); // after a quiet spell longer than the gap: no wait
+    expect(starts[3] - t).toBeLessThan(30);
   });
 });

@@ -14,8 +14,11 @@ import { meta } from "./db/schema";
  * below are bridged between them (lib/server/bridge.ts).
  */
 export interface RuntimeEvents {
-  /** endpoints, models, statuses or stats changed: the routing table reloads */
-  "registry-changed": [];
+  /**
+   * endpoints, models, statuses or stats changed: the routing table reloads that endpoint, or everything when
+   * the change is not known (another instance's, seen by the version poll)
+   */
+  "registry-changed": [endpointId?: string];
   /** api keys or users changed: credential caches drop */
   "credentials-changed": [];
   /** run a health check of this endpoint now */
@@ -76,13 +79,17 @@ export async function getDb(): Promise<Db> {
 const VERSION_KEYS = { registry: "registry_version", credentials: "credentials_version" } as const;
 export type VersionKind = keyof typeof VERSION_KEYS;
 
-/** Records a change so this instance reacts at once and other instances see it on their next poll. */
-export async function publishChange(db: Db, kind: VersionKind): Promise<void> {
+/**
+ * Records a change so this instance reacts at once and other instances see it on their next poll. A registry
+ * change names the endpoint it concerns.
+ */
+export async function publishChange(db: Db, kind: VersionKind, endpointId?: string): Promise<void> {
   await db
     .insert(meta)
     .values({ key: VERSION_KEYS[kind], value: "1" })
     .onConflictDoUpdate({ target: meta.key, set: { value: sql`CAST(${meta.value} AS INTEGER) + 1` } });
-  runtime().events.emit(kind === "registry" ? "registry-changed" : "credentials-changed");
+  if (kind === "registry") runtime().events.emit("registry-changed", endpointId);
+  else runtime().events.emit("credentials-changed");
 }
 
 export async function readVersions(db: Db): Promise<Record<VersionKind, string>> {

@@ -80,7 +80,7 @@ export async function applyModels(db: Db, row: EndpointRow, models: DiscoveredMo
     ...(removed.length ? [db.delete(endpointModels).where(and(eq(endpointModels.endpointId, row.id), inArray(endpointModels.modelId, removed)))] : []),
     ...upserts,
   ]);
-  if (added || removed.length || updated) await publishChange(db, "registry");
+  if (added || removed.length || updated) await publishChange(db, "registry", row.id);
   return { synced_models: models.map((m) => m.modelId), added, removed: removed.length, updated };
 }
 

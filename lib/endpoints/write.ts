@@ -36,10 +36,10 @@ function uniqueViolation(err: unknown): never {
   throw err;
 }
 
-/** After any registry change: routing reloads here and on other instances; the endpoint is checked now. */
-async function afterChange(db: Db, checkId?: string) {
-  await publishChange(db, "registry");
-  if (checkId) runtime().events.emit("check-now", checkId);
+/** After a change to an endpoint: routing reloads it here and on other instances; with `check`, it is checked now. */
+async function afterChange(db: Db, id: string, check: boolean) {
+  await publishChange(db, "registry", id);
+  if (check) runtime().events.emit("check-now", id);
 }
 
 export async function createEndpoint({ db, input, actor }: { db: Db; input: CreateEndpointInput; actor: Principal }) {
@@ -73,7 +73,7 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
       auditEntry(db, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } }),
     ])
     .catch(uniqueViolation);
-  await afterChange(db, row.id);
+  await afterChange(db, row.id, true);
   return serializeEndpointById(db, row);
 }
 
@@ -109,7 +109,7 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
       auditEntry(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined } }),
     ])
     .catch(uniqueViolation);
-  await afterChange(db, urlChanged || input.api_key !== undefined ? id : undefined);
+  await afterChange(db, id, urlChanged || input.api_key !== undefined);
   return serializeEndpointById(db, { ...current, ...patch });
 }
 
@@ -120,5 +120,5 @@ export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; ac
     ...[endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks].map((table) => db.delete(table).where(eq(table.endpointId, id))),
     db.delete(endpoints).where(eq(endpoints.id, id)),
   ]);
-  await afterChange(db);
+  await afterChange(db, id, false);
 }

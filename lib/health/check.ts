@@ -37,7 +37,7 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
     }),
   ]);
   const updated = { ...row, ...patch };
-  if (updated.status !== row.status || updated.endpointType !== row.endpointType) await publishChange(db, "registry");
+  if (updated.status !== row.status || updated.endpointType !== row.endpointType) await publishChange(db, "registry", row.id);
   return updated;
 }
 
@@ -70,7 +70,7 @@ export async function reportEndpointFailure(db: Db, endpointId: string, reason: 
   const next = passiveFailure(row);
   if (next.status !== row.status) {
     await db.update(endpoints).set({ status: next.status, consecutiveFailures: next.consecutiveFailures, lastError: reason }).where(eq(endpoints.id, endpointId));
-    await publishChange(db, "registry");
+    await publishChange(db, "registry", endpointId);
   }
   runtime().events.emit("check-now", endpointId);
 }

@@ -3,9 +3,12 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
 const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "referer"]);
 
-function connectionListed(value: string | string[] | undefined): Set<string> {
-  const raw = Array.isArray(value) ? value.join(",") : (value ?? "");
-  return new Set(raw ? raw.split(",").map((s) => s.trim().toLowerCase()) : []);
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return NONE;
+  const raw = Array.isArray(value) ? value.join(",") : value;
+  return new Set(raw.split(",").map((s) => s.trim().toLowerCase()));
 }
 
 /** Headers for the upstream: the client's minus hop-by-hop and credentials, plus the endpoint's key. */

@@ -100,7 +100,9 @@ export async function relayStream(res: ServerResponse, data: Dispatcher.Response
   headers["cache-control"] = "no-cache";
   headers["x-accel-buffering"] = "no";
   res.writeHead(data.statusCode, headers);
-  res.flushHeaders();
+  // Headers go out now only when no event is waiting yet (a model still reading its prompt); otherwise they
+  // leave with the first event, in one write instead of two.
+  if (data.body.readableLength === 0) res.flushHeaders();
   const sse = new SseRelay(opts.dropUsageChunk);
   let ttftMs: number | null = null;
   let broken = false;
