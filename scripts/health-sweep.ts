@@ -91,11 +91,12 @@ setTimeout(tick, STEP).unref();
 let elu = performance.eventLoopUtilization();
 let cpu = process.cpuUsage();
 let changes = 0;
+let full = 0; // of them, changes of unknown extent (a full reload)
 let hooked = false;
 setInterval(() => {
   const rt = globalThis.__llmlbRuntime;
   if (!hooked && rt) {
-    rt.events.on("registry-changed", () => changes++);
+    rt.events.on("registry-changed", (id) => (changes++, id === undefined && full++));
     hooked = true;
   }
   const s = samples;
@@ -105,8 +106,9 @@ setInterval(() => {
   elu = performance.eventLoopUtilization();
   const c = process.cpuUsage(cpu);
   cpu = process.cpuUsage();
-  const line = { thread, t: Date.now(), n: s.length, big, elu: Math.round(e.utilization * 1000) / 1000, cpuMs: Math.round((c.user + c.system) / 1000), changes };
+  const line = { thread, t: Date.now(), n: s.length, big, elu: Math.round(e.utilization * 1000) / 1000, cpuMs: Math.round((c.user + c.system) / 1000), changes, full };
   changes = 0;
+  full = 0;
   process.stderr.write("SWEEP_LAG " + JSON.stringify(line) + "\\n");
 }, 1000).unref();
 // The control thread's CPU profile (it runs the checks). SIGUSR2 from the sweep reaches the main thread only, which
@@ -162,6 +164,7 @@ interface LagLine {
   elu: number;
   cpuMs: number;
   changes: number;
+  full: number;
 }
 
 function lagLines(output: string): LagLine[] {
@@ -192,6 +195,7 @@ function lagStats(all: LagLine[], thread: LagLine["thread"], from: number, to: n
     elu: fmt((100 * inRange.reduce((a, l) => a + l.elu, 0)) / secs),
     cpu: fmt(inRange.reduce((a, l) => a + l.cpuMs, 0) / secs / 10),
     changes: inRange.reduce((a, l) => a + l.changes, 0),
+    full: inRange.reduce((a, l) => a + l.full, 0),
   };
 }
 
@@ -297,7 +301,7 @@ async function main(): Promise<void> {
     const lines = lagLines(s.output());
     const lagRow = (label: string, l: ReturnType<typeof lagStats>): Array<[string, string]> => [
       [`${label} event-loop lag p50 / p99 / p99.9 / max`, `${l.p50} / ${l.p99} / ${l.p999} / ${l.max} ms (${l.n} samples, ${l.over20} > 20 ms)`],
-      [`${label} event-loop utilisation / process CPU (of one core)`, `${l.elu} % / ${l.cpu} %; ${l.changes} registry-changed events`],
+      [`${label} event-loop utilisation / process CPU (of one core)`, `${l.elu} % / ${l.cpu} %; ${l.changes} registry-changed events (${l.full} of unknown extent)`],
     ];
     const lagReg = { main: lagStats(lines, "main", regStart, regEnd), control: lagStats(lines, "control", regStart, regEnd) };
     const lagWin = { main: lagStats(lines, "main", winStart, winEnd), control: lagStats(lines, "control", winStart, winEnd) };

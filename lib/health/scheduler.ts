@@ -6,7 +6,7 @@ import { endpoints, type EndpointRow } from "../db/schema";
 import { runtime } from "../runtime";
 import { log } from "../observability/logger";
 import { runHealthCheck } from "./check";
-import { pickDue } from "./due";
+import { pickDue, startBudget } from "./due";
 import { coalesced } from "../coalesce";
 
 export const MAX_CONCURRENT_PROBES = 32;
@@ -17,12 +17,6 @@ export const MAX_CONCURRENT_PROBES = 32;
 const DUE_SLACK_MS = 500;
 /** A tick's due checks start spread over this much of the second. */
 const SPREAD_MS = 900;
-/**
- * A check that starts this much after its due time was held back by the start budget (a burst: start-up, many
- * registrations at once). Its next one is due an interval after it actually started, so the burst spreads out
- * for good instead of coming back every interval.
- */
-const REBASE_MS = 1500;
 
 /**
  * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
@@ -54,11 +48,7 @@ export class HealthScheduler {
   /** "check now" asked while a check of the same endpoint was running: run another one when it ends */
   private recheck = new Set<string>();
   private task: ScheduledTask | null = null;
-  /**
-   * Scheduled starts allowed per second: the steady rate the intervals need, with room to catch up (1.5×), and
-   * never under the probe concurrency. 1,000 endpoints due at once (start-up) start over ~20 s, not in one burst.
-   * Set on each reload.
-   */
+  /** scheduled starts allowed per second (startBudget), set on each reload */
   private budget = MAX_CONCURRENT_PROBES;
   /** scheduled starts in the current second, against the budget */
   private second = { at: 0, starts: 0 };
@@ -97,15 +87,16 @@ export class HealthScheduler {
       if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
     }
     for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
-    const perSecond = rows.reduce((sum, row) => sum + 1 / row.healthCheckIntervalSecs, 0);
-    this.budget = Math.max(MAX_CONCURRENT_PROBES, Math.ceil(1.5 * perSecond));
+    this.budget = startBudget(rows.map((r) => r.healthCheckIntervalSecs), MAX_CONCURRENT_PROBES);
   }, { gapMs: 200 });
 
   tick(now = Date.now()): void {
     if (this.isLeader()) {
       if (now - this.second.at >= 1000) this.second = { at: now, starts: 0 };
-      const slots = MAX_CONCURRENT_PROBES - this.running.size - this.urgent.length - this.spreading;
-      const due = pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, Math.min(slots, this.budget - this.second.starts));
+      // Picks keep to the start budget; the probe concurrency is enforced when they start (pump). Picks waiting
+      // for a start or a free slot stay under two seconds' budget, for when hung probes hold every slot.
+      const waiting = this.urgent.length + this.spreading;
+      const due = pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, Math.min(this.budget - this.second.starts, 2 * this.budget - waiting));
       this.second.starts += due.length;
       // Starting every due check at the same instant makes their answers (and their database writes) land
       // together and stall the event loop: spread the starts over the second, each keeping its due time.
@@ -148,10 +139,9 @@ export class HealthScheduler {
       this.running.add(id);
       const started = Date.now();
       this.startedAt.set(id, started);
-      // the next check is due one interval after this one was due, so spreading never drifts the schedule; one
-      // held back by the start budget counts from when it started (see REBASE_MS)
-      const planned = this.planned.get(id) ?? started;
-      this.nextDue.set(id, (started - planned > REBASE_MS ? started : planned) + row.healthCheckIntervalSecs * 1000);
+      // the next check is due one interval after this one was due (at most a second before it was picked: a
+      // burst held back by the start budget stays spread out), so spreading never drifts the schedule
+      this.nextDue.set(id, (this.planned.get(id) ?? started) + row.healthCheckIntervalSecs * 1000);
       this.planned.delete(id);
       this.check(id)
         .then((updated) => updated && this.rows.has(id) && this.rows.set(id, updated))
