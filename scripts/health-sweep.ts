@@ -1,7 +1,9 @@
 // Health-check sweep at scale (SPEC §13: 1,000 endpoints on a 30 s interval without the event loop lagging > 20 ms).
 //
-//   npx tsx scripts/health-sweep.ts [--endpoints 1000] [--concurrency 16] [--measure-secs 70] [--interval 30]
-//                                   [--cpu-profile out.cpuprofile]   (the server's CPU profile over the window)
+//   npx tsx scripts/health-sweep.ts [--endpoints 1000] [--concurrency 16] [--settle-secs 5] [--measure-secs 70]
+//                                   [--interval 30] [--cpu-profile out.cpuprofile]   (the control thread's CPU profile
+//                                   over the window) [--node-arg=--trace-gc ...]   (extra node flags for the server)
+//                                   [--server-output FILE]   (everything the server printed)
 //
 // Starts one minimal fake upstream (OpenAI-compatible; every `/n/{i}` path prefix is its own endpoint), starts the
 // built server (e2e/harness/server.ts; LLMLB_TEST_SERVER / LLMLB_NEXT_DIST_DIR pick the build), registers the
@@ -24,7 +26,12 @@ const { values: args } = parseArgs({
   options: {
     endpoints: { type: "string", default: "1000" },
     concurrency: { type: "string", default: "16" },
+    /** the steady-state window starts this long after the last registration answered (its own checks settle) */
+    "settle-secs": { type: "string", default: "5" },
     "measure-secs": { type: "string", default: "70" },
+    "node-arg": { type: "string", multiple: true, default: [] },
+    /** write the server's whole output (lag lines, --trace-gc lines...) to this file */
+    "server-output": { type: "string" },
     interval: { type: "string", default: "30" },
     /** write a CPU profile of the server process during the measurement window to this file */
     "cpu-profile": { type: "string" },
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(preload, LAG_PRELOAD);
   const fake = await startSweepFake();
   const s = await startServer({
-    nodeArgs: [`--import=${new URL(`file://${preload}`).href}`],
+    nodeArgs: [`--import=${new URL(`file://${preload}`).href}`, ...args["node-arg"]],
     env: { ...(args["cpu-profile"] ? { SWEEP_CPU_PROFILE: path.resolve(args["cpu-profile"]) } : {}), LLMLB_LOG_LEVEL: "warn" },
   });
   console.log(`server ${s.url} (pid ${s.proc.pid}), fake ${fake.url}; registering ${N} endpoints, concurrency ${CONCURRENCY}, interval ${INTERVAL} s`);
@@ -243,6 +250,7 @@ async function main(): Promise<void> {
     console.log(`registered ${N} in ${((regEnd - regStart) / 1000).toFixed(1)} s`);
 
     // 2. measurement window: /api/health every 100 ms
+    await sleep(Number(args["settle-secs"]) * 1000);
     if (args["cpu-profile"]) s.proc.kill("SIGUSR2");
     const winStart = Date.now();
     const healthMs: number[] = [];
@@ -314,7 +322,7 @@ async function main(): Promise<void> {
       ["answered with type unknown (detection timed out)", `${undetected}`],
       ["machine load average (1 min) at the end", `${fmt(loadAfterReg, 2)} on ${os.cpus().length} CPUs`],
     ]);
-    table(`Steady state (${((winEnd - winStart) / 1000).toFixed(0)} s window after registration, interval ${INTERVAL} s)`, [
+    table(`Steady state (${((winEnd - winStart) / 1000).toFixed(0)} s window from ${args["settle-secs"]} s after registration, interval ${INTERVAL} s)`, [
       ["checks in window", `${windowChecks} (${fmt(windowChecks / ((winEnd - winStart) / 1000))} /s), ${failed} failed`],
       ["checks per endpoint min / median / max", `${inWindow[0]} / ${quantile(inWindow, 0.5)} / ${inWindow.at(-1)}`],
       ["endpoints never checked", `${missing}`],
@@ -341,6 +349,7 @@ async function main(): Promise<void> {
   } finally {
     await s.stop();
     await fake.close();
+    if (args["server-output"]) fs.writeFileSync(args["server-output"], s.output());
   }
 }
 

@@ -40,23 +40,24 @@ export class Metrics {
     this.loop.enable();
   }
 
-  private bump(map: Map<string, { labels: Record<string, string>; n: number }>, l: Record<string, string>, by = 1) {
-    const key = Object.values(l).join("\u0000");
-    const e = map.get(key) ?? map.set(key, { labels: l, n: 0 }).get(key)!;
+  // Called per request: the key is built from the label values, the label object only for a new series.
+  private bump(map: Map<string, { labels: Record<string, string>; n: number }>, key: string, labels: () => Record<string, string>, by = 1) {
+    const e = map.get(key) ?? map.set(key, { labels: labels(), n: 0 }).get(key)!;
     e.n += by;
   }
 
-  private hist(map: Map<string, { labels: Record<string, string>; h: Histogram }>, l: Record<string, string>, v: number) {
-    const key = Object.values(l).join("\u0000");
-    (map.get(key) ?? map.set(key, { labels: l, h: new Histogram() }).get(key)!).h.observe(v);
+  private hist(map: Map<string, { labels: Record<string, string>; h: Histogram }>, model: string, v: number) {
+    (map.get(model) ?? map.set(model, { labels: { model }, h: new Histogram() }).get(model)!).h.observe(v);
   }
 
   recordRequest(r: { model: string; endpoint: string; status: number; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
-    this.bump(this.requests, { model: r.model, endpoint: r.endpoint, status: String(r.status) });
-    this.hist(this.latency, { model: r.model }, r.durationMs / 1000);
-    if (r.ttftMs !== null) this.hist(this.ttft, { model: r.model }, r.ttftMs / 1000);
-    if (r.promptTokens) this.bump(this.tokens, { model: r.model, endpoint: r.endpoint, kind: "prompt" }, r.promptTokens);
-    if (r.completionTokens) this.bump(this.tokens, { model: r.model, endpoint: r.endpoint, kind: "completion" }, r.completionTokens);
+    const { model, endpoint } = r;
+    const pair = `${model}\u0000${endpoint}`;
+    this.bump(this.requests, `${pair}\u0000${r.status}`, () => ({ model, endpoint, status: String(r.status) }));
+    this.hist(this.latency, model, r.durationMs / 1000);
+    if (r.ttftMs !== null) this.hist(this.ttft, model, r.ttftMs / 1000);
+    if (r.promptTokens) this.bump(this.tokens, `${pair}\u0000prompt`, () => ({ model, endpoint, kind: "prompt" }), r.promptTokens);
+    if (r.completionTokens) this.bump(this.tokens, `${pair}\u0000completion`, () => ({ model, endpoint, kind: "completion" }), r.completionTokens);
   }
 
   /** Event-loop delay (ns) since the previous call. */
