@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import v8 from "node:v8";
 import { slot } from "../runtime";
 import type { ControlTelemetry } from "../server/bridge";
 
@@ -23,6 +24,11 @@ class Histogram {
  */
 const LAG_RESOLUTION_MS = 10;
 const excess = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns - LAG_RESOLUTION_MS * 1e6) : 0);
+
+const heapOfThisThread = () => {
+  const h = v8.getHeapStatistics();
+  return { used: h.used_heap_size, total: h.total_heap_size };
+};
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
@@ -70,7 +76,7 @@ export class Metrics {
   /** What the control thread sends the main thread's /metrics. */
   telemetry(): ControlTelemetry {
     const h = this.healthChecks;
-    return { lag: this.lagSince(), healthChecks: { counts: [...h.counts], sum: h.sum, count: h.count } };
+    return { lag: this.lagSince(), heap: heapOfThisThread(), healthChecks: { counts: [...h.counts], sum: h.sum, count: h.count } };
   }
 
   /** `control` is the control thread's telemetry (null when it runs in this thread, in development). */
@@ -103,6 +109,11 @@ export class Metrics {
     out.push("# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.", "# TYPE llmlb_event_loop_lag_seconds gauge");
     for (const [thread, lag] of [["main", this.lagSince()], ...(control ? [["control", control.lag] as const] : [])] as const) {
       for (const [q, v] of [["0.5", lag.p50], ["0.99", lag.p99], ["1", lag.max]] as const) out.push(`llmlb_event_loop_lag_seconds${labels({ thread, quantile: q })} ${v / 1e9}`);
+    }
+    out.push("# HELP process_resident_memory_bytes Resident memory of the process (all threads).", "# TYPE process_resident_memory_bytes gauge", `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    out.push("# HELP llmlb_heap_bytes V8 heap per thread.", "# TYPE llmlb_heap_bytes gauge");
+    for (const [thread, heap] of [["main", heapOfThisThread()], ...(control ? [["control", control.heap] as const] : [])] as const) {
+      out.push(`llmlb_heap_bytes${labels({ thread, kind: "used" })} ${heap.used}`, `llmlb_heap_bytes${labels({ thread, kind: "total" })} ${heap.total}`);
     }
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
     for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);

@@ -9,6 +9,8 @@ type Bridged = (typeof BRIDGED)[number];
 export interface ControlTelemetry {
   /** event-loop delay of the control thread since the previous scrape, in nanoseconds */
   lag: { p50: number; p99: number; max: number };
+  /** V8 heap of the control thread, in bytes */
+  heap: { used: number; total: number };
   healthChecks: { counts: number[]; sum: number; count: number };
 }
 

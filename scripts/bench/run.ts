@@ -16,7 +16,7 @@ const MODEL = "bench-model";
 const PLAIN = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hello!" }] });
 const STREAM = JSON.stringify({ model: MODEL, stream: true, messages: [{ role: "user", content: "Hello!" }] });
 const PATH = "/v1/chat/completions";
-const GUARD = { plain: 0.09, stream: 0.18 };
+const GUARD = { plain: 0.13, stream: 0.18 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, d = 2) => n.toFixed(d);
 const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
@@ -100,13 +100,30 @@ async function main() {
 
   let rssAfter = rssMb(server.pid);
   if (flags.soak) {
-    log("soak: 5 minutes at 20 connections");
+    // The soak's own load first, until V8 has grown the heap to its working size (the 3 s warm-up above is too
+    // short for that); then 5 minutes of it, RSS sampled every 30 s (latest.json has the trajectory).
+    log("soak: 30 s warm-up, then 5 minutes at 20 connections, plain and streamed at random");
+    const mixed = (seconds: number) => throughput(lb, PATH, Math.random() < 0.5 ? PLAIN : STREAM, 20, seconds);
+    for (let i = 0; i < 3; i++) await mixed(10);
+    const rssBase = rssMb(server.pid);
+    const trajectory: number[] = [];
     const until = Date.now() + 5 * 60_000;
-    while (Date.now() < until) await throughput(lb, PATH, Math.random() < 0.5 ? PLAIN : STREAM, 20, 30);
+    while (Date.now() < until) {
+      await mixed(30);
+      trajectory.push(rssMb(server.pid));
+    }
     await sleep(2000);
     rssAfter = rssMb(server.pid);
-    const growth = rssAfter / rssWarm - 1;
-    rows.push({ metric: "RSS after warm-up → after 5-min soak (MB)", direct: "—", lb: `${rssWarm} → ${rssAfter}`, result: `${f(growth * 100, 1)} %`, target: "≤ +25 %", pass: growth <= 0.25 });
+    raw.soak = { rssBase, trajectory, rssAfter };
+    const growth = rssAfter / rssBase - 1;
+    rows.push({
+      metric: "RSS after a 30 s warm-up at the soak's load → after a 5-min soak (MB)",
+      direct: "—",
+      lb: `${rssBase} → ${rssAfter} (max ${Math.max(...trajectory)})`,
+      result: `${growth >= 0 ? "+" : ""}${f(growth * 100, 1)} %`,
+      target: "≤ +25 %",
+      pass: growth <= 0.25,
+    });
   } else rows.push({ metric: "RSS after warm-up → after the runs (MB)", direct: "—", lb: `${rssWarm} → ${rssAfter}`, result: "run with --soak for the 5-minute figure", target: "", pass: null });
   await server.stop();
 
@@ -123,7 +140,7 @@ async function main() {
   log(`written: bench-results/latest.{json,md}, bench-results/throughput.svg`);
   if (flags.guard) {
     // CI guard: fail only on gross regressions, measured as ratios within this run: under half of what this
-    // code reaches on the 2-core machine (plain 0.19×, stream 0.38×; docs/benchmarks.md).
+    // code reaches on the 2-core machine (plain 0.26×, stream 0.35–0.39×; docs/benchmarks.md).
     const gross = ratios.plain < GUARD.plain || ratios["stream (20 chunks)"] < GUARD.stream;
     if (gross) {
       log(`REGRESSION: throughput ratios plain ${f(ratios.plain)} / stream ${f(ratios["stream (20 chunks)"])} fell under ${GUARD.plain} / ${GUARD.stream}`);
