@@ -40,12 +40,19 @@ const stopper = (proc: ChildProcess) => () =>
     setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
   });
 
-/** The fake OpenAI-compatible upstream, zero delay, in its own process. */
-export async function startFakeProcess(args: string[]): Promise<Proc> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const m = await waitForLine(proc, /"url":"([^"]+)"/, "fake upstream");
+/** A node process that prints `{"url": ...}` once it listens. */
+async function startListening(args: string[], what: string): Promise<Proc> {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const m = await waitForLine(proc, /"url":"([^"]+)"/, what);
   return { proc, url: m[1], pid: proc.pid!, stop: stopper(proc) };
 }
+
+/** The fake OpenAI-compatible upstream, zero delay, in its own process. */
+export const startFakeProcess = (args: string[]) => startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
+
+/** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement. */
+export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch") =>
+  startListening([path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
 
 /** The production build (dist/server.mjs) with its own temp database. */
 export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
