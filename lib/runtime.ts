@@ -33,6 +33,8 @@ export interface Runtime {
   /** slots owned by other modules (routing table, key cache, scheduler...) */
   slots: Map<string, unknown>;
   leader: boolean;
+  /** changes this thread published since the last version poll (lib/cluster/coordinator.ts) */
+  ownChanges: Record<VersionKind, number>;
 }
 
 const holder = globalThis as unknown as { __llmlbRuntime?: Runtime };
@@ -54,6 +56,7 @@ export function runtime(): Runtime {
       events,
       slots: new Map(),
       leader: false,
+      ownChanges: { registry: 0, credentials: 0 },
     };
   }
   return holder.__llmlbRuntime;
@@ -84,10 +87,17 @@ export type VersionKind = keyof typeof VERSION_KEYS;
  * change names the endpoint it concerns.
  */
 export async function publishChange(db: Db, kind: VersionKind, endpointId?: string): Promise<void> {
-  await db
-    .insert(meta)
-    .values({ key: VERSION_KEYS[kind], value: "1" })
-    .onConflictDoUpdate({ target: meta.key, set: { value: sql`CAST(${meta.value} AS INTEGER) + 1` } });
+  // counted before the write lands, so a poll that sees the new version also sees it was ours
+  runtime().ownChanges[kind]++;
+  try {
+    await db
+      .insert(meta)
+      .values({ key: VERSION_KEYS[kind], value: "1" })
+      .onConflictDoUpdate({ target: meta.key, set: { value: sql`CAST(${meta.value} AS INTEGER) + 1` } });
+  } catch (err) {
+    runtime().ownChanges[kind]--;
+    throw err;
+  }
   if (kind === "registry") runtime().events.emit("registry-changed", endpointId);
   else runtime().events.emit("credentials-changed");
 }

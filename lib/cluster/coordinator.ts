@@ -7,6 +7,12 @@ import { acquireLease, releaseLease } from "./lease";
 export const SCHEDULER_LEASE = "scheduler";
 
 /**
+ * Whether a change counter moved by more than this instance's own changes: then another instance changed
+ * something, and what exactly is not known. Any doubt counts as a change (a full reload costs little). Pure.
+ */
+export const changedElsewhere = (before: string, now: string, own: number) => Number(now) - Number(before) !== own;
+
+/**
  * Keeps this instance in step with the others on one database:
  * - renews (or takes over) the scheduler lease every third of its TTL, setting `runtime().leader`;
  * - polls the change counters and re-emits local events when another instance changed something.
@@ -51,9 +57,12 @@ export class Coordinator {
       const now = await readVersions(this.db);
       const before = this.versions;
       this.versions = now;
+      const own = runtime().ownChanges;
+      runtime().ownChanges = { registry: 0, credentials: 0 };
       if (!before) return;
-      if (now.registry !== before.registry) runtime().events.emit("registry-changed");
-      if (now.credentials !== before.credentials) runtime().events.emit("credentials-changed");
+      // this instance's own changes were announced when made (the registry ones naming their endpoint)
+      if (changedElsewhere(before.registry, now.registry, own.registry)) runtime().events.emit("registry-changed");
+      if (changedElsewhere(before.credentials, now.credentials, own.credentials)) runtime().events.emit("credentials-changed");
     } catch (err) {
       log.warn("change poll failed", { error: String(err) });
     }
