@@ -19,6 +19,8 @@ export interface RelayOutcome {
 const ERROR_EVENT = (message: string) =>
   `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_stream_error" } })}\n\n`;
 
+const uncork = (res: ServerResponse) => res.uncork(); // end() uncorks fully; an uncork after it does nothing
+
 function waitDrain(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -111,7 +113,12 @@ export async function relayStream(res: ServerResponse, data: Dispatcher.Response
       const out = sse.push(chunk as Buffer);
       if (!out) continue;
       ttftMs ??= performance.now() - opts.started;
-      if (!res.write(out)) await waitDrain(res);
+      // Held until the end of this turn of the event loop: events that came in one read, and the end of the
+      // response when the upstream's end came with them, leave in one write.
+      res.cork();
+      const writable = res.write(out);
+      setImmediate(uncork, res);
+      if (!writable) await waitDrain(res);
       if (res.destroyed) break;
     }
   } catch {
