@@ -44,9 +44,9 @@ export type RequestLogSink = (args: InValue[], rows: number) => Promise<void>;
 
 /** The sink that inserts into this thread's database, as one multi-row INSERT. */
 export const insertInto =
-  (database: () => Promise<Database>): RequestLogSink =>
+  (open: () => Promise<Database>): RequestLogSink =>
   async (args, rows) => {
-    const { client } = await database();
+    const { client } = await open();
     await client.execute({ sql: INSERT + Array.from({ length: rows }, () => ROW_PLACEHOLDER).join(","), args });
   };
 
