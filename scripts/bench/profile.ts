@@ -1,4 +1,4 @@
-// npx tsx scripts/bench/profile.ts [--cpu-prof] — server CPU time per proxied request under load, and
+// npx tsx scripts/bench/profile.ts [--cpu-prof] [--only plain|stream] — server CPU time per proxied request under load, and
 // optionally a V8 CPU profile of the server (written to bench-results/profile/). A steadier figure than
 // throughput on a busy machine, for working on the hot path.
 import path from "node:path";
@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { ROOT, cpuMs, startFakeProcess, startServerProcess } from "./procs";
 import { throughput } from "./load";
 
-const { values } = parseArgs({ options: { "cpu-prof": { type: "boolean" }, seconds: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { "cpu-prof": { type: "boolean" }, seconds: { type: "string", default: "5" }, only: { type: "string" } } });
 const seconds = Number(values.seconds);
 const profDir = path.join(ROOT, "bench-results/profile");
 
@@ -18,7 +18,7 @@ await post("/api/endpoints", { name: "p", base_url: fake.url });
 await new Promise((r) => setTimeout(r, 1500));
 const { key } = (await post("/api/api-keys", { name: "p", permissions: ["openai.inference"] })) as { key: string };
 const target = { label: "lb" as const, url: server.url, headers: { authorization: `Bearer ${key}` } };
-for (const [mode, stream] of [["plain", false], ["stream", true]] as const) {
+for (const [mode, stream] of ([["plain", false], ["stream", true]] as const).filter(([m]) => !values.only || m === values.only)) {
   const body = JSON.stringify({ model: "m", stream, messages: [{ role: "user", content: "hi" }] });
   await throughput(target, "/v1/chat/completions", body, 20, 1);
   const c0 = cpuMs(server.pid);
