@@ -171,3 +171,27 @@ describe("accounting", () => {
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
   });
 });
+
+describe("routing follows one endpoint's changes (each reloads only that endpoint)", () => {
+  const served = async () => (await call(s.url, "GET", "/v1/models", { key: "sk_debug" })).body.data.map((m: { id: string }) => m.id) as string[];
+
+  it("a re-pointed endpoint serves its new models only; a deleted one leaves routing at once", async () => {
+    const before = await startFake({ kind: "openai", models: ["repoint-old"] });
+    const after = await startFake({ kind: "openai", models: ["repoint-new"] });
+    fakes.push(before, after);
+    const ep = await registerOnline(s.url, { name: "repoint", base_url: before.url });
+    expect(await served()).toContain("repoint-old");
+    expect((await chat("repoint-old")).status).toBe(200);
+
+    expect((await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: "sk_debug", body: { base_url: after.url } })).status).toBe(200);
+    await waitFor(async () => (await served()).includes("repoint-new"), 5000);
+    expect(await served()).not.toContain("repoint-old");
+    expect((await chat("repoint-old")).status).toBe(404);
+    expect((await chat("repoint-new")).status).toBe(200);
+    expect(after.served).toBe(1);
+
+    expect((await call(s.url, "DELETE", `/api/endpoints/${ep.id}`, { key: "sk_debug" })).status).toBe(204);
+    await waitFor(async () => !(await served()).includes("repoint-new"), 1000);
+    expect((await chat("repoint-new")).status).toBe(404);
+  });
+});

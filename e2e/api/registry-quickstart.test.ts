@@ -1,6 +1,6 @@
 // The seed quickstart's REST steps (seed/quickstart.ja.md), followed literally with `Authorization: Bearer sk_debug`
 // against fake upstreams: registration (step 1), model sync (step 3), type detection (5), type filter (6),
-// xLLM download (7) and model metadata (8). `GET /v1/models` (second half of step 3) is not built yet.
+// xLLM download (7) and model metadata (8). `GET /v1/models` (second half of step 3) is in proxy-openai.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
 import { waitDetail as waitDetailAt } from "../harness/endpoints";
