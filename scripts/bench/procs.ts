@@ -55,9 +55,9 @@ export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch"
   startListening([path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
 
 /** The production build (dist/server.mjs) with its own temp database. */
-export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
+export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], script = process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs"): Promise<Proc> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-"));
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs")], {
+  const proc = spawn(process.execPath, [...nodeArgs, path.resolve(ROOT, script)], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -84,8 +84,46 @@ export function cpuMs(pid: number): number {
   return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
 }
 
+/** utime + stime per thread name in milliseconds (Linux /proc/PID/task), threads of one name summed. */
+export function cpuMsByThread(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out[name] = (out[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
 export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+export async function json(url: string, init: RequestInit & { key?: string } = {}) {
+  const res = await fetch(url, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? "sk_debug"}`, ...(init.headers ?? {}) } });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Record<string, unknown>>;
+}
+
+/**
+ * The production server with the fake registered through the API (online, models synced) and a real client key
+ * (hashed, cached) rather than a debug key, so that the full auth path is measured.
+ */
+export async function startLoadBalancer(fake: Proc, nodeArgs: string[] = [], script?: string, env: Record<string, string> = {}): Promise<{ server: Proc; key: string }> {
+  const server = await startServerProcess(env, nodeArgs, script);
+  const ep = (await json(`${server.url}/api/endpoints`, { method: "POST", body: JSON.stringify({ name: "bench", base_url: fake.url }) })) as { id: string };
+  for (let i = 0; i < 100; i++) {
+    const d = await json(`${server.url}/api/endpoints/${ep.id}`);
+    if (d.status === "online" && Number(d.model_count) > 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const key = (await json(`${server.url}/api/api-keys`, { method: "POST", body: JSON.stringify({ name: "bench", permissions: ["openai.inference", "openai.models.read"] }) })) as { key: string };
+  return { server, key: key.key };
 }

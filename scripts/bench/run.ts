@@ -3,7 +3,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, cpuMs, rssMb, startFakeProcess, startServerProcess, type Proc } from "./procs";
+import { ROOT, cpuMs, json, rssMb, startFakeProcess, startLoadBalancer, startServerProcess } from "./procs";
 import { median, percentile, sequentialLatency, throughput, timeToFirstByte, type Target } from "./load";
 import { insertFleet, startPrefixServer } from "./fleet";
 import { writeOutputs, type Row } from "./report";
@@ -21,25 +21,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, d = 2) => n.toFixed(d);
 const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
 
-async function json(url: string, init: RequestInit & { key?: string } = {}) {
-  const res = await fetch(url, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? "sk_debug"}`, ...(init.headers ?? {}) } });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-}
-
-async function setup(fake: Proc) {
-  const server = await startServerProcess();
-  const ep = (await json(`${server.url}/api/endpoints`, { method: "POST", body: JSON.stringify({ name: "bench", base_url: fake.url }) })) as { id: string };
-  for (let i = 0; i < 100; i++) {
-    const d = await json(`${server.url}/api/endpoints/${ep.id}`);
-    if (d.status === "online" && Number(d.model_count) > 0) break;
-    await sleep(50);
-  }
-  // a real client key (hashed, cached) rather than a debug key: the full auth path is measured
-  const key = (await json(`${server.url}/api/api-keys`, { method: "POST", body: JSON.stringify({ name: "bench", permissions: ["openai.inference", "openai.models.read"] }) })) as { key: string };
-  return { server, key: key.key };
-}
-
 async function main() {
   log(`machine: ${os.cpus().length} cores, node ${process.version}; rounds ${ROUNDS} × ${SECONDS}s`);
   if (flags["scale-only"]) {
@@ -49,7 +30,7 @@ async function main() {
     return;
   }
   const fake = await startFakeProcess(["--kind", "openai", "--models", MODEL, "--chunks", "20", "--port", "0"]);
-  const { server, key } = await setup(fake);
+  const { server, key } = await startLoadBalancer(fake);
   const direct: Target = { label: "direct", url: fake.url, headers: {} };
   const lb: Target = { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } };
   const raw: Record<string, unknown> = {};
