@@ -12,7 +12,9 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export const sha256Hex = (value: string) => crypto.createHash("sha256").update(value).digest("hex");
+// crypto.hash (Node ≥ 20.12) is the one-shot form: no Hash object per call, on the /v1 path for every API key
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+export const sha256Hex = oneShot ? (value: string) => oneShot("sha256", value, "hex") : (value: string) => crypto.createHash("sha256").update(value).digest("hex");
 
 function keyFor(secret: string, purpose: string): Buffer {
   return crypto.createHash("sha256").update(`${purpose}:${secret}`).digest();

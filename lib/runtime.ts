@@ -65,8 +65,9 @@ export function runtime(): Runtime {
 /** A module-owned singleton stored on the runtime, created on first use. */
 export function slot<T>(name: string, create: () => T): T {
   const slots = runtime().slots;
-  if (!slots.has(name)) slots.set(name, create());
-  return slots.get(name) as T;
+  let value = slots.get(name) as T | undefined;
+  if (value === undefined) slots.set(name, (value = create()));
+  return value;
 }
 
 export function database(): Promise<Database> {

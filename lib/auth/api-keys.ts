@@ -90,26 +90,33 @@ function keyCache(): Map<string, CachedKey | null> {
   });
 }
 
-/** Resolves a presented key to a principal, or null. Served from memory after the first use. */
-export async function verifyApiKey(db: Db, presented: string): Promise<Principal | null> {
+const usable = (entry: CachedKey | null) => (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now()) ? null : entry.principal);
+
+/**
+ * A presented key's principal without waiting, when memory can answer: null for a key that is not valid,
+ * undefined when the database must be asked (verifyApiKey). The /v1 hot path.
+ */
+export function cachedApiKey(presented: string): Principal | null | undefined {
   if (env().LLMLB_DEBUG_KEYS && Object.hasOwn(DEBUG_KEYS, presented)) {
     return { kind: "debug_key", id: presented, name: presented, permissions: DEBUG_KEYS[presented] };
   }
   if (!presented.startsWith("sk_") || presented.length > 200) return null;
+  const entry = keyCache().get(sha256Hex(presented));
+  return entry === undefined ? undefined : usable(entry);
+}
+
+/** Resolves a presented key to a principal, or null. Served from memory after the first use. */
+export async function verifyApiKey(db: Db, presented: string): Promise<Principal | null> {
+  const cached = cachedApiKey(presented);
+  if (cached !== undefined) return cached;
   const hash = sha256Hex(presented);
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+  const entry: CachedKey | null =
+    row && !row.revokedAt ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt } : null;
   const cache = keyCache();
-  let entry = cache.get(hash);
-  if (entry === undefined) {
-    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
-    entry =
-      row && !row.revokedAt
-        ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt }
-        : null;
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, entry);
-  }
-  if (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return null;
-  return entry.principal;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, entry);
+  return usable(entry);
 }
 
 /** The credential a request presents: `Authorization: Bearer …` or `X-API-Key`. */

@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getDb } from "../runtime";
 import { hasPermission } from "../auth/permissions";
 import { authenticateV1 } from "../proxy/auth";
+import { scanClientHeaders } from "../proxy/relay";
 import { routingTable } from "../proxy/routing-table";
-import { admissionQueue } from "../proxy/inference";
-import { inflightRequests } from "../proxy/inflight";
+import { admissionQueue } from "../proxy/exchange";
+import { inflight } from "../proxy/inflight";
 import { metrics } from "./metrics";
 import { controlTelemetry } from "../server/bridge";
 
@@ -16,14 +17,14 @@ const deny = (res: ServerResponse, status: number, code: string, message: string
 
 /** `GET /metrics`: Prometheus text, for holders of `metrics.read`. */
 export async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const principal = await authenticateV1(req);
+  const principal = await authenticateV1(req, scanClientHeaders(req.rawHeaders));
   if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
   if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
   const table = routingTable(getDb);
   const control = (await controlTelemetry().source?.()) ?? null;
   const body = metrics().render(
     {
-      inflight: inflightRequests().size,
+      inflight: inflight.count,
       queueDepth: admissionQueue().depth,
       endpoints: [...table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
     },

@@ -33,12 +33,19 @@ const heapOfThisThread = () => {
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
 
-/** A small Prometheus registry: counters and histograms keyed by label sets. */
+/** The counters of one (model, endpoint) pair. */
+interface Series {
+  byStatus: Map<number, number>;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** A small Prometheus registry: counters and histograms, in maps keyed by label value (no key strings per request). */
 export class Metrics {
-  requests = new Map<string, { labels: Record<string, string>; n: number }>();
-  tokens = new Map<string, { labels: Record<string, string>; n: number }>();
-  latency = new Map<string, { labels: Record<string, string>; h: Histogram }>();
-  ttft = new Map<string, { labels: Record<string, string>; h: Histogram }>();
+  /** model → endpoint → counters */
+  private series = new Map<string, Map<string, Series>>();
+  private latency = new Map<string, Histogram>(); // by model
+  private ttft = new Map<string, Histogram>(); // by model
   healthChecks = new Histogram();
   private loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
 
@@ -46,24 +53,22 @@ export class Metrics {
     this.loop.enable();
   }
 
-  // Called per request: the key is built from the label values, the label object only for a new series.
-  private bump(map: Map<string, { labels: Record<string, string>; n: number }>, key: string, labels: () => Record<string, string>, by = 1) {
-    const e = map.get(key) ?? map.set(key, { labels: labels(), n: 0 }).get(key)!;
-    e.n += by;
-  }
-
-  private hist(map: Map<string, { labels: Record<string, string>; h: Histogram }>, model: string, v: number) {
-    (map.get(model) ?? map.set(model, { labels: { model }, h: new Histogram() }).get(model)!).h.observe(v);
+  private static hist(map: Map<string, Histogram>, model: string): Histogram {
+    let h = map.get(model);
+    if (!h) map.set(model, (h = new Histogram()));
+    return h;
   }
 
   recordRequest(r: { model: string; endpoint: string; status: number; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
-    const { model, endpoint } = r;
-    const pair = `${model}\u0000${endpoint}`;
-    this.bump(this.requests, `${pair}\u0000${r.status}`, () => ({ model, endpoint, status: String(r.status) }));
-    this.hist(this.latency, model, r.durationMs / 1000);
-    if (r.ttftMs !== null) this.hist(this.ttft, model, r.ttftMs / 1000);
-    if (r.promptTokens) this.bump(this.tokens, `${pair}\u0000prompt`, () => ({ model, endpoint, kind: "prompt" }), r.promptTokens);
-    if (r.completionTokens) this.bump(this.tokens, `${pair}\u0000completion`, () => ({ model, endpoint, kind: "completion" }), r.completionTokens);
+    let byEndpoint = this.series.get(r.model);
+    if (!byEndpoint) this.series.set(r.model, (byEndpoint = new Map()));
+    let s = byEndpoint.get(r.endpoint);
+    if (!s) byEndpoint.set(r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
+    s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
+    s.promptTokens += r.promptTokens;
+    s.completionTokens += r.completionTokens;
+    Metrics.hist(this.latency, r.model).observe(r.durationMs / 1000);
+    if (r.ttftMs !== null) Metrics.hist(this.ttft, r.model).observe(r.ttftMs / 1000);
   }
 
   /** Event-loop delay (ns) since the previous call. */
@@ -82,9 +87,11 @@ export class Metrics {
   /** `control` is the control thread's telemetry (null when it runs in this thread, in development). */
   render(gauges: { inflight: number; queueDepth: number; endpoints: Array<{ name: string; id: string; up: boolean }> }, control: ControlTelemetry | null): string {
     const out: string[] = [];
-    const counter = (name: string, help: string, map: Map<string, { labels: Record<string, string>; n: number }>) => {
+    const counter = (name: string, help: string, values: (s: Series) => Array<[label: Record<string, string>, n: number]>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const e of map.values()) out.push(`${name}${labels(e.labels)} ${e.n}`);
+      for (const [model, byEndpoint] of this.series) {
+        for (const [endpoint, s] of byEndpoint) for (const [l, n] of values(s)) out.push(`${name}${labels({ model, endpoint, ...l })} ${n}`);
+      }
     };
     const histogram = (name: string, help: string, entries: Iterable<{ labels: Record<string, string>; h: Histogram }>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
@@ -97,10 +104,14 @@ export class Metrics {
         out.push(`${name}_bucket${labels({ ...l, le: "+Inf" })} ${h.count}`, `${name}_sum${labels(l)} ${h.sum}`, `${name}_count${labels(l)} ${h.count}`);
       }
     };
-    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint and HTTP status.", this.requests);
-    counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", this.tokens);
-    histogram("llmlb_request_duration_seconds", "Request duration.", this.latency.values());
-    histogram("llmlb_ttft_seconds", "Time to first streamed byte.", this.ttft.values());
+    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint and HTTP status.", (s) => [...s.byStatus].map(([status, n]) => [{ status: String(status) }, n]));
+    counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", (s) => [
+      ...(s.promptTokens ? [[{ kind: "prompt" }, s.promptTokens] as [Record<string, string>, number]] : []),
+      ...(s.completionTokens ? [[{ kind: "completion" }, s.completionTokens] as [Record<string, string>, number]] : []),
+    ]);
+    const byModel = (m: Map<string, Histogram>) => [...m].map(([model, h]) => ({ labels: { model }, h }));
+    histogram("llmlb_request_duration_seconds", "Request duration.", byModel(this.latency));
+    histogram("llmlb_ttft_seconds", "Time to first streamed byte.", byModel(this.ttft));
     histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks }]);
     out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
     out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);

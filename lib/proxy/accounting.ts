@@ -6,6 +6,7 @@ import { slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
 import { nextTpsEma } from "./usage";
+import { PairMap } from "./pair-map";
 
 interface Delta {
   endpointId: string;
@@ -36,42 +37,54 @@ const increments = (t: CounterTable, d: Delta) => ({
  * endpoint_model_stats (and the daily roll-up) once a second, so they survive restarts.
  */
 export class Accountant {
-  private pending = new Map<string, Delta>();
-  private ema = new Map<string, number>();
+  /** per pair: the counters since the last flush (null when none), and the TPS EMA */
+  private pairs = new PairMap<{ pending: Delta | null; ema: number | null }>();
+  private dirty: Delta[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: () => Promise<Db>) {}
 
+  private pair(endpointId: string, model: string) {
+    let p = this.pairs.get(endpointId, model);
+    if (!p) this.pairs.set(endpointId, model, (p = { pending: null, ema: null }));
+    return p;
+  }
+
   /** Seeds the EMA from the database view so a restart continues where it left off. */
-  seed(key: string, tps: number) {
-    if (!this.ema.has(key)) this.ema.set(key, tps);
+  seed(endpointId: string, model: string, tps: number) {
+    const p = this.pair(endpointId, modelKey(model));
+    p.ema ??= tps;
   }
 
   /** Records one finished request; returns the new TPS EMA for the pair (or the old one). */
   record(e: { endpointId: string; model: string; ok: boolean; completionTokens: number; generationMs: number }): number | null {
-    const key = `${e.endpointId}\u0000${modelKey(e.model)}`;
-    const d =
-      this.pending.get(key) ??
-      this.pending.set(key, { endpointId: e.endpointId, modelId: modelKey(e.model), requests: 0, successes: 0, failures: 0, outputTokens: 0, generationMs: 0, tpsEma: null }).get(key)!;
+    const modelId = modelKey(e.model);
+    const p = this.pair(e.endpointId, modelId);
+    let d = p.pending;
+    if (!d) {
+      d = p.pending = { endpointId: e.endpointId, modelId, requests: 0, successes: 0, failures: 0, outputTokens: 0, generationMs: 0, tpsEma: null };
+      this.dirty.push(d);
+    }
     d.requests++;
     if (e.ok) {
       d.successes++;
       d.outputTokens += e.completionTokens;
       d.generationMs += e.generationMs;
-      const ema = nextTpsEma(this.ema.get(key) ?? null, e.completionTokens, e.generationMs / 1000);
-      if (ema !== null) this.ema.set(key, ema);
+      const ema = nextTpsEma(p.ema, e.completionTokens, e.generationMs / 1000);
+      if (ema !== null) p.ema = ema;
     } else d.failures++;
-    d.tpsEma = this.ema.get(key) ?? null;
+    d.tpsEma = p.ema;
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
-    return d.tpsEma;
+    return p.ema;
   }
 
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!this.pending.size) return;
-    const deltas = [...this.pending.values()];
-    this.pending.clear();
+    if (!this.dirty.length) return;
+    const deltas = this.dirty;
+    this.dirty = [];
+    for (const d of deltas) this.pairs.get(d.endpointId, d.modelId)!.pending = null;
     const now = Date.now();
     const day = new Date(now).toISOString().slice(0, 10);
     try {

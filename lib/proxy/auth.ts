@@ -3,7 +3,8 @@ import type { IncomingMessage } from "node:http";
 import { decode } from "next-auth/jwt";
 import { env } from "../env";
 import { getDb, runtime, slot } from "../runtime";
-import { presentedKey, verifyApiKey } from "../auth/api-keys";
+import { cachedApiKey, presentedKey, verifyApiKey } from "../auth/api-keys";
+import type { ClientHeaders } from "./relay";
 import { getUser } from "../auth/users";
 import { isSameOrigin } from "../auth/guard-origin";
 import { permissionsForRole, type Principal } from "../auth/permissions";
@@ -51,15 +52,24 @@ async function sessionPrincipal(token: string): Promise<Principal | null> {
   return cache.get(jwt.uid) ?? null;
 }
 
+/** The key a request presents: `Authorization: Bearer …` (or a bare token there), else `X-API-Key`. */
+function presented(h: ClientHeaders): string | null {
+  if (h.authorization) return presentedKey({ get: (name) => (name === "authorization" ? h.authorization : null) });
+  return h.apiKey?.trim() || null;
+}
+
 /**
  * `/v1` accepts an API key (Bearer or X-API-Key), or the dashboard session for same-origin requests (the
- * Playground). Returns null when no valid credential is presented.
+ * Playground). The principal, or null when no valid credential is presented; a promise only when memory cannot
+ * answer (a key's first use, a session).
  */
-export async function authenticateV1(req: IncomingMessage): Promise<Principal | null> {
-  const headers = headerBag(req);
-  const key = presentedKey(headers);
-  if (key) return verifyApiKey(await getDb(), key);
-  const token = sessionCookie(req.headers.cookie);
-  if (!token || !isSameOrigin(headers)) return null;
+export function authenticateV1(req: IncomingMessage, h: ClientHeaders): Principal | null | Promise<Principal | null> {
+  const key = presented(h);
+  if (key) {
+    const cached = cachedApiKey(key);
+    return cached !== undefined ? cached : getDb().then((db) => verifyApiKey(db, key));
+  }
+  const token = sessionCookie(h.cookie ?? undefined);
+  if (!token || !isSameOrigin(headerBag(req))) return null;
   return sessionPrincipal(token);
 }

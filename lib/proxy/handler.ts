@@ -3,116 +3,174 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env";
 import { getDb } from "../runtime";
-import { hasPermission } from "../auth/permissions";
+import { hasPermission, type Principal } from "../auth/permissions";
 import { log } from "../observability/logger";
 import { authenticateV1 } from "./auth";
-import { BodyTooLarge, readBody } from "./body";
-import { inflightRequests } from "./inflight";
-import { ClientSignal } from "./client-signal";
+import { BodyTooLarge, MAX_BODY_BYTES, readBody } from "./body";
+import { inflight } from "./inflight";
 import { sendOpenAIError, type OpenAIErrorType } from "./openai-error";
 import { routingTable } from "./routing-table";
-import { proxyInference, type InferenceRequest } from "./inference";
+import { Exchange, type ProxyError } from "./exchange";
 import { finishRecord, type RequestRecord } from "./record";
+import { scanClientHeaders, type ClientHeaders } from "./relay";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
 const table = () => routingTable(getDb);
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export function handleV1(req: IncomingMessage, res: ServerResponse): void {
-  const rec: RequestRecord = {
-    started: performance.now(),
-    ts: Date.now(),
-    requestId: validRequestId(req.headers["x-request-id"]) ?? crypto.randomUUID(),
-    route: (req.url ?? "/").split("?")[0],
-    clientIp: req.socket.remoteAddress ?? null,
-    principal: null,
-    model: null,
-    endpoint: null,
-    status: 0,
-    ttftMs: null,
-    usage: null,
-    stream: false,
-    retries: 0,
-    errorCode: null,
-  };
-  res.setHeader("x-request-id", rec.requestId);
-  const open = inflightRequests();
-  const signal = new ClientSignal();
-  open.add(res);
-  res.once("close", () => {
-    open.delete(res);
-    if (!res.writableFinished) signal.abort(); // the client went away: cancel the upstream request
-  });
-  serve(req, res, rec, signal)
-    .catch((err) => {
-      log.error("proxy failure", { requestId: rec.requestId, error: err instanceof Error ? err.message : String(err) });
-      fail(res, rec, 500, "internal error", "server_error", "internal_error");
-    })
-    .finally(() => finishRecord(rec));
-}
+/**
+ * One /v1 request, from its headers to its request-log row. Callbacks rather than promises on the common path
+ * (a key already in memory, a routing table loaded): every request takes it.
+ */
+class V1Request {
+  readonly rec: RequestRecord;
+  readonly headers: ClientHeaders;
+  private exchange: Exchange | null = null;
+  private finished = false;
 
-function validRequestId(v: string | string[] | undefined): string | null {
-  return typeof v === "string" && /^[\w.:-]{1,128}$/.test(v) ? v : null;
-}
-
-function fail(res: ServerResponse, rec: RequestRecord, status: number, message: string, type: OpenAIErrorType, code: string, param: string | null = null, headers: Record<string, string> = {}) {
-  rec.status = status;
-  rec.errorCode = code;
-  sendOpenAIError(res, status, message, type, code, param, headers);
-}
-
-async function serve(req: IncomingMessage, res: ServerResponse, rec: RequestRecord, signal: ClientSignal): Promise<void> {
-  const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
-  if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
-    return fail(res, rec, 404, `Unknown route ${req.method} ${rec.route}`, "invalid_request_error", "not_found");
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    this.headers = scanClientHeaders(req.rawHeaders);
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const id = this.headers.requestId;
+    this.rec = {
+      started: performance.now(),
+      ts: Date.now(),
+      requestId: id !== null && REQUEST_ID.test(id) ? id : crypto.randomUUID(),
+      route: q === -1 ? url : url.slice(0, q),
+      clientIp: req.socket.remoteAddress ?? null,
+      principal: null,
+      model: null,
+      endpoint: null,
+      status: 0,
+      ttftMs: null,
+      usage: null,
+      stream: false,
+      retries: 0,
+      errorCode: null,
+    };
+    inflight.count++;
+    res.on("close", () => {
+      inflight.count--;
+      if (res.writableFinished) return;
+      // The client went away: cancel the upstream request (the exchange then finishes), or finish now when the
+      // request never reached an upstream (the client left while sending its body).
+      if (this.exchange && !this.exchange.finished) this.exchange.clientClosed();
+      else this.finish();
+    });
   }
-  rec.principal = await authenticateV1(req);
-  if (!rec.principal) return fail(res, rec, 401, "Missing, invalid, expired or revoked API key.", "authentication_error", "invalid_api_key");
-  const permission = isModels ? "openai.models.read" : "openai.inference";
-  if (!hasPermission(rec.principal, permission) && !(isModels && hasPermission(rec.principal, "openai.inference"))) {
-    return fail(res, rec, 403, `missing permission: ${permission}`, "permission_error", "forbidden");
+
+  start(): void {
+    const { rec, req } = this;
+    const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
+    if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
+      return this.fail({ status: 404, message: `Unknown route ${req.method} ${rec.route}`, type: "invalid_request_error", code: "not_found" });
+    }
+    const principal = authenticateV1(req, this.headers);
+    if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels), (err: unknown) => this.crash(err));
+    else this.authenticated(principal, isModels);
   }
-  const routing = table();
-  if (!routing.loaded) await routing.reload();
-  if (isModels) {
+
+  private authenticated(principal: Principal | null, isModels: boolean): void {
+    const { rec } = this;
+    rec.principal = principal;
+    if (!principal) return this.fail({ status: 401, message: "Missing, invalid, expired or revoked API key.", type: "authentication_error", code: "invalid_api_key" });
+    const permission = isModels ? "openai.models.read" : "openai.inference";
+    if (!hasPermission(principal, permission) && !(isModels && hasPermission(principal, "openai.inference"))) {
+      return this.fail({ status: 403, message: `missing permission: ${permission}`, type: "permission_error", code: "forbidden" });
+    }
+    const routing = table();
+    if (!routing.loaded) {
+      routing.reload().then(() => this.routable(isModels), (err: unknown) => this.crash(err));
+      return;
+    }
+    this.routable(isModels);
+  }
+
+  private routable(isModels: boolean): void {
+    if (!isModels) return readBody(this.req, MAX_BODY_BYTES, (err, raw) => this.bodyRead(err, raw));
     let id: string;
     try {
-      id = decodeURIComponent(rec.route.slice("/v1/models/".length));
+      id = decodeURIComponent(this.rec.route.slice("/v1/models/".length));
     } catch {
-      return fail(res, rec, 400, "The model id in the path is not valid percent-encoding.", "invalid_request_error", "invalid_model_id", "model");
+      return this.fail({ status: 400, message: "The model id in the path is not valid percent-encoding.", type: "invalid_request_error", code: "invalid_model_id", param: "model" });
     }
-    return serveModels(res, rec, id);
+    this.serveModels(id);
   }
 
-  let raw: Buffer;
-  try {
-    raw = await readBody(req);
-  } catch (err) {
-    if (err instanceof BodyTooLarge) {
-      return fail(res, rec, 413, "Request body larger than 20 MiB.", "invalid_request_error", "payload_too_large");
+  private bodyRead(err: Error | null, raw: Buffer | null): void {
+    if (err instanceof BodyTooLarge) return this.fail({ status: 413, message: "Request body larger than 20 MiB.", type: "invalid_request_error", code: "payload_too_large" });
+    if (err || !raw) return this.crash(err);
+    const { rec } = this;
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw.toString("utf8"));
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      body = parsed as Record<string, unknown>;
+    } catch {
+      return this.fail({ status: 400, message: "The body must be a JSON object.", type: "invalid_request_error", code: "invalid_json" });
     }
-    throw err;
-  }
-  let body: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw.toString("utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
-    body = parsed as Record<string, unknown>;
-  } catch {
-    return fail(res, rec, 400, "The body must be a JSON object.", "invalid_request_error", "invalid_json");
-  }
-  if (typeof body.model !== "string" || !body.model) return fail(res, rec, 400, "`model` is required and must be a string.", "invalid_request_error", "missing_model", "model");
-  rec.model = body.model;
-  rec.stream = body.stream === true;
+    if (typeof body.model !== "string" || !body.model) return this.fail({ status: 400, message: "`model` is required and must be a string.", type: "invalid_request_error", code: "missing_model", param: "model" });
+    rec.model = body.model;
+    rec.stream = body.stream === true;
 
-  const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
-  const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
-  const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
-  if (!payload) return fail(res, rec, 400, "The body is nested too deeply.", "invalid_request_error", "invalid_json");
-  const pin = req.headers["x-llmlb-endpoint"];
-  const request: InferenceRequest = { req, res, rec, payload, dropUsageChunk: inject, pinned: typeof pin === "string" ? pin : null, signal };
-  const outcome = await proxyInference(routing, request, env().LLMLB_MAX_RETRIES);
-  if (outcome.kind === "error") return fail(res, rec, outcome.status, outcome.message, outcome.type, outcome.code, outcome.param ?? null, outcome.headers);
+    const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
+    const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
+    const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
+    if (!payload) return this.fail({ status: 400, message: "The body is nested too deeply.", type: "invalid_request_error", code: "invalid_json" });
+    const routing = table();
+    const entry = routing.lookup(rec.model);
+    if (!entry) return this.fail({ status: 404, message: `The model '${rec.model}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
+    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin };
+    this.exchange = new Exchange(routing, input, entry.endpoints, env().LLMLB_MAX_RETRIES, (error) => (error ? this.fail(error) : this.finish()));
+    this.exchange.start();
+  }
+
+  private serveModels(id: string): void {
+    const { rec, res } = this;
+    const routing = table();
+    let body: string;
+    if (!id) body = routing.modelsJson;
+    else {
+      const entry = routing.lookup(id);
+      const online = entry?.endpoints.some((e) => routing.isRoutable(routing.endpoints.get(e)));
+      if (!entry || !online) return this.fail({ status: 404, message: `The model '${id}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
+      body = JSON.stringify({ id: entry.id, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "llmlb" });
+    }
+    rec.status = 200;
+    res.writeHead(200, ["x-request-id", rec.requestId, "content-type", "application/json", "content-length", String(Buffer.byteLength(body))]);
+    res.end(body);
+    this.finish();
+  }
+
+  /** Answers with the one /v1 error shape (when nothing was sent yet) and finishes. */
+  private fail(e: ProxyError): void {
+    const { rec } = this;
+    rec.status = e.status;
+    rec.errorCode = e.code;
+    sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, { ...e.headers, "x-request-id": rec.requestId });
+    this.finish();
+  }
+
+  private crash(err: unknown): void {
+    log.error("proxy failure", { requestId: this.rec.requestId, error: err instanceof Error ? err.message : String(err) });
+    this.fail({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+  }
+
+  /** The request-log row and metrics, once. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    finishRecord(this.rec);
+  }
+}
+
+export function handleV1(req: IncomingMessage, res: ServerResponse): void {
+  new V1Request(req, res).start();
 }
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
@@ -132,19 +190,4 @@ function withUsageOption(raw: Buffer, body: Record<string, unknown>, streamOptio
   } catch {
     return null;
   }
-}
-
-function serveModels(res: ServerResponse, rec: RequestRecord, id: string) {
-  const routing = table();
-  let body: string;
-  if (!id) body = routing.modelsJson;
-  else {
-    const entry = routing.lookup(id);
-    const online = entry?.endpoints.some((e) => routing.isRoutable(routing.endpoints.get(e)));
-    if (!entry || !online) return fail(res, rec, 404, `The model '${id}' does not exist.`, "invalid_request_error", "model_not_found", "model");
-    body = JSON.stringify({ id: entry.id, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "llmlb" });
-  }
-  rec.status = 200;
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
 }

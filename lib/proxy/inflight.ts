@@ -1,5 +1,2 @@
-import type { ServerResponse } from "node:http";
-import { slot } from "../runtime";
-
-/** Every /v1 response still open, so shutdown can wait for them. */
-export const inflightRequests = () => slot("inflightRequests", () => new Set<ServerResponse>());
+/** /v1 requests whose response is still open (the `llmlb_inflight_requests` gauge). */
+export const inflight = { count: 0 };

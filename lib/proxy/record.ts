@@ -27,6 +27,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function finishRecord(rec: RequestRecord): void {
   const durationMs = performance.now() - rec.started;
   const p = rec.principal;
+  const usage = rec.usage;
   requestLogWriter().add({
     ts: rec.ts,
     requestId: rec.requestId,
@@ -39,9 +40,9 @@ export function finishRecord(rec: RequestRecord): void {
     status: rec.status,
     durationMs: round(durationMs),
     ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs),
-    promptTokens: rec.usage?.promptTokens ?? null,
-    completionTokens: rec.usage?.completionTokens ?? null,
-    tokensEstimated: rec.usage?.estimated ?? false,
+    promptTokens: usage?.promptTokens ?? null,
+    completionTokens: usage?.completionTokens ?? null,
+    tokensEstimated: usage?.estimated ?? false,
     stream: rec.stream,
     retries: rec.retries,
     errorCode: rec.errorCode,
@@ -52,7 +53,7 @@ export function finishRecord(rec: RequestRecord): void {
     status: rec.status,
     durationMs,
     ttftMs: rec.stream ? rec.ttftMs : null,
-    promptTokens: rec.usage?.promptTokens ?? 0,
-    completionTokens: rec.usage?.completionTokens ?? 0,
+    promptTokens: usage?.promptTokens ?? 0,
+    completionTokens: usage?.completionTokens ?? 0,
   });
 }

@@ -1,43 +1,85 @@
-import type { ServerResponse } from "node:http";
-import type { Dispatcher } from "undici";
-import { clientResponseHeaders } from "./headers";
-import { SseRelay } from "./sse";
-import { generatedChars, readUsage, type Usage } from "./usage";
-import type { RouteEndpoint } from "./routing-table";
+import type { IncomingHttpHeaders } from "node:http";
+import { readUsage, type Usage } from "./usage";
+import { generatedChars } from "./usage";
 
-export interface RelayOutcome {
-  status: number;
-  ttftMs: number | null;
-  usage: Usage | null;
-  /** completion tokens guessed from the answer, used only when it reports no usage */
-  estimatedTokens: number;
-  /** the upstream died or stalled mid-stream */
-  brokenStream: boolean;
-  clientGone: boolean;
+/** Headers that describe one hop, not the message: never passed on, either way. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
+/** The client's credentials and browser context: the upstream gets the endpoint's own key instead. */
+const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "referer"]);
+
+/** What the proxy reads from the client's headers, in one pass over the raw list (node's header object is never built). */
+export interface ClientHeaders {
+  /** the headers to pass upstream, flat: [name, value, name, value, …] */
+  forward: string[];
+  authorization: string | null;
+  apiKey: string | null;
+  cookie: string | null;
+  requestId: string | null;
+  /** X-LLMLB-Endpoint: pin the request to one endpoint id */
+  pin: string | null;
 }
 
-const ERROR_EVENT = (message: string) =>
-  `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_stream_error" } })}\n\n`;
-
-const uncork = (res: ServerResponse) => res.uncork(); // end() uncorks fully; an uncork after it does nothing
-
-function waitDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
+/** Names listed in a Connection header (besides keep-alive and close) are hop-by-hop too. */
+function connectionListed(value: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of value.split(",")) out.add(t.trim().toLowerCase());
+  return out;
 }
 
-function baseHeaders(data: Dispatcher.ResponseData, ep: RouteEndpoint) {
-  const headers = clientResponseHeaders(data.headers);
-  headers["x-llmlb-endpoint-id"] = ep.id;
-  headers["x-llmlb-endpoint-name"] = encodeURIComponent(ep.name);
-  return headers;
+/** Reads the client's raw headers: credentials, request id, pin, and what to forward upstream. */
+export function scanClientHeaders(raw: string[]): ClientHeaders {
+  const out: ClientHeaders = { forward: [], authorization: null, apiKey: null, cookie: null, requestId: null, pin: null };
+  let connection: string | null = null;
+  let requestIds = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const value = raw[i + 1];
+    if (HOP_BY_HOP.has(name)) {
+      if (name === "connection") connection = connection === null ? value : `${connection},${value}`;
+      continue;
+    }
+    if (CLIENT_ONLY.has(name)) {
+      if (name === "authorization") out.authorization ??= value;
+      else if (name === "x-api-key") out.apiKey ??= value;
+      else if (name === "cookie") out.cookie = out.cookie === null ? value : `${out.cookie}; ${value}`;
+      continue;
+    }
+    if (name.startsWith("x-llmlb-")) {
+      if (name === "x-llmlb-endpoint") out.pin ??= value;
+      continue;
+    }
+    if (name.startsWith("sec-")) continue;
+    if (name === "x-request-id") {
+      requestIds++;
+      out.requestId = value;
+      continue; // set by the proxy on every attempt
+    }
+    out.forward.push(name, value);
+  }
+  if (requestIds > 1) out.requestId = null; // two ids: neither is the request's
+  if (connection !== null) {
+    const listed = connectionListed(connection);
+    listed.delete("keep-alive");
+    listed.delete("close");
+    if (listed.size) out.forward = out.forward.filter((_, i, a) => !listed.has(a[i - (i % 2)]));
+  }
+  return out;
+}
+
+/**
+ * The client's response headers, flat for `writeHead`: the upstream's minus hop-by-hop, `server` and cookies,
+ * plus the request id and which endpoint answered. Length is set by whoever writes the body.
+ */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointName: string): Array<string | string[]> {
+  const out: Array<string | string[]> = ["x-request-id", requestId];
+  const listed = typeof upstream.connection === "string" ? connectionListed(upstream.connection) : null;
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || name === "server" || name === "set-cookie" || name === "x-request-id" || listed?.has(name)) continue;
+    const v = upstream[name];
+    if (v !== undefined) out.push(name, v);
+  }
+  out.push("x-llmlb-endpoint-id", endpointId, "x-llmlb-endpoint-name", encodeURIComponent(endpointName));
+  return out;
 }
 
 const OPEN = 0x7b;
@@ -85,51 +127,7 @@ export function inspectBuffered(statusCode: number, contentType: string, body: B
   }
 }
 
-/** Writes a whole upstream answer to the client. */
-export function relayBuffered(res: ServerResponse, data: Dispatcher.ResponseData, ep: RouteEndpoint, body: Buffer): void {
-  const headers = baseHeaders(data, ep);
-  headers["content-length"] = body.length;
-  res.writeHead(data.statusCode, headers);
-  res.end(body);
-}
+export const isEventStream = (headers: IncomingHttpHeaders) => String(headers["content-type"] ?? "").includes("text/event-stream");
 
-export const isEventStream = (data: Dispatcher.ResponseData) => String(data.headers["content-type"] ?? "").includes("text/event-stream");
-
-/** Streams an SSE answer through event by event, honouring backpressure; a mid-stream failure ends with an error event. */
-export async function relayStream(res: ServerResponse, data: Dispatcher.ResponseData, ep: RouteEndpoint, opts: { started: number; dropUsageChunk: boolean }): Promise<RelayOutcome> {
-  const headers = baseHeaders(data, ep);
-  delete headers["content-length"];
-  headers["cache-control"] = "no-cache";
-  headers["x-accel-buffering"] = "no";
-  res.writeHead(data.statusCode, headers);
-  // Headers go out now only when no event is waiting yet (a model still reading its prompt); otherwise they
-  // leave with the first event, in one write instead of two.
-  if (data.body.readableLength === 0) res.flushHeaders();
-  const sse = new SseRelay(opts.dropUsageChunk);
-  let ttftMs: number | null = null;
-  let broken = false;
-  try {
-    for await (const chunk of data.body) {
-      const out = sse.push(chunk as Buffer);
-      if (!out) continue;
-      ttftMs ??= performance.now() - opts.started;
-      // Held until the end of this turn of the event loop: events that came in one read, and the end of the
-      // response when the upstream's end came with them, leave in one write.
-      res.cork();
-      const writable = res.write(out);
-      setImmediate(uncork, res);
-      if (!writable) await waitDrain(res);
-      if (res.destroyed) break;
-    }
-  } catch {
-    broken = !res.destroyed;
-  }
-  const clientGone = res.destroyed;
-  if (!clientGone) {
-    const rest = sse.flush();
-    if (rest) res.write(rest);
-    if (broken) res.write(ERROR_EVENT("the upstream endpoint failed mid-stream"));
-    res.end();
-  } else data.body.destroy();
-  return { status: data.statusCode, ttftMs, usage: sse.usage, estimatedTokens: sse.events, brokenStream: broken, clientGone };
-}
+export const STREAM_ERROR_EVENT = (message: string) =>
+  `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_stream_error" } })}\n\n`;

@@ -8,6 +8,7 @@ import { runtime, slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
 import { coalesced } from "../coalesce";
+import { PairMap } from "./pair-map";
 
 export interface RouteEndpoint {
   id: string;
@@ -38,9 +39,9 @@ type ServedModel = Pick<EndpointModelRow, "modelId" | "syncedAt">;
 export class RoutingTable {
   endpoints = new Map<string, RouteEndpoint>();
   models = new Map<string, ModelEntry>(); // by modelKey
-  tps = new Map<string, number>(); // `${endpointId}\u0000${modelKey}`
+  tps = new PairMap<number>(); // by endpoint id, model key
   inflight = new Map<string, number>();
-  rr = new Map<string, Map<string, number>>(); // smooth round-robin state per model key
+  private rr = new Map<string, Map<string, number>>(); // smooth round-robin state per model
   modelsJson = '{"object":"list","data":[]}';
   loaded = false;
   private served = new Map<string, ServedModel[]>(); // by endpoint id
@@ -49,14 +50,23 @@ export class RoutingTable {
 
   constructor(private readonly db: () => Promise<Db>) {}
 
-  static tpsKey = (endpointId: string, model: string) => `${endpointId}\u0000${modelKey(model)}`;
-
   lookup(model: string): ModelEntry | undefined {
     return this.models.get(modelKey(model));
   }
 
   isRoutable(e: RouteEndpoint | undefined): e is RouteEndpoint {
     return !!e && e.status === "online";
+  }
+
+  tpsOf(endpointId: string, model: string): number | null {
+    return this.tps.get(endpointId, modelKey(model)) ?? null;
+  }
+
+  /** The smooth round-robin state of one model (lib/proxy/select.ts). */
+  roundRobin(model: string): Map<string, number> {
+    let state = this.rr.get(model);
+    if (!state) this.rr.set(model, (state = new Map()));
+    return state;
   }
 
   acquire(id: string) {
@@ -68,7 +78,7 @@ export class RoutingTable {
   }
 
   setTps(endpointId: string, model: string, tps: number) {
-    this.tps.set(RoutingTable.tpsKey(endpointId, model), tps);
+    this.tps.set(endpointId, modelKey(model), tps);
   }
 
   /** Marks one endpoint (or, without an id, everything) for reloading, and reloads. */
@@ -101,9 +111,9 @@ export class RoutingTable {
     for (const e of eps) nextEndpoints.set(e.id, routeEndpoint(e));
     for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt });
     // TPS: the stored EMA, unless this instance has measured since (its figure is newer than the last flush)
-    const nextTps = new Map(this.tps);
-    for (const key of nextTps.keys()) if (!nextEndpoints.has(key.slice(0, key.indexOf("\u0000")))) nextTps.delete(key); // deleted endpoints
-    for (const s of stats) if (s.tpsEma !== null && (!this.loaded || !nextTps.has(RoutingTable.tpsKey(s.endpointId, s.modelId)))) nextTps.set(RoutingTable.tpsKey(s.endpointId, s.modelId), s.tpsEma);
+    const nextTps = this.tps.clone();
+    nextTps.retainEndpoints((id) => nextEndpoints.has(id)); // deleted endpoints
+    for (const s of stats) if (s.tpsEma !== null && (!this.loaded || !nextTps.has(s.endpointId, modelKey(s.modelId)))) nextTps.set(s.endpointId, modelKey(s.modelId), s.tpsEma);
     this.endpoints = nextEndpoints;
     this.served = served;
     this.tps = nextTps;

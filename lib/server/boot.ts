@@ -44,7 +44,7 @@ export async function bootDataPlane({ migrationsFolder }: { migrationsFolder: st
 
   const table = routingTable(getDb);
   await table.reload();
-  for (const [key, tps] of table.tps) accountant(getDb).seed(key, tps);
+  for (const [endpointId, model, tps] of table.tps.entries()) accountant(getDb).seed(endpointId, model, tps);
   return [
     {
       name: "proxy-accounting",

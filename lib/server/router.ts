@@ -7,15 +7,16 @@ type NextHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** /v1 and /metrics are served here, without Next; everything else goes to Next. */
 export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHandler: NextHandler): void {
-  // The client address as this socket sees it; a client-sent value is overwritten, never trusted.
-  req.headers["x-llmlb-client-ip"] = req.socket.remoteAddress ?? "unknown";
   const url = req.url ?? "/";
-  const path = url.split("?")[0];
-  req.headers["x-llmlb-path"] = path;
+  // /v1 reads the raw header list itself (lib/proxy/relay.ts); node's header object is never built for it
   if (url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?")) {
     handleV1(req, res);
     return;
   }
+  // The client address as this socket sees it; a client-sent value is overwritten, never trusted.
+  req.headers["x-llmlb-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  const path = url.split("?")[0];
+  req.headers["x-llmlb-path"] = path;
   if (url === "/metrics" || url.startsWith("/metrics?")) {
     handleMetrics(req, res).catch((err: unknown) => {
       // never leave the request hanging on an unexpected failure (it used to wait until the client gave up)

@@ -1,7 +1,6 @@
 import type { Server, ServerResponse } from "node:http";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
-import { inflightRequests } from "../proxy/inflight";
 import type { Service } from "./boot";
 
 const DRAIN_MS = 30_000;
@@ -18,11 +17,11 @@ export function installShutdown({ server, services }: { server: Server; services
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal, inflight: inflightRequests().size, open: open.size });
+    log.info("shutting down", { signal, open: open.size });
     server.close();
     server.closeIdleConnections();
     const deadline = Date.now() + DRAIN_MS;
-    while ((open.size > 0 || inflightRequests().size > 0) && Date.now() < deadline) {
+    while (open.size > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       server.closeIdleConnections(); // keep-alive sockets freed by finished requests
     }

@@ -1,0 +1,356 @@
+import "server-only";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
+import { env } from "../env";
+import { getDb, slot } from "../runtime";
+import { reportEndpointFailure } from "../health/check";
+import { log } from "../observability/logger";
+import { accountant } from "./accounting";
+import { poolFor } from "./forward";
+import type { OpenAIErrorType } from "./openai-error";
+import { AdmissionQueue, QueueRejection } from "./queue";
+import { ClientSignal } from "./client-signal";
+import type { RequestRecord } from "./record";
+import { clientResponseHeaders, inspectBuffered, isEventStream, STREAM_ERROR_EVENT } from "./relay";
+import type { RouteEndpoint, RoutingTable } from "./routing-table";
+import { pickEndpoint, type Candidate } from "./select";
+import { SseRelay } from "./sse";
+import { estimateTokens, type Usage } from "./usage";
+
+export interface ProxyError {
+  status: number;
+  message: string;
+  type: OpenAIErrorType;
+  code: string;
+  param?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ExchangeInput {
+  res: ServerResponse;
+  rec: RequestRecord;
+  payload: Buffer;
+  /** the client's headers to pass on ([name, value, …]), without length, request id or credentials */
+  forward: string[];
+  dropUsageChunk: boolean;
+  pinned: string | null;
+}
+
+export const admissionQueue = () => slot("admissionQueue", () => new AdmissionQueue(() => ({ max: env().LLMLB_QUEUE_MAX, timeoutMs: env().LLMLB_QUEUE_TIMEOUT_SECS * 1000 })));
+
+const passive = (id: string, reason: string) => void getDb().then((db) => reportEndpointFailure(db, id, reason)).catch((err) => log.warn("passive signal failed", { error: String(err) }));
+
+const CLIENT_GONE = new Error("client went away");
+
+/** Chooses and reserves an endpoint for the model among those not yet tried: its id, or why not. */
+function tryAcquire(table: RoutingTable, ids: readonly string[], tried: readonly string[], model: string): string | "saturated" | "none" {
+  const candidates: Candidate[] = [];
+  for (const id of ids) {
+    const ep = table.endpoints.get(id);
+    if (!table.isRoutable(ep) || tried.includes(id)) continue;
+    candidates.push({ id, inflight: table.inflight.get(id) ?? 0, maxConcurrency: ep.maxConcurrency, tps: table.tpsOf(id, model) });
+  }
+  const pick = pickEndpoint(candidates, table.roundRobin(model));
+  if (pick.kind !== "picked") return pick.kind;
+  table.acquire(pick.id);
+  return pick.id;
+}
+
+/**
+ * One inference request through the proxy: picks an endpoint (queueing when all are at max_concurrency),
+ * forwards it with undici's dispatch API (no stream objects or promises per request), and fails over on connect
+ * errors, timeouts before headers, 429, 5xx and 2xx answers that are not JSON — before any byte reached the
+ * client. `done` is called once, with the error to send when no endpoint answered.
+ */
+export class Exchange {
+  private readonly ids: readonly string[];
+  private readonly model: string;
+  private tried: string[] = [];
+  private attempt = -1;
+  private current: Attempt | null = null;
+  private lastStatus: { status: number; retryAfter: string | null } | null = null;
+  private lastFailure: "connect" | "timeout" | null = null;
+  private signal: ClientSignal | null = null;
+  clientGone = false;
+  finished = false;
+
+  constructor(
+    private readonly table: RoutingTable,
+    readonly input: ExchangeInput,
+    entryEndpoints: readonly string[],
+    private readonly maxRetries: number,
+    private readonly done: (error: ProxyError | null) => void,
+  ) {
+    this.model = input.rec.model!;
+    this.ids = input.pinned ? entryEndpoints.filter((id) => id === input.pinned) : entryEndpoints;
+  }
+
+  start(): void {
+    if (!this.ids.some((id) => this.table.isRoutable(this.table.endpoints.get(id)))) {
+      return this.finish({ status: 503, message: `No online endpoint serves '${this.model}' right now.`, type: "server_error", code: "no_endpoint_available", headers: { "retry-after": "5" } });
+    }
+    this.next();
+  }
+
+  /** The client closed its connection before the response was complete. */
+  clientClosed(): void {
+    this.clientGone = true;
+    this.signal?.abort();
+    this.current?.controller?.abort(CLIENT_GONE);
+  }
+
+  private next(): void {
+    if (this.finished) return;
+    if (++this.attempt > this.maxRetries) return this.giveUp();
+    const id = tryAcquire(this.table, this.ids, this.tried, this.model);
+    if (id === "none") return this.giveUp();
+    if (id !== "saturated") return this.send(id);
+    this.signal = new ClientSignal();
+    admissionQueue()
+      .wait(() => {
+        const got = tryAcquire(this.table, this.ids, this.tried, this.model);
+        return got === "saturated" || got === "none" ? null : got;
+      }, this.signal)
+      .then(
+        (got) => this.send(got),
+        (err: unknown) => {
+          const reason = err instanceof QueueRejection ? err.reason : "timeout";
+          if (reason === "aborted") return this.finish(null);
+          if (reason === "full") return this.finish({ status: 429, message: "Too many queued requests.", type: "rate_limit_error", code: "queue_full", headers: { "retry-after": "1" } });
+          this.finish({ status: 503, message: "Timed out waiting for a free endpoint.", type: "server_error", code: "queue_timeout", headers: { "retry-after": "5" } });
+        },
+      );
+  }
+
+  private send(id: string): void {
+    if (this.clientGone) {
+      this.release(id);
+      return this.finish(null);
+    }
+    const ep = this.table.endpoints.get(id)!;
+    const { rec, payload } = this.input;
+    this.tried.push(id);
+    rec.retries = this.attempt;
+    rec.endpoint = ep;
+    const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length));
+    if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
+    const attempt = new Attempt(this, ep);
+    this.current = attempt;
+    poolFor(ep.origin).dispatch({ path: ep.basePath + rec.route, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
+  }
+
+  private release(id: string): void {
+    this.table.release(id);
+    admissionQueue().notify();
+  }
+
+  /** An attempt failed before the client saw anything: try the next endpoint. */
+  retry(a: Attempt, failure: { kind: "connect" | "timeout"; reason: string } | { kind: "status"; status: number; headers: IncomingHttpHeaders }): void {
+    if (a.settled) return;
+    a.settled = true;
+    this.release(a.ep.id);
+    if (this.clientGone) return this.finish(null);
+    if (failure.kind === "status") {
+      const retryAfter = failure.headers["retry-after"];
+      this.lastStatus = { status: failure.status, retryAfter: typeof retryAfter === "string" ? retryAfter : null };
+      if (failure.status >= 500) passive(a.ep.id, `HTTP ${failure.status} from a live request`);
+    } else {
+      this.lastFailure = failure.kind;
+      passive(a.ep.id, failure.reason);
+    }
+    this.next();
+  }
+
+  /** An attempt answered the client (or the client left while it did). */
+  answered(a: Attempt, out: { status: number; ttftMs: number | null; usage: Usage | null; estimatedTokens: number; broken: boolean }): void {
+    if (a.settled) return;
+    a.settled = true;
+    this.release(a.ep.id);
+    const { rec } = this.input;
+    rec.status = out.status;
+    rec.ttftMs = out.ttftMs;
+    rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
+    if (out.broken) {
+      rec.errorCode = "upstream_stream_error";
+      passive(a.ep.id, "the upstream failed mid-stream");
+    } else if (this.clientGone) rec.errorCode = "client_disconnected";
+    const ok = out.status < 400 && !out.broken && !this.clientGone;
+    const tps = accountant(getDb).record({ endpointId: a.ep.id, model: this.model, ok, completionTokens: rec.usage?.completionTokens ?? 0, generationMs: performance.now() - a.sentAt });
+    if (tps !== null) this.table.setTps(a.ep.id, this.model, tps);
+    this.finish(null);
+  }
+
+  /** A bug in the relay: never leave the client hanging. */
+  crash(a: Attempt, err: unknown): void {
+    log.error("proxy failure", { requestId: this.input.rec.requestId, error: err instanceof Error ? err.message : String(err) });
+    if (a.settled) return;
+    a.settled = true;
+    a.controller?.abort(err instanceof Error ? err : new Error(String(err)));
+    this.release(a.ep.id);
+    if (this.input.res.headersSent) this.input.res.destroy();
+    this.finish({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+  }
+
+  private giveUp(): void {
+    const last = this.lastStatus;
+    if (last) {
+      const message = `Every endpoint serving '${this.model}' failed (last: HTTP ${last.status}).`;
+      return this.finish({ status: last.status, message, type: last.status === 429 ? "rate_limit_error" : "server_error", code: last.status === 429 ? "rate_limited" : "upstream_error", headers: last.retryAfter ? { "retry-after": last.retryAfter } : undefined });
+    }
+    this.finish(
+      this.lastFailure === "timeout"
+        ? { status: 504, message: "The upstream endpoint timed out.", type: "server_error", code: "upstream_timeout" }
+        : { status: 502, message: "No endpoint could be reached.", type: "server_error", code: "upstream_unreachable", headers: { "retry-after": "5" } },
+    );
+  }
+
+  private finish(error: ProxyError | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.current = null;
+    if (!error && this.clientGone && !this.input.rec.errorCode) this.input.rec.errorCode = "client_disconnected";
+    this.done(error);
+  }
+}
+
+/** What an attempt is doing with the upstream's answer. */
+const Mode = {
+  Waiting: 0,
+  /** 429 or 5xx: read to the end, then fail over */
+  Failed: 1,
+  /** a whole answer, read before anything reaches the client so a bad one can still fail over */
+  Buffered: 2,
+  Stream: 3,
+} as const;
+
+const uncork = (a: Attempt) => {
+  a.corked = false;
+  a.res.uncork();
+};
+
+/** One try against one endpoint: undici's handler for it. */
+class Attempt implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+  readonly res: ServerResponse;
+  readonly sentAt = performance.now();
+  corked = false;
+  private mode: (typeof Mode)[keyof typeof Mode] = Mode.Waiting;
+  /** retry, answered or crash has been called: later callbacks (an abort's error) change nothing */
+  settled = false;
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private chunks: Buffer[] = [];
+  private sse: SseRelay | null = null;
+  private ttftMs: number | null = null;
+  private readonly resume = () => this.controller?.resume();
+
+  constructor(
+    private readonly ex: Exchange,
+    readonly ep: RouteEndpoint,
+  ) {
+    this.res = ex.input.res;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.ex.clientGone) controller.abort(CLIENT_GONE);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    this.headers = headers;
+    if (statusCode === 429 || statusCode >= 500) this.mode = Mode.Failed;
+    else if (isEventStream(headers)) this.startStream();
+    else this.mode = Mode.Buffered;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.mode === Mode.Buffered) this.chunks.push(chunk);
+    else if (this.mode === Mode.Stream) {
+      try {
+        this.relayChunk(controller, chunk);
+      } catch (err) {
+        this.ex.crash(this, err);
+      }
+    }
+  }
+
+  onResponseEnd(): void {
+    try {
+      if (this.mode === Mode.Failed) return this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
+      if (this.mode === Mode.Stream) return this.endStream(false);
+      this.endBuffered();
+    } catch (err) {
+      this.ex.crash(this, err);
+    }
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    try {
+      if (this.mode === Mode.Stream) return this.endStream(!this.ex.clientGone);
+      if (this.mode === Mode.Failed) return this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
+      if (this.mode === Mode.Buffered) return this.ex.retry(this, { kind: "connect", reason: "failed while sending its answer" });
+      const code = (err as Error & { code?: string }).code;
+      if (code === "UND_ERR_HEADERS_TIMEOUT") return this.ex.retry(this, { kind: "timeout", reason: "timed out waiting for the upstream" });
+      this.ex.retry(this, { kind: "connect", reason: `${err.name}: ${code ?? err.message}` });
+    } catch (e) {
+      this.ex.crash(this, e);
+    }
+  }
+
+  private endBuffered(): void {
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [];
+    const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), body);
+    if (!seen.valid) return this.ex.retry(this, { kind: "connect", reason: "answered 2xx with something that is not JSON" });
+    const { rec } = this.ex.input;
+    const headers = clientResponseHeaders(this.headers, rec.requestId, this.ep.id, this.ep.name);
+    headers.push("content-length", String(body.length));
+    this.res.writeHead(this.status, headers);
+    this.res.end(body);
+    this.ex.answered(this, { status: this.status, ttftMs: performance.now() - rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
+  }
+
+  private startStream(): void {
+    this.mode = Mode.Stream;
+    this.sse = new SseRelay(this.ex.input.dropUsageChunk);
+    const headers = clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.name);
+    headers.push("cache-control", "no-cache", "x-accel-buffering", "no");
+    this.res.writeHead(this.status, headers);
+    // The headers are held until the end of this turn of the event loop: when the first events came in the same
+    // read, they leave together in one write; otherwise (a model still reading its prompt) they leave alone.
+    this.cork();
+    this.res.flushHeaders();
+  }
+
+  /** Writes held until the end of this turn of the event loop: events that came in one read leave in one write. */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.res.cork();
+    setImmediate(uncork, this);
+  }
+
+  private relayChunk(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.ex.clientGone) return;
+    const out = this.sse!.push(chunk);
+    if (!out) return;
+    this.ttftMs ??= performance.now() - this.ex.input.rec.started;
+    this.cork();
+    if (!this.res.write(out)) {
+      controller.pause();
+      this.res.once("drain", this.resume);
+    }
+  }
+
+  private endStream(broken: boolean): void {
+    const sse = this.sse!;
+    if (!this.ex.clientGone) {
+      const rest = sse.flush();
+      if (rest) this.res.write(rest);
+      if (broken) this.res.write(STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream"));
+      this.res.end(); // uncorks fully; the pending uncork then does nothing
+    }
+    this.ex.answered(this, { status: this.status, ttftMs: this.ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });
+  }
+}
