@@ -1,6 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InValue } from "@libsql/client";
-import { COLUMNS, RequestLogWriter } from "./request-log";
+import { openDatabase } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { COLUMNS, RequestLogWriter, insertNative } from "./request-log";
 
 describe("RequestLogWriter", () => {
   it("queues a row's values in COLUMNS order, booleans as 0/1 and missing fields as null", async () => {
@@ -32,5 +37,29 @@ describe("RequestLogWriter", () => {
     expect(batches).toHaveLength(1);
     const expected = (r: Record<string, unknown>) => COLUMNS.map(([, f]) => (typeof r[f] === "boolean" ? (r[f] ? 1 : 0) : (r[f] ?? (f === "retries" ? 0 : null))));
     expect(batches[0]).toEqual({ rows: 2, args: [...expected(row), ...expected({ ts: 2, requestId: "s", route: "/v1/models", status: 404, durationMs: 1, tokensEstimated: false, stream: false })] });
+  });
+});
+
+describe("insertNative", () => {
+  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, null];
+
+  it("writes whole batches and the rest, every value in its column; a failing batch writes nothing", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-log-"));
+    const file = path.join(dir, "t.db");
+    const database = await openDatabase(`file:${file}`);
+    await applyMigrations(database, path.resolve("drizzle/migrations"), "test");
+    const sink = insertNative(file);
+    await sink(Array.from({ length: 250 }, (_, i) => values(i)).flat(), 250); // 2 × 100 rows, then 50 one by one
+    const count = async () => Number((await database.client.execute("SELECT count(*) AS n FROM request_log")).rows[0].n);
+    expect(await count()).toBe(250);
+    const row = (await database.client.execute("SELECT * FROM request_log WHERE request_id = 'r149'")).rows[0];
+    expect({ ts: row.ts, status: row.status, duration: row.duration_ms, stream: row.stream, completion: row.completion_tokens, ttft: row.ttft_ms }).toEqual({ ts: 149, status: 200, duration: 1.5, stream: 1, completion: 4, ttft: null });
+
+    const bad = Array.from({ length: 150 }, (_, i) => values(1000 + i));
+    bad[120][5] = null; // route is NOT NULL
+    await expect(sink(bad.flat(), 150)).rejects.toThrow();
+    expect(await count()).toBe(250);
+    sink.close!();
+    database.client.close();
   });
 });

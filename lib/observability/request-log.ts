@@ -2,6 +2,8 @@ import "server-only";
 import type { InValue } from "@libsql/client";
 import type { Database } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema";
+import LibsqlDatabase from "libsql";
+import { env } from "../env";
 import { database, slot } from "../runtime";
 import { log } from "./logger";
 
@@ -34,15 +36,52 @@ const ROW_PLACEHOLDER = `(${COLUMNS.map(() => "?").join(",")})`;
 const INSERT = `INSERT INTO request_log (${COLUMNS.map(([c]) => c).join(",")}) VALUES `;
 
 /** Writes one batch: `args` holds `rows` rows' values, column by column in COLUMNS order. */
-export type RequestLogSink = (args: InValue[], rows: number) => Promise<void>;
+export type RequestLogSink = ((args: InValue[], rows: number) => Promise<void>) & { close?: () => void };
 
-/** The sink that inserts into this thread's database, as one multi-row INSERT. */
+const insertRows = (rows: number) => INSERT + Array.from({ length: rows }, () => ROW_PLACEHOLDER).join(",");
+
+/** The sink that inserts through this thread's database client, as one multi-row INSERT. */
 export const insertInto =
   (open: () => Promise<Database>): RequestLogSink =>
   async (args, rows) => {
     const { client } = await open();
-    await client.execute({ sql: INSERT + Array.from({ length: rows }, () => ROW_PLACEHOLDER).join(","), args });
+    await client.execute({ sql: insertRows(rows), args });
   };
+
+const NATIVE_ROWS = 100;
+
+/**
+ * The sink for an embedded database file: a connection of its own through `libsql`, the driver under
+ * @libsql/client, with its statements prepared once, and each batch one transaction. @libsql/client prepares
+ * every statement anew and converts every value; this takes about a third of its CPU per row (~5 against
+ * ~15 µs here), and every proxied request writes a row.
+ */
+export function insertNative(file: string): RequestLogSink {
+  const db = new LibsqlDatabase(file, { timeout: 5000 });
+  db.exec("PRAGMA synchronous = NORMAL");
+  const many = db.prepare(insertRows(NATIVE_ROWS));
+  const one = db.prepare(insertRows(1));
+  const width = COLUMNS.length;
+  const sink: RequestLogSink = async (args, rows) => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      let row = 0;
+      for (; row + NATIVE_ROWS <= rows; row += NATIVE_ROWS) many.run(args.slice(row * width, (row + NATIVE_ROWS) * width));
+      for (; row < rows; row++) one.run(args.slice(row * width, (row + 1) * width));
+      db.exec("COMMIT");
+    } catch (err) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw err;
+    }
+  };
+  sink.close = () => db.close();
+  return sink;
+}
+
+/** The sink for this process's database: the native one for a plain file URL, the client otherwise (sqld). */
+export function requestLogSink(url: string, open: () => Promise<Database>): RequestLogSink {
+  return url.startsWith("file:") && !url.includes("?") ? insertNative(url.slice("file:".length)) : insertInto(open);
+}
 
 /**
  * Request-log rows are queued on the hot path and written in batches off it. On the main thread the sink hands
@@ -87,4 +126,9 @@ export class RequestLogWriter {
   }
 }
 
-export const requestLogWriter = () => slot("requestLogWriter", () => new RequestLogWriter(insertInto(database)));
+/** This thread's writer; its sink is opened on the first write (the main thread replaces it before that). */
+export const requestLogWriter = () =>
+  slot("requestLogWriter", () => {
+    let sink: RequestLogSink | null = null;
+    return new RequestLogWriter((args, rows) => (sink ??= requestLogSink(env().LLMLB_DATABASE_URL, database))(args, rows));
+  });

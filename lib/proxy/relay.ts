@@ -72,7 +72,8 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
  */
 export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointName: string): Array<string | string[]> {
   const out: Array<string | string[]> = ["x-request-id", requestId];
-  const listed = typeof upstream.connection === "string" ? connectionListed(upstream.connection) : null;
+  const c = upstream.connection;
+  const listed = typeof c === "string" && c !== "keep-alive" && c !== "close" ? connectionListed(c) : null;
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || name === "server" || name === "set-cookie" || name === "x-request-id" || listed?.has(name)) continue;
     const v = upstream[name];

@@ -9,7 +9,7 @@ import { env, exportAuthEnv } from "../env";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
 import { metrics } from "../observability/metrics";
-import { insertInto } from "../observability/request-log";
+import { requestLogSink } from "../observability/request-log";
 import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
 import { startControlServices } from "./boot";
 
@@ -33,7 +33,7 @@ async function main(port: Port) {
 
   bridgeEvents(port);
   const services = await startControlServices();
-  const writeLog = insertInto(database);
+  const writeLog = requestLogSink(config.LLMLB_DATABASE_URL, database);
   const writing = new Set<Promise<void>>();
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: metrics().telemetry() });
@@ -52,6 +52,7 @@ async function main(port: Port) {
     server.close();
     for (const s of [...services].reverse()) await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
     await Promise.all(writing); // request-log batches the main thread sent before it asked to stop
+    writeLog.close?.();
     (await database()).client.close();
     port.postMessage({ t: "stopped" });
   }
