@@ -15,6 +15,7 @@ import { clientResponseHeaders, inspectBuffered, isEventStream, STREAM_ERROR_EVE
 import type { RouteEndpoint, RoutingTable } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import { SseRelay } from "./sse";
+import { SseWriter } from "./sse-writer";
 import { estimateTokens, type Usage } from "./usage";
 
 export interface ProxyError {
@@ -141,7 +142,8 @@ export class Exchange {
 
   private release(id: string): void {
     this.table.release(id);
-    admissionQueue().notify();
+    const queue = admissionQueue();
+    if (queue.depth) queue.notify();
   }
 
   /** An attempt failed before the client saw anything: try the next endpoint. */
@@ -223,17 +225,11 @@ const Mode = {
   Stream: 3,
 } as const;
 
-const uncork = (a: Attempt) => {
-  a.corked = false;
-  a.res.uncork();
-};
-
 /** One try against one endpoint: undici's handler for it. */
 class Attempt implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | null = null;
   readonly res: ServerResponse;
   readonly sentAt = performance.now();
-  corked = false;
   private mode: (typeof Mode)[keyof typeof Mode] = Mode.Waiting;
   /** retry, answered or crash has been called: later callbacks (an abort's error) change nothing */
   settled = false;
@@ -241,8 +237,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
   private sse: SseRelay | null = null;
-  private ttftMs: number | null = null;
-  private readonly resume = () => this.controller?.resume();
+  private writer: SseWriter | null = null;
 
   constructor(
     private readonly ex: Exchange,
@@ -264,11 +259,11 @@ class Attempt implements Dispatcher.DispatchHandler {
     else this.mode = Mode.Buffered;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.mode === Mode.Buffered) this.chunks.push(chunk);
     else if (this.mode === Mode.Stream) {
       try {
-        this.relayChunk(controller, chunk);
+        if (!this.ex.clientGone) this.writer!.push(chunk);
       } catch (err) {
         this.ex.crash(this, err);
       }
@@ -304,7 +299,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), body);
     if (!seen.valid) return this.ex.retry(this, { kind: "connect", reason: "answered 2xx with something that is not JSON" });
     const { rec } = this.ex.input;
-    const headers = clientResponseHeaders(this.headers, rec.requestId, this.ep.id, this.ep.name);
+    const headers = clientResponseHeaders(this.headers, rec.requestId, this.ep.id, this.ep.nameHeader);
     headers.push("content-length", String(body.length));
     this.res.writeHead(this.status, headers);
     this.res.end(body);
@@ -314,43 +309,22 @@ class Attempt implements Dispatcher.DispatchHandler {
   private startStream(): void {
     this.mode = Mode.Stream;
     this.sse = new SseRelay(this.ex.input.dropUsageChunk);
-    const headers = clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.name);
+    const headers = clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader);
     headers.push("cache-control", "no-cache", "x-accel-buffering", "no");
     this.res.writeHead(this.status, headers);
-    // The headers are held until the end of this turn of the event loop: when the first events came in the same
-    // read, they leave together in one write; otherwise (a model still reading its prompt) they leave alone.
-    this.cork();
-    this.res.flushHeaders();
-  }
-
-  /** Writes held until the end of this turn of the event loop: events that came in one read leave in one write. */
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.res.cork();
-    setImmediate(uncork, this);
-  }
-
-  private relayChunk(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.ex.clientGone) return;
-    const out = this.sse!.push(chunk);
-    if (!out) return;
-    this.ttftMs ??= performance.now() - this.ex.input.rec.started;
-    this.cork();
-    if (!this.res.write(out)) {
-      controller.pause();
-      this.res.once("drain", this.resume);
-    }
+    this.writer = new SseWriter(
+      this.res,
+      this.sse,
+      () => this.controller?.pause(),
+      () => this.controller?.resume(),
+    );
   }
 
   private endStream(broken: boolean): void {
     const sse = this.sse!;
-    if (!this.ex.clientGone) {
-      const rest = sse.flush();
-      if (rest) this.res.write(rest);
-      if (broken) this.res.write(STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream"));
-      this.res.end(); // uncorks fully; the pending uncork then does nothing
-    }
-    this.ex.answered(this, { status: this.status, ttftMs: this.ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });
+    const writer = this.writer!;
+    if (!this.ex.clientGone) writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "");
+    const ttftMs = writer.firstWriteAt === null ? null : writer.firstWriteAt - this.ex.input.rec.started;
+    this.ex.answered(this, { status: this.status, ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });
   }
 }

@@ -18,6 +18,13 @@ const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
 const table = () => routingTable(getDb);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const REQUEST = Symbol("v1 request");
+
+/** The response closed: finished, or the client went away (one function for every response, no closure each). */
+function closed(this: ServerResponse & { [REQUEST]?: V1Request }) {
+  inflight.count--;
+  if (!this.writableFinished) this[REQUEST]!.clientGone();
+}
 
 /**
  * One /v1 request, from its headers to its request-log row. Callbacks rather than promises on the common path
@@ -54,14 +61,17 @@ class V1Request {
       errorCode: null,
     };
     inflight.count++;
-    res.on("close", () => {
-      inflight.count--;
-      if (res.writableFinished) return;
-      // The client went away: cancel the upstream request (the exchange then finishes), or finish now when the
-      // request never reached an upstream (the client left while sending its body).
-      if (this.exchange && !this.exchange.finished) this.exchange.clientClosed();
-      else this.finish();
-    });
+    (res as ServerResponse & { [REQUEST]?: V1Request })[REQUEST] = this;
+    res.once("close", closed);
+  }
+
+  /**
+   * The client went away: cancel the upstream request (the exchange then finishes), or finish now when the
+   * request never reached an upstream (the client left while sending its body).
+   */
+  clientGone(): void {
+    if (this.exchange && !this.exchange.finished) this.exchange.clientClosed();
+    else this.finish();
   }
 
   start(): void {

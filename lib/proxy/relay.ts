@@ -70,7 +70,7 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
  * The client's response headers, flat for `writeHead`: the upstream's minus hop-by-hop, `server` and cookies,
  * plus the request id and which endpoint answered. Length is set by whoever writes the body.
  */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointName: string): Array<string | string[]> {
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointNameHeader: string): Array<string | string[]> {
   const out: Array<string | string[]> = ["x-request-id", requestId];
   const c = upstream.connection;
   const listed = typeof c === "string" && c !== "keep-alive" && c !== "close" ? connectionListed(c) : null;
@@ -79,7 +79,7 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: 
     const v = upstream[name];
     if (v !== undefined) out.push(name, v);
   }
-  out.push("x-llmlb-endpoint-id", endpointId, "x-llmlb-endpoint-name", encodeURIComponent(endpointName));
+  out.push("x-llmlb-endpoint-id", endpointId, "x-llmlb-endpoint-name", endpointNameHeader);
   return out;
 }
 

@@ -13,6 +13,8 @@ import { PairMap } from "./pair-map";
 export interface RouteEndpoint {
   id: string;
   name: string;
+  /** the name as the X-LLMLB-Endpoint-Name response header carries it (percent-encoded) */
+  nameHeader: string;
   origin: string; // scheme://host:port
   basePath: string; // path prefix of base_url, "" for none
   apiKey: string | null;
@@ -146,6 +148,7 @@ function routeEndpoint(e: EndpointRow): RouteEndpoint {
   return {
     id: e.id,
     name: e.name,
+    nameHeader: encodeURIComponent(e.name),
     origin: url.origin,
     basePath: url.pathname === "/" ? "" : url.pathname,
     apiKey: endpointApiKey(e),

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleV1 } from "../proxy/handler";
 import { handleMetrics } from "../observability/metrics-route";
 import { log } from "../observability/logger";
+import { trackRequest } from "./shutdown";
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -13,6 +14,7 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
     handleV1(req, res);
     return;
   }
+  trackRequest(res);
   // The client address as this socket sees it; a client-sent value is overwritten, never trusted.
   req.headers["x-llmlb-client-ip"] = req.socket.remoteAddress ?? "unknown";
   const path = url.split("?")[0];

@@ -1,27 +1,33 @@
 import type { Server, ServerResponse } from "node:http";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
+import { inflight } from "../proxy/inflight";
 import type { Service } from "./boot";
 
 const DRAIN_MS = 30_000;
 
+/** Open requests other than /v1 (which counts its own in `inflight`): /api and pages, so that shutdown lets a registration finish. */
+const open = new Set<ServerResponse>();
+const closed = function (this: ServerResponse) {
+  open.delete(this);
+};
+
+export function trackRequest(res: ServerResponse): void {
+  open.add(res);
+  res.once("close", closed);
+}
+
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (≤ 30 s), stop services (flushing logs), close the DB. */
 export function installShutdown({ server, services }: { server: Server; services: Service[] }): void {
-  // every open request, /api and pages included (the /v1 set alone would cut a registration mid-way)
-  const open = new Set<ServerResponse>();
-  server.on("request", (_req, res: ServerResponse) => {
-    open.add(res);
-    res.once("close", () => open.delete(res));
-  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal, open: open.size });
+    log.info("shutting down", { signal, open: open.size, inflight: inflight.count });
     server.close();
     server.closeIdleConnections();
     const deadline = Date.now() + DRAIN_MS;
-    while (open.size > 0 && Date.now() < deadline) {
+    while ((open.size > 0 || inflight.count > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       server.closeIdleConnections(); // keep-alive sockets freed by finished requests
     }

@@ -1,6 +1,7 @@
 // The least a Node proxy can do per request, for the ceiling measurement (scripts/bench/ceiling.ts): node:http in,
 // one undici Pool out, the body read whole and written back. No auth, routing, accounting or logging.
-//   node scripts/bench/minimal-proxy.mjs <upstream-url> request|dispatch
+// "stream" relays the body chunk by chunk as it comes (what a streaming proxy must do at least).
+//   node scripts/bench/minimal-proxy.mjs <upstream-url> request|dispatch|stream
 import http from "node:http";
 import { Pool } from "undici";
 
@@ -42,7 +43,25 @@ function viaDispatch(req, res, body) {
   });
 }
 
-const forward = mode === "dispatch" ? viaDispatch : viaRequest;
+function viaStream(req, res, body) {
+  pool.dispatch({ path: req.url, method: "POST", headers: HEADERS, body }, {
+    onRequestStart() {},
+    onResponseStart(_c, statusCode, headers) {
+      res.writeHead(statusCode, { "content-type": headers["content-type"] ?? "application/json" });
+    },
+    onResponseData(_c, chunk) {
+      res.write(chunk);
+    },
+    onResponseEnd() {
+      res.end();
+    },
+    onResponseError() {
+      res.destroy();
+    },
+  });
+}
+
+const forward = mode === "dispatch" ? viaDispatch : mode === "stream" ? viaStream : viaRequest;
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));

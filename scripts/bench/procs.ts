@@ -51,8 +51,8 @@ async function startListening(args: string[], what: string): Promise<Proc> {
 export const startFakeProcess = (args: string[]) => startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
 
 /** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement. */
-export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch") =>
-  startListening([path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
+export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch" | "stream") =>
+  startListening([...(process.env.MINIMAL_NODE_ARGS ?? "").split(" ").filter(Boolean), path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
 
 /** The production build (dist/server.mjs) with its own temp database. */
 export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], script = process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs"): Promise<Proc> {
