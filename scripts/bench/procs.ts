@@ -50,7 +50,7 @@ async function startListening(args: string[], what: string): Promise<Proc> {
 /** The fake OpenAI-compatible upstream, zero delay, in its own process. */
 export const startFakeProcess = (args: string[]) => startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
 
-/** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement. */
+/** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement; MINIMAL_NODE_ARGS passes node flags (e.g. --perf-basic-prof). */
 export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch" | "stream") =>
   startListening([...(process.env.MINIMAL_NODE_ARGS ?? "").split(" ").filter(Boolean), path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
 
