@@ -131,6 +131,35 @@ describe("faults", () => {
     await waitFor(async () => slow.fake.aborted > 0, 3000);
   });
 
+  it("a client leaving while a whole answer is being read: the request is cancelled, not failed over, and the endpoint stays online", async () => {
+    const both = await pair("unread");
+    for (const { fake } of both) fake.setFaults({ slowBytesMs: 20 }); // a ~260-byte answer takes ~5 s
+    const ac = new AbortController();
+    const pending = fetch(`${s.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk_debug", "content-type": "application/json" },
+      body: JSON.stringify({ model: "unread", messages: [] }),
+      signal: ac.signal,
+    }).catch(() => null);
+    await waitFor(async () => both.some(({ fake }) => fake.requests.some((r) => r.path === "/v1/chat/completions")), 3000);
+    await new Promise((r) => setTimeout(r, 300)); // some bytes of the answer have arrived
+    ac.abort();
+    await pending;
+    // the endpoints' status straight from the database, every 10 ms for a while: a client going away is not the
+    // endpoint's failure (it used to be reported as one, which took the endpoint out of routing until a check)
+    const seen = new Set<string>();
+    const until = Date.now() + 800;
+    while (Date.now() < until) {
+      const rows = await s.db().execute({ sql: "SELECT status FROM endpoints WHERE id IN (?, ?)", args: both.map((b) => b.id) });
+      for (const r of rows.rows) seen.add(String(r.status));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect([...seen]).toEqual(["online"]);
+    expect(both.some(({ fake }) => fake.aborted > 0)).toBe(true);
+    const tried = both.flatMap(({ fake }) => fake.requests.filter((r) => r.path === "/v1/chat/completions"));
+    expect(tried).toHaveLength(1); // the other endpoint was never asked
+  });
+
   it("afterwards nothing is left in flight and sockets return to their baseline", { timeout: 20_000 }, async () => {
     await waitFor(async () => {
       const m = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
