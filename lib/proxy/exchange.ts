@@ -113,7 +113,13 @@ export class Exchange {
         return got === "saturated" || got === "none" ? null : got;
       }, this.signal)
       .then(
-        (got) => this.send(got),
+        (got) => {
+          try {
+            this.send(got);
+          } catch (err) {
+            this.failed(err);
+          }
+        },
         (err: unknown) => {
           const reason = err instanceof QueueRejection ? err.reason : "timeout";
           if (reason === "aborted") return this.finish(null);
@@ -128,7 +134,12 @@ export class Exchange {
       this.release(id);
       return this.finish(null);
     }
-    const ep = this.table.endpoints.get(id)!;
+    const ep = this.table.endpoints.get(id);
+    if (!ep) {
+      // deleted while the request waited in the queue
+      this.release(id);
+      return this.next();
+    }
     const { rec, payload } = this.input;
     this.tried.push(id);
     rec.retries = this.attempt;
@@ -190,6 +201,12 @@ export class Exchange {
     a.controller?.abort(err instanceof Error ? err : new Error(String(err)));
     this.release(a.ep.id);
     if (this.input.res.headersSent) this.input.res.destroy();
+    this.finish({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+  }
+
+  /** A bug outside an attempt's callbacks. */
+  private failed(err: unknown): void {
+    log.error("proxy failure", { requestId: this.input.rec.requestId, error: err instanceof Error ? err.message : String(err) });
     this.finish({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
   }
 

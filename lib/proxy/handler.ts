@@ -74,14 +74,23 @@ class V1Request {
     else this.finish();
   }
 
+  /** Every entry from a callback goes through here: a bug answers 500 rather than taking the process down. */
   start(): void {
+    try {
+      this.route();
+    } catch (err) {
+      this.crash(err);
+    }
+  }
+
+  private route(): void {
     const { rec, req } = this;
     const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
     if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
       return this.fail({ status: 404, message: `Unknown route ${req.method} ${rec.route}`, type: "invalid_request_error", code: "not_found" });
     }
     const principal = authenticateV1(req, this.headers);
-    if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels), (err: unknown) => this.crash(err));
+    if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels)).catch((err: unknown) => this.crash(err));
     else this.authenticated(principal, isModels);
   }
 
@@ -95,7 +104,7 @@ class V1Request {
     }
     const routing = table();
     if (!routing.loaded) {
-      routing.reload().then(() => this.routable(isModels), (err: unknown) => this.crash(err));
+      routing.reload().then(() => this.routable(isModels)).catch((err: unknown) => this.crash(err));
       return;
     }
     this.routable(isModels);
@@ -113,6 +122,14 @@ class V1Request {
   }
 
   private bodyRead(err: Error | null, raw: Buffer | null): void {
+    try {
+      this.proxy(err, raw);
+    } catch (e) {
+      this.crash(e);
+    }
+  }
+
+  private proxy(err: Error | null, raw: Buffer | null): void {
     if (err instanceof BodyTooLarge) return this.fail({ status: 413, message: "Request body larger than 20 MiB.", type: "invalid_request_error", code: "payload_too_large" });
     if (err || !raw) return this.crash(err);
     const { rec } = this;

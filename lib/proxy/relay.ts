@@ -83,13 +83,14 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: 
   return out;
 }
 
+const USAGE_KEY = Buffer.from('"usage"');
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** The `"usage":{…}` object of a JSON body, found from the end and parsed alone (the body is not parsed whole). */
 function usageObject(body: Buffer): unknown {
-  const key = body.lastIndexOf('"usage"');
+  const key = body.lastIndexOf(USAGE_KEY);
   if (key === -1) return undefined;
   const start = body.indexOf(OPEN, key);
   if (start === -1) return undefined;
