@@ -19,6 +19,9 @@ export interface ClientHeaders {
   pin: string | null;
 }
 
+/** A Connection header that lists no header name (what nearly every client sends). */
+const PLAIN_CONNECTION = /^\s*(keep-alive|close)\s*$/i;
+
 /** Names listed in a Connection header (besides keep-alive and close) are hop-by-hop too. */
 function connectionListed(value: string): Set<string> {
   const out = new Set<string>();
@@ -57,7 +60,7 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
     out.forward.push(name, value);
   }
   if (requestIds > 1) out.requestId = null; // two ids: neither is the request's
-  if (connection !== null) {
+  if (connection !== null && !PLAIN_CONNECTION.test(connection)) {
     const listed = connectionListed(connection);
     listed.delete("keep-alive");
     listed.delete("close");
@@ -73,7 +76,7 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
 export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointNameHeader: string): Array<string | string[]> {
   const out: Array<string | string[]> = ["x-request-id", requestId];
   const c = upstream.connection;
-  const listed = typeof c === "string" && c !== "keep-alive" && c !== "close" ? connectionListed(c) : null;
+  const listed = typeof c === "string" && !PLAIN_CONNECTION.test(c) ? connectionListed(c) : null;
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || name === "server" || name === "set-cookie" || name === "x-request-id" || listed?.has(name)) continue;
     const v = upstream[name];
