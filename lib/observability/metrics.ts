@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import v8 from "node:v8";
 import { slot } from "../runtime";
 import type { ControlTelemetry } from "../server/bridge";
+import { PairMap } from "../pair-map";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -42,8 +43,8 @@ interface Series {
 
 /** A small Prometheus registry: counters and histograms, in maps keyed by label value (no key strings per request). */
 export class Metrics {
-  /** model → endpoint → counters */
-  private series = new Map<string, Map<string, Series>>();
+  /** by model, endpoint */
+  private series = new PairMap<Series>();
   private latency = new Map<string, Histogram>(); // by model
   private ttft = new Map<string, Histogram>(); // by model
   healthChecks = new Histogram();
@@ -60,10 +61,8 @@ export class Metrics {
   }
 
   recordRequest(r: { model: string; endpoint: string; status: number; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
-    let byEndpoint = this.series.get(r.model);
-    if (!byEndpoint) this.series.set(r.model, (byEndpoint = new Map()));
-    let s = byEndpoint.get(r.endpoint);
-    if (!s) byEndpoint.set(r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
+    let s = this.series.get(r.model, r.endpoint);
+    if (!s) this.series.set(r.model, r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
     s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
     s.promptTokens += r.promptTokens;
     s.completionTokens += r.completionTokens;
@@ -89,9 +88,7 @@ export class Metrics {
     const out: string[] = [];
     const counter = (name: string, help: string, values: (s: Series) => Array<[label: Record<string, string>, n: number]>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [model, byEndpoint] of this.series) {
-        for (const [endpoint, s] of byEndpoint) for (const [l, n] of values(s)) out.push(`${name}${labels({ model, endpoint, ...l })} ${n}`);
-      }
+      for (const [model, endpoint, s] of this.series.entries()) for (const [l, n] of values(s)) out.push(`${name}${labels({ model, endpoint, ...l })} ${n}`);
     };
     const histogram = (name: string, help: string, entries: Iterable<{ labels: Record<string, string>; h: Histogram }>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);

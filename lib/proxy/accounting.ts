@@ -6,7 +6,7 @@ import { slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
 import { nextTpsEma } from "./usage";
-import { PairMap } from "./pair-map";
+import { PairMap } from "../pair-map";
 
 interface Delta {
   endpointId: string;

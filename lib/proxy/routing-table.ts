@@ -8,7 +8,7 @@ import { runtime, slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
 import { coalesced } from "../coalesce";
-import { PairMap } from "./pair-map";
+import { PairMap } from "../pair-map";
 
 export interface RouteEndpoint {
   id: string;
@@ -114,7 +114,7 @@ export class RoutingTable {
     for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt });
     // TPS: the stored EMA, unless this instance has measured since (its figure is newer than the last flush)
     const nextTps = this.tps.clone();
-    nextTps.retainEndpoints((id) => nextEndpoints.has(id)); // deleted endpoints
+    nextTps.retainFirst((id) => nextEndpoints.has(id)); // deleted endpoints
     for (const s of stats) if (s.tpsEma !== null && (!this.loaded || !nextTps.has(s.endpointId, modelKey(s.modelId)))) nextTps.set(s.endpointId, modelKey(s.modelId), s.tpsEma);
     this.endpoints = nextEndpoints;
     this.served = served;
