@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getDb } from "../runtime";
 import { hasPermission } from "../auth/permissions";
 import { authenticateV1 } from "../proxy/auth";
-import { scanClientHeaders } from "../proxy/relay";
+import { scanClientHeaders } from "../proxy/headers";
 import { routingTable } from "../proxy/routing-table";
 import { admissionQueue } from "../proxy/exchange";
 import { inflight } from "../proxy/inflight";

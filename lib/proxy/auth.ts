@@ -4,7 +4,7 @@ import { decode } from "next-auth/jwt";
 import { env } from "../env";
 import { getDb, runtime, slot } from "../runtime";
 import { cachedApiKey, presentedKey, verifyApiKey } from "../auth/api-keys";
-import type { ClientHeaders } from "./relay";
+import type { ClientHeaders } from "./headers";
 import { getUser } from "../auth/users";
 import { isSameOrigin } from "../auth/guard-origin";
 import { permissionsForRole, type Principal } from "../auth/permissions";

@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
 
 /**
- * Fires "abort" when the client goes away. undici and the admission queue accept an EventEmitter as their
- * signal; it costs a fraction of an AbortController on a path taken by every request.
+ * Fires "abort" when the client goes away, for a request waiting in the admission queue (lib/proxy/queue.ts). An
+ * EventEmitter costs a fraction of an AbortController; the upstream attempt itself is aborted through undici's
+ * controller (lib/proxy/attempt.ts).
  */
 export class ClientSignal extends EventEmitter {
   aborted = false;

@@ -36,6 +36,11 @@ export interface ExchangeInput {
 
 export const admissionQueue = () => slot("admissionQueue", () => new AdmissionQueue(() => ({ max: env().LLMLB_QUEUE_MAX, timeoutMs: env().LLMLB_QUEUE_TIMEOUT_SECS * 1000 })));
 
+export const INTERNAL_ERROR: ProxyError = { status: 500, message: "internal error", type: "server_error", code: "internal_error" };
+
+export const logProxyFailure = (requestId: string, err: unknown) =>
+  log.error("proxy failure", { requestId, error: err instanceof Error ? err.message : String(err) });
+
 const passive = (id: string, reason: string) => void getDb().then((db) => reportEndpointFailure(db, id, reason)).catch((err) => log.warn("passive signal failed", { error: String(err) }));
 
 
@@ -191,19 +196,18 @@ export class Exchange {
 
   /** A bug in the relay: never leave the client hanging. */
   crash(a: Attempt, err: unknown): void {
-    log.error("proxy failure", { requestId: this.input.rec.requestId, error: err instanceof Error ? err.message : String(err) });
-    if (a.settled) return;
+    if (a.settled) return logProxyFailure(this.input.rec.requestId, err);
     a.settled = true;
     a.controller?.abort(err instanceof Error ? err : new Error(String(err)));
     this.release(a.ep.id);
     if (this.input.res.headersSent) this.input.res.destroy();
-    this.finish({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+    this.failed(err);
   }
 
-  /** A bug outside an attempt's callbacks. */
+  /** A bug outside an attempt's callbacks (or in one, once it is settled): the client gets a 500. */
   private failed(err: unknown): void {
-    log.error("proxy failure", { requestId: this.input.rec.requestId, error: err instanceof Error ? err.message : String(err) });
-    this.finish({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+    logProxyFailure(this.input.rec.requestId, err);
+    this.finish(INTERNAL_ERROR);
   }
 
   private giveUp(): void {

@@ -4,15 +4,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env";
 import { getDb } from "../runtime";
 import { hasPermission, type Principal } from "../auth/permissions";
-import { log } from "../observability/logger";
 import { authenticateV1 } from "./auth";
 import { BodyTooLarge, MAX_BODY_BYTES, readBody } from "./body";
 import { inflight } from "./inflight";
 import { sendOpenAIError, type OpenAIErrorType } from "./openai-error";
 import { routingTable } from "./routing-table";
-import { Exchange, type ProxyError } from "./exchange";
+import { Exchange, INTERNAL_ERROR, logProxyFailure, type ProxyError } from "./exchange";
 import { finishRecord, type RequestRecord } from "./record";
-import { scanClientHeaders, type ClientHeaders } from "./relay";
+import { scanClientHeaders, type ClientHeaders } from "./headers";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
@@ -184,8 +183,8 @@ class V1Request {
   }
 
   private crash(err: unknown): void {
-    log.error("proxy failure", { requestId: this.rec.requestId, error: err instanceof Error ? err.message : String(err) });
-    this.fail({ status: 500, message: "internal error", type: "server_error", code: "internal_error" });
+    logProxyFailure(this.rec.requestId, err);
+    this.fail(INTERNAL_ERROR);
   }
 
   /** The request-log row and metrics, once. */

@@ -1,39 +1,86 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+// The header rules of /v1: what the client's request passes upstream, and what the upstream's answer passes back.
+import type { IncomingHttpHeaders } from "node:http";
 
+/** Headers that describe one hop, not the message: never passed on, either way. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
+/** The client's credentials and browser context: the upstream gets the endpoint's own key instead. */
 const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "referer"]);
 
-const NONE: ReadonlySet<string> = new Set();
-
-function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
-  if (value === undefined) return NONE;
-  const raw = Array.isArray(value) ? value.join(",") : value;
-  return new Set(raw.split(",").map((s) => s.trim().toLowerCase()));
+/** What the proxy reads from the client's headers, in one pass over the raw list (node's header object is never built). */
+export interface ClientHeaders {
+  /** the headers to pass upstream, flat: [name, value, name, value, …] */
+  forward: string[];
+  authorization: string | null;
+  apiKey: string | null;
+  cookie: string | null;
+  requestId: string | null;
+  /** X-LLMLB-Endpoint: pin the request to one endpoint id */
+  pin: string | null;
 }
 
-/** Headers for the upstream: the client's minus hop-by-hop and credentials, plus the endpoint's key. */
-export function upstreamRequestHeaders(client: IncomingHttpHeaders, apiKey: string | null, requestId: string, length: number): Record<string, string> {
-  const listed = connectionListed(client.connection);
-  const out: Record<string, string> = {};
-  for (const name in client) {
-    if (HOP_BY_HOP.has(name) || CLIENT_ONLY.has(name) || listed.has(name) || name.startsWith("x-llmlb-") || name.startsWith("sec-")) continue;
-    const v = client[name];
-    if (v !== undefined) out[name] = Array.isArray(v) ? v.join(", ") : v;
-  }
-  out["x-request-id"] = requestId;
-  out["content-length"] = String(length);
-  if (apiKey) out.authorization = `Bearer ${apiKey}`;
+/** A Connection header that lists no header name (what nearly every client sends). */
+const PLAIN_CONNECTION = /^\s*(keep-alive|close)\s*$/i;
+
+/** Names listed in a Connection header (besides keep-alive and close) are hop-by-hop too. */
+function connectionListed(value: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of value.split(",")) out.add(t.trim().toLowerCase());
   return out;
 }
 
-/** Headers for the client: the upstream's minus hop-by-hop and cookies (length is set by whoever writes the body). */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
-  const listed = connectionListed(upstream.connection);
-  const out: OutgoingHttpHeaders = {};
-  for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed.has(name) || name === "server" || name === "set-cookie") continue;
-    const v = upstream[name];
-    if (v !== undefined) out[name] = v;
+/** Reads the client's raw headers: credentials, request id, pin, and what to forward upstream. */
+export function scanClientHeaders(raw: string[]): ClientHeaders {
+  const out: ClientHeaders = { forward: [], authorization: null, apiKey: null, cookie: null, requestId: null, pin: null };
+  let connection: string | null = null;
+  let requestIds = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const value = raw[i + 1];
+    if (HOP_BY_HOP.has(name)) {
+      if (name === "connection") connection = connection === null ? value : `${connection},${value}`;
+      continue;
+    }
+    if (CLIENT_ONLY.has(name)) {
+      if (name === "authorization") out.authorization ??= value;
+      else if (name === "x-api-key") out.apiKey ??= value;
+      else if (name === "cookie") out.cookie = out.cookie === null ? value : `${out.cookie}; ${value}`;
+      continue;
+    }
+    if (name.startsWith("x-llmlb-")) {
+      if (name === "x-llmlb-endpoint") out.pin ??= value;
+      continue;
+    }
+    if (name.startsWith("sec-")) continue;
+    if (name === "x-request-id") {
+      requestIds++;
+      out.requestId = value;
+      continue; // set by the proxy on every attempt
+    }
+    out.forward.push(name, value);
   }
+  if (requestIds > 1) out.requestId = null; // two ids: neither is the request's
+  if (connection !== null && !PLAIN_CONNECTION.test(connection)) {
+    const listed = connectionListed(connection);
+    listed.delete("keep-alive");
+    listed.delete("close");
+    if (listed.size) out.forward = out.forward.filter((_, i, a) => !listed.has(a[i - (i % 2)]));
+  }
+  return out;
+}
+
+/**
+ * The client's response headers, flat for `writeHead`: the upstream's minus hop-by-hop, `server` and cookies,
+ * plus the request id and which endpoint answered. Length is set by whoever writes the body.
+ */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointNameHeader: string): Array<string | string[]> {
+  const out: Array<string | string[]> = ["x-request-id", requestId];
+  const c = upstream.connection;
+  const listed = typeof c === "string" && !PLAIN_CONNECTION.test(c) ? connectionListed(c) : null;
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || name === "server" || name === "set-cookie" || name === "x-request-id" || listed?.has(name)) continue;
+    const v = upstream[name];
+    if (v !== undefined) out.push(name, v);
+  }
+  out.push("x-llmlb-endpoint-id", endpointId, "x-llmlb-endpoint-name", endpointNameHeader);
   return out;
 }

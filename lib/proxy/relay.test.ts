@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientResponseHeaders, inspectBuffered, scanClientHeaders } from "./relay";
+import { inspectBuffered } from "./relay";
 
 const json = (o: unknown) => Buffer.from(JSON.stringify(o));
 
@@ -18,41 +18,5 @@ describe("inspectBuffered", () => {
     expect(inspectBuffered(200, "application/json", Buffer.from("[1,2]")).valid).toBe(false);
     expect(inspectBuffered(200, "application/json", Buffer.from("{broken")).valid).toBe(false);
     expect(inspectBuffered(500, "text/html", Buffer.from("oops")).valid).toBe(true);
-  });
-});
-
-describe("scanClientHeaders", () => {
-  it("forwards the client's own headers, not hop-by-hop ones, credentials, ours or the browser's", () => {
-    const h = scanClientHeaders([
-      "Host", "lb:32768", "Content-Type", "application/json", "Content-Length", "12", "Authorization", "Bearer sk_a",
-      "Authorization", "Bearer sk_b", "X-Api-Key", "sk_c", "Cookie", "a=1", "Cookie", "b=2", "X-LLMLB-Endpoint", "ep-1",
-      "X-LLMLB-Client-Ip", "1.2.3.4", "Sec-Fetch-Site", "same-origin", "Origin", "http://x", "User-Agent", "t/1",
-      "X-Request-Id", "trace-1", "Connection", "keep-alive", "Keep-Alive", "timeout=5",
-    ]);
-    expect(h.forward).toEqual(["content-type", "application/json", "user-agent", "t/1"]);
-    expect({ auth: h.authorization, key: h.apiKey, cookie: h.cookie, id: h.requestId, pin: h.pin }).toEqual({
-      auth: "Bearer sk_a",
-      key: "sk_c",
-      cookie: "a=1; b=2",
-      id: "trace-1",
-      pin: "ep-1",
-    });
-  });
-  it("drops what the Connection header lists, and a request id sent twice", () => {
-    const h = scanClientHeaders(["X-Foo", "1", "X-Bar", "2", "Connection", "keep-alive, X-Foo", "X-Request-Id", "a", "X-Request-Id", "b"]);
-    expect(h.forward).toEqual(["x-bar", "2"]);
-    expect(h.requestId).toBeNull();
-  });
-});
-
-describe("clientResponseHeaders", () => {
-  it("passes the upstream's headers on without hop-by-hop ones, cookies, server or its request id, and adds ours", () => {
-    const out = clientResponseHeaders(
-      { "content-type": "application/json", "content-length": "9", connection: "keep-alive, x-hop", "x-hop": "1", "keep-alive": "timeout=5", server: "u", "set-cookie": ["a=1"], "x-request-id": "theirs", "x-extra": ["p", "q"] },
-      "ours",
-      "ep-1",
-      "n%20a",
-    );
-    expect(out).toEqual(["x-request-id", "ours", "content-type", "application/json", "x-extra", ["p", "q"], "x-llmlb-endpoint-id", "ep-1", "x-llmlb-endpoint-name", "n%20a"]);
   });
 });

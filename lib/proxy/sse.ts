@@ -1,9 +1,8 @@
-import { readUsage, type Usage } from "./usage";
+import { USAGE_KEY, readUsage, type Usage } from "./usage";
 
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
-const USAGE_KEY = Buffer.from('"usage"');
 
 /** `"usage"` starts at i (i holds a quote). */
 function usageKeyAt(b: Buffer, i: number): boolean {

@@ -5,6 +5,9 @@ export interface Usage {
   estimated: boolean;
 }
 
+/** The key an answer's token counts sit under, as bytes: looked for in bodies and streams without decoding them. */
+export const USAGE_KEY = Buffer.from('"usage"');
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
 
