@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SseRelay } from "./sse";
 
 const ev = (o: unknown, eol = "\n") => `data: ${JSON.stringify(o)}${eol}${eol}`;
@@ -61,5 +61,40 @@ describe("SseRelay", () => {
     const r = new SseRelay(false);
     expect(r.push(Buffer.from("data: {\"x\":1}"))).toBeNull();
     expect(text(r.flush())).toBe('data: {"x":1}');
+  });
+  it("finds an event's end cut between reads of a held event, at any cut of a many-piece event", () => {
+    const all = chunk("x".repeat(50)) + usage + chunk("b");
+    for (let size = 1; size < 12; size++) {
+      const r = new SseRelay(true);
+      let out = "";
+      for (let i = 0; i < all.length; i += size) out += text(r.push(Buffer.from(all.slice(i, i + size)))) ?? "";
+      expect(out, `pieces of ${size}`).toBe(chunk("x".repeat(50)) + chunk("b"));
+      expect(r.usage?.completionTokens, `pieces of ${size}`).toBe(4);
+      expect(r.events).toBe(3);
+    }
+  });
+  it("passes an event larger than it may hold as it comes, then relays the next events as usual", () => {
+    const big = chunk("y".repeat(300));
+    for (const size of [1, 7, 64, 100]) {
+      const r = new SseRelay(true, 64);
+      const pieces: string[] = [];
+      for (let i = 0; i < big.length; i += size) pieces.push(text(r.push(Buffer.from(big.slice(i, i + size)))) ?? "");
+      // nothing is held back past the limit: what left before the event ended is all but the last piece or so
+      expect(pieces.join("").length, `pieces of ${size}`).toBeGreaterThan(big.length - 64 - size);
+      expect(pieces.join(""), `pieces of ${size}`).toBe(big);
+      expect(text(r.push(Buffer.from(usage + chunk("z"))))).toBe(chunk("z"));
+      expect(r.usage?.completionTokens).toBe(4);
+      expect(r.events).toBe(3);
+      expect(r.flush()).toBeNull();
+    }
+  });
+  it("holds a long event's pieces without copying them at each read", () => {
+    const r = new SseRelay(false);
+    const piece = Buffer.alloc(16 * 1024, 0x61);
+    const spy = vi.spyOn(Buffer, "concat");
+    for (let i = 0; i < 60; i++) expect(r.push(piece)).toBeNull();
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect(r.push(Buffer.from("\n\n"))?.length).toBe(60 * 16 * 1024 + 2);
   });
 });
