@@ -1,6 +1,19 @@
 // Low-level response writing for the fake upstreams: JSON, slow bytes, SSE streams, cancellable delays.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import zlib from "node:zlib";
+import type { FakeEncoding, FakeFaults } from "./types";
 import { statusError, type StreamPlan } from "./wire";
+
+/** The encoding an inference answer goes out in: the fault's, when the request allows it or the fault forces it. */
+export function chosenEncoding(req: IncomingMessage, faults: FakeFaults): FakeEncoding | null {
+  const want = faults.encoding;
+  if (want === null) return null;
+  const accepted = String(req.headers["accept-encoding"] ?? "").toLowerCase().split(",").map((t) => t.split(";")[0].trim());
+  return faults.forceEncoding || accepted.includes(want) ? want : null;
+}
+
+const compressSync = (e: FakeEncoding, b: Buffer) => (e === "gzip" ? zlib.gzipSync(b) : e === "deflate" ? zlib.deflateSync(b) : zlib.brotliCompressSync(b));
+const compressor = (e: FakeEncoding) => (e === "gzip" ? zlib.createGzip() : e === "deflate" ? zlib.createDeflate() : zlib.createBrotliCompress());
 
 /** One request/response pair as the fake sees it. */
 export interface Exchange {
@@ -63,9 +76,10 @@ export function sendText(
   text: string,
   gapMs: number | null = null,
   extra?: OutgoingHttpHeaders,
+  encoding: FakeEncoding | null = null,
 ): void {
-  const bytes = Buffer.from(text);
-  res.writeHead(status, { ...extra, "Content-Type": type, "Content-Length": bytes.length });
+  const bytes = encoding ? compressSync(encoding, Buffer.from(text)) : Buffer.from(text);
+  res.writeHead(status, { ...extra, "Content-Type": type, "Content-Length": bytes.length, ...(encoding ? { "Content-Encoding": encoding } : {}) });
   if (gapMs === null) return void res.end(bytes);
   const step = (i: number): void => {
     if (i >= bytes.length) return void res.end();
@@ -81,8 +95,9 @@ export function sendJson(
   body: unknown,
   gapMs: number | null = null,
   extra?: OutgoingHttpHeaders,
+  encoding: FakeEncoding | null = null,
 ): void {
-  sendText(res, status, "application/json", JSON.stringify(body), gapMs, extra);
+  sendText(res, status, "application/json", JSON.stringify(body), gapMs, extra, encoding);
 }
 
 /** The answer of a fault status: an OpenAI-shaped error; 429 adds `Retry-After: 1`. */
@@ -94,16 +109,28 @@ export function sendFault(res: ServerResponse, status: number): void {
  * Write an SSE stream frame by frame (each frame its own write) with `delayMs` between frames.
  * With `dieAfter` set, the socket is cut after that many content frames (at most all of them, never the tail).
  */
-export function sendStream(x: Exchange, plan: StreamPlan, delayMs: number, dieAfter: number | null): void {
+export function sendStream(x: Exchange, plan: StreamPlan, delayMs: number, dieAfter: number | null, encoding: FakeEncoding | null = null): void {
   const frames = [...plan.head, ...plan.content, ...plan.tail];
   const dieAt = dieAfter === null ? -1 : plan.head.length + Math.min(Math.max(0, dieAfter), plan.content.length);
-  x.res.writeHead(200, SSE_HEADERS);
+  x.res.writeHead(200, encoding ? { ...SSE_HEADERS, "Content-Encoding": encoding } : SSE_HEADERS);
+  // compressed: each frame is flushed through the compressor, so it leaves as its own piece, as a server's would
+  const z = encoding ? compressor(encoding) : null;
+  z?.on("data", (c: Buffer) => x.res.write(c));
   const run = (from: number): void => {
     for (let i = from; ; i++) {
-      if (i === frames.length) return void x.res.end();
+      if (i === frames.length) {
+        if (!z) return void x.res.end();
+        z.once("end", () => x.res.end());
+        return void z.end();
+      }
       if (i > from && delayMs > 0) return later(x.res, delayMs, () => run(i));
       if (i === dieAt) return kill(x);
-      x.res.write(frames[i]);
+      if (!z) {
+        x.res.write(frames[i]);
+        continue;
+      }
+      z.write(frames[i]);
+      return z.flush(() => (delayMs > 0 ? later(x.res, delayMs, () => run(i + 1)) : run(i + 1)));
     }
   };
   run(0);

@@ -1,6 +1,6 @@
 // Route tables of the fake upstreams: the OpenAI-compatible API every kind serves, plus each kind's own routes.
 import type { FakeFaults, FakeKind } from "./types";
-import { type Exchange, later, sendFault, sendJson, sendStream } from "./http";
+import { type Exchange, chosenEncoding, later, sendFault, sendJson, sendStream } from "./http";
 import {
   type Json,
   type Reply,
@@ -70,14 +70,24 @@ function inference(build: Build): Handler {
 
 function answer(x: Exchange, fake: FakeState, build: Build): void {
   const { faults } = fake;
+  for (const [name, value] of Object.entries(faults.extraHeaders ?? {})) x.res.setHeader(name, value);
+  if (faults.redirect !== null) return void x.res.writeHead(307, { Location: faults.redirect, "Content-Length": 0 }).end();
   if (faults.status !== null) return sendFault(x.res, faults.status);
   if (!isRecord(x.body)) return sendJson(x.res, 400, BAD_JSON);
   const model = x.body.model;
   if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
   if (fake.findModel(model) === undefined) return sendJson(x.res, 404, modelNotFound(model));
   const out = build(x.body, reply(x, fake, model));
-  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, faults.dieAfterChunks);
-  sendJson(x.res, out.status ?? 200, out.json, faults.slowBytesMs);
+  const encoding = chosenEncoding(x.req, faults);
+  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, faults.dieAfterChunks, encoding);
+  const json = faults.answerBytes === null ? out.json : padded(out.json, faults.answerBytes);
+  sendJson(x.res, out.status ?? 200, json, faults.slowBytesMs, undefined, encoding);
+}
+
+/** The answer with a `padding` field of spaces making it about `bytes` long (its usage still at the end). */
+function padded(json: Json, bytes: number): Json {
+  const { usage, ...rest } = json;
+  return { ...rest, padding: " ".repeat(Math.max(0, bytes - JSON.stringify(json).length)), ...(usage === undefined ? {} : { usage }) };
 }
 
 function reply(x: Exchange, fake: FakeState, model: string): Reply {

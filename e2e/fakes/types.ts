@@ -22,7 +22,19 @@ export interface FakeFaults {
   garbage: boolean;
   /** Leave `usage` out of responses (and no usage chunk when streaming). */
   omitUsage: boolean;
+  /** Inference answers compressed with this when the request's Accept-Encoding allows it (nginx's `gzip on`). */
+  encoding: FakeEncoding | null;
+  /** With `encoding`: compress even when the request did not ask for it (a misconfigured CDN). */
+  forceEncoding: boolean;
+  /** Non-streaming inference: pad the generated text so the answer is about this many bytes. */
+  answerBytes: number | null;
+  /** Inference routes answer with these extra headers. */
+  extraHeaders: Record<string, string> | null;
+  /** Inference routes answer 307 with this Location. */
+  redirect: string | null;
 }
+
+export type FakeEncoding = "gzip" | "deflate" | "br";
 
 export interface RecordedRequest {
   method: string;

@@ -7,7 +7,7 @@ import { type Exchange, readBody, sendFault, sendJson, sendText } from "./http";
 import { type FakeState, HEALTH_PATHS, INFERENCE_PATHS, type Router, routerFor } from "./routes";
 import { DEFAULT_MODELS, GARBAGE_HTML, NOT_FOUND, SERVER_HEADER, UNAUTHORIZED, replyPieces } from "./wire";
 
-export type { FakeFaults, FakeKind, FakeOptions, FakeUpstream, RecordedRequest } from "./types";
+export type { FakeEncoding, FakeFaults, FakeKind, FakeOptions, FakeUpstream, RecordedRequest } from "./types";
 
 const HOST = "127.0.0.1";
 
@@ -21,6 +21,11 @@ const NO_FAULTS: FakeFaults = {
   slowBytesMs: null,
   garbage: false,
   omitUsage: false,
+  encoding: null,
+  forceEncoding: false,
+  answerBytes: null,
+  extraHeaders: null,
+  redirect: null,
 };
 
 /** `base` overridden by the fields of `f` that are set (an explicit `undefined` changes nothing). */

@@ -22,7 +22,7 @@ export async function handleMetrics(req: IncomingMessage, res: ServerResponse): 
   if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
   const table = routingTable(getDb);
   const control = (await controlTelemetry().source?.()) ?? null;
-  const body = metrics().render(
+  const lines = metrics().lines(
     {
       inflight: inflight.count,
       queueDepth: admissionQueue().depth,
@@ -30,6 +30,10 @@ export async function handleMetrics(req: IncomingMessage, res: ServerResponse): 
     },
     control,
   );
-  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(body) });
-  res.end(body);
+  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  for (let i = 0; i < lines.length; i += LINES_PER_WRITE) res.write(lines.slice(i, i + LINES_PER_WRITE).join("\n") + "\n");
+  res.end();
 }
+
+/** The exposition leaves in pieces of this many lines (bounded strings, whatever the number of series). */
+const LINES_PER_WRITE = 2000;

@@ -31,8 +31,19 @@ const heapOfThisThread = () => {
   return { used: h.used_heap_size, total: h.total_heap_size };
 };
 
-const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+/**
+ * The longest label value rendered. Model and endpoint names come from upstreams and operators: a 1 MiB name must
+ * cost one short line, not megabytes in every series that carries it.
+ */
+export const MAX_LABEL_CHARS = 200;
+const esc = (v: string) => (v.length > MAX_LABEL_CHARS ? `${v.slice(0, MAX_LABEL_CHARS)}…` : v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+
+export interface Gauges {
+  inflight: number;
+  queueDepth: number;
+  endpoints: Array<{ name: string; id: string; up: boolean }>;
+}
 
 /** The counters of one (model, endpoint) pair. */
 interface Series {
@@ -84,7 +95,12 @@ export class Metrics {
   }
 
   /** `control` is the control thread's telemetry (null when it runs in this thread, in development). */
-  render(gauges: { inflight: number; queueDepth: number; endpoints: Array<{ name: string; id: string; up: boolean }> }, control: ControlTelemetry | null): string {
+  render(gauges: Gauges, control: ControlTelemetry | null): string {
+    return this.lines(gauges, control).join("\n") + "\n";
+  }
+
+  /** The exposition as lines, for writing in pieces: one string of every series could pass V8's string limit. */
+  lines(gauges: Gauges, control: ControlTelemetry | null): string[] {
     const out: string[] = [];
     const counter = (name: string, help: string, values: (s: Series) => Array<[label: Record<string, string>, n: number]>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
@@ -125,7 +141,7 @@ export class Metrics {
     }
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
     for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
-    return out.join("\n") + "\n";
+    return out;
   }
 }
 

@@ -5,22 +5,29 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import type { Exchange } from "./exchange";
 import { clientResponseHeaders } from "./headers";
-import { inspectBuffered, isEventStream, STREAM_ERROR_EVENT } from "./relay";
+import { type BodyDecoder, createDecoder, encodingOf } from "./decode";
+import { MAX_INSPECTED_BODY, USAGE_TAIL_BYTES, inspectBuffered, isEventStream, startsLikeJson, usageIn, STREAM_ERROR_EVENT } from "./relay";
 import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter } from "./sse-writer";
 import { estimateTokens } from "./usage";
 
 export const CLIENT_GONE = new Error("client went away");
+const NOT_JSON = "answered 2xx with something that is not JSON";
+
+/** undici's refusals of a request before it is sent: the request's fault (or ours), never the endpoint's. */
+const UNSENDABLE = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]);
 
 /** What an attempt is doing with the upstream's answer. */
 const Mode = {
   Waiting: 0,
-  /** 429 or 5xx: read to the end, then fail over */
+  /** 3xx, 429 or 5xx, or an encoding that cannot be read: read to the end, then fail over */
   Failed: 1,
   /** a whole answer, read before anything reaches the client so a bad one can still fail over */
   Buffered: 2,
   Stream: 3,
+  /** a whole answer larger than MAX_INSPECTED_BODY: its start checked, the rest passed on as it comes */
+  Passing: 4,
 } as const;
 
 /** One try against one endpoint: undici's handler for it. */
@@ -29,11 +36,17 @@ export class Attempt implements Dispatcher.DispatchHandler {
   readonly res: ServerResponse;
   readonly sentAt = performance.now();
   private mode: (typeof Mode)[keyof typeof Mode] = Mode.Waiting;
-  /** retry, answered or crash has been called: later callbacks (an abort's error) change nothing */
+  /** retry, answered, refused or crash has been called: later callbacks (an abort's error) change nothing */
   settled = false;
   private status = 0;
   private headers: IncomingHttpHeaders = {};
+  /** Buffered: the answer so far; Passing: its last pieces, for the usage */
   private chunks: Buffer[] = [];
+  private bytes = 0;
+  private failure: string | null = null;
+  private encoding: "gzip" | "deflate" | "br" | null = null;
+  private decoder: BodyDecoder | null = null;
+  private answeredAt = 0;
   private sse: SseRelay | null = null;
   private writer: SseWriter | null = null;
 
@@ -52,62 +65,155 @@ export class Attempt implements Dispatcher.DispatchHandler {
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
     this.headers = headers;
-    if (statusCode === 429 || statusCode >= 500) this.mode = Mode.Failed;
-    else if (isEventStream(headers)) this.startStream();
+    // a redirect is never passed on: the client would follow it to the upstream, with no key, past the balancer
+    if (statusCode === 429 || statusCode >= 500 || (statusCode >= 300 && statusCode < 400)) return void (this.mode = Mode.Failed);
+    const encoding = encodingOf(headers["content-encoding"]);
+    if (encoding === null) {
+      this.failure = `answered in an encoding the load balancer cannot read (${String(headers["content-encoding"])})`;
+      return void (this.mode = Mode.Failed);
+    }
+    if (encoding !== "identity") this.encoding = encoding;
+    if (isEventStream(headers)) this.startStream();
     else this.mode = Mode.Buffered;
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.mode === Mode.Buffered) this.chunks.push(chunk);
-    else if (this.mode === Mode.Stream) {
-      try {
-        if (!this.ex.clientGone) this.writer!.push(chunk);
-      } catch (err) {
-        this.ex.crash(this, err);
-      }
-    }
+    if (this.mode === Mode.Failed || this.settled) return;
+    if (this.encoding) return this.decode(chunk);
+    this.take(chunk);
   }
 
   onResponseEnd(): void {
+    if (this.settled) return;
+    if (this.decoder) return void this.decoder.end();
+    this.complete();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.decoder?.destroy();
     try {
-      if (this.mode === Mode.Failed) return this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
+      const code = (err as Error & { code?: string }).code;
+      if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.refused(this, err);
+      this.broke(code === "UND_ERR_HEADERS_TIMEOUT" ? null : `${err.name}: ${code ?? err.message}`);
+    } catch (e) {
+      this.ex.crash(this, e);
+    }
+  }
+
+  /** The answer ended (decoded to its end, when it was compressed). */
+  private complete(): void {
+    try {
+      if (this.mode === Mode.Failed) return this.failOver();
       if (this.mode === Mode.Stream) return this.endStream(false);
+      if (this.mode === Mode.Passing) return this.endPassing(false);
       this.endBuffered();
     } catch (err) {
       this.ex.crash(this, err);
     }
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  /** The upstream failed before the answer ended (`reason` null: it timed out before its headers). */
+  private broke(reason: string | null): void {
+    if (this.mode === Mode.Stream) return this.endStream(!this.ex.clientGone);
+    if (this.mode === Mode.Passing) return this.endPassing(!this.ex.clientGone);
+    if (this.mode === Mode.Failed) return this.failOver();
+    if (this.mode === Mode.Buffered) return this.ex.retry(this, { kind: "connect", reason: "failed while sending its answer" });
+    if (reason === null) return this.ex.retry(this, { kind: "timeout", reason: "timed out waiting for the upstream" });
+    this.ex.retry(this, { kind: "connect", reason });
+  }
+
+  private failOver(): void {
+    if (this.failure) return this.ex.retry(this, { kind: "connect", reason: this.failure });
+    this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
+  }
+
+  /** A piece of the answer as the client gets it (decoded). */
+  private take(chunk: Buffer): void {
+    if (this.settled) return;
     try {
-      if (this.mode === Mode.Stream) return this.endStream(!this.ex.clientGone);
-      if (this.mode === Mode.Failed) return this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
-      if (this.mode === Mode.Buffered) return this.ex.retry(this, { kind: "connect", reason: "failed while sending its answer" });
-      const code = (err as Error & { code?: string }).code;
-      if (code === "UND_ERR_HEADERS_TIMEOUT") return this.ex.retry(this, { kind: "timeout", reason: "timed out waiting for the upstream" });
-      this.ex.retry(this, { kind: "connect", reason: `${err.name}: ${code ?? err.message}` });
-    } catch (e) {
-      this.ex.crash(this, e);
+      if (this.mode === Mode.Stream) {
+        if (!this.ex.clientGone) this.writer!.push(chunk);
+      } else if (this.mode === Mode.Buffered) {
+        this.chunks.push(chunk);
+        this.bytes += chunk.length;
+        if (this.bytes > MAX_INSPECTED_BODY) this.startPassing();
+      } else if (this.mode === Mode.Passing) this.pass(chunk);
+    } catch (err) {
+      this.ex.crash(this, err);
+    }
+  }
+
+  private decode(chunk: Buffer): void {
+    if (!this.decoder) {
+      const d = (this.decoder = createDecoder(this.encoding!, chunk[0]));
+      d.on("data", (c: Buffer) => this.take(c));
+      d.once("end", () => this.settled || this.complete());
+      d.once("error", () => this.settled || this.broke(`its ${this.encoding} answer could not be decoded`));
+    }
+    if (!this.decoder.write(chunk)) {
+      this.controller?.pause();
+      this.decoder.once("drain", () => this.controller?.resume());
     }
   }
 
   private endBuffered(): void {
-    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), body);
-    if (!seen.valid) return this.ex.retry(this, { kind: "connect", reason: "answered 2xx with something that is not JSON" });
-    const { rec } = this.ex.input;
-    const headers = clientResponseHeaders(this.headers, rec.requestId, this.ep.id, this.ep.nameHeader);
+    if (!seen.valid) return this.ex.retry(this, { kind: "connect", reason: NOT_JSON });
+    const headers = this.responseHeaders();
     headers.push("content-length", String(body.length));
     this.res.writeHead(this.status, headers);
     this.res.end(body);
-    this.ex.answered(this, { status: this.status, ttftMs: performance.now() - rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
+    this.ex.answered(this, { status: this.status, ttftMs: performance.now() - this.ex.input.rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
+  }
+
+  /** The answer is larger than what is held for inspection: check its start, then pass it on as it comes. */
+  private startPassing(): void {
+    const head = Buffer.concat(this.chunks, this.bytes);
+    this.chunks = [];
+    this.bytes = 0;
+    if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) {
+      this.ex.retry(this, { kind: "connect", reason: NOT_JSON });
+      this.decoder?.destroy();
+      return void this.controller?.abort(new Error(NOT_JSON));
+    }
+    this.mode = Mode.Passing;
+    const headers = this.responseHeaders();
+    const length = this.headers["content-length"];
+    if (!this.encoding && typeof length === "string") headers.push("content-length", length);
+    this.res.writeHead(this.status, headers);
+    this.answeredAt = performance.now();
+    this.pass(head);
+  }
+
+  private pass(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    while (this.chunks.length > 1 && this.bytes - this.chunks[0].length >= USAGE_TAIL_BYTES) this.bytes -= this.chunks.shift()!.length;
+    if (this.ex.clientGone || this.res.write(chunk)) return;
+    this.controller?.pause();
+    this.res.once("drain", () => this.controller?.resume());
+  }
+
+  private endPassing(broken: boolean): void {
+    // a whole answer cut short must not look complete: the client's connection is cut rather than ended
+    if (broken) this.res.destroy();
+    else this.res.end();
+    const usage = broken ? null : usageIn(Buffer.concat(this.chunks, this.bytes));
+    this.chunks = [];
+    this.ex.answered(this, { status: this.status, ttftMs: this.answeredAt - this.ex.input.rec.started, usage, estimatedTokens: 0, broken });
+  }
+
+  private responseHeaders(): Array<string | string[]> {
+    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader);
   }
 
   private startStream(): void {
     this.mode = Mode.Stream;
     this.sse = new SseRelay(this.ex.input.dropUsageChunk);
-    const headers = clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader);
+    const headers = this.responseHeaders();
     headers.push("cache-control", "no-cache", "x-accel-buffering", "no");
     this.res.writeHead(this.status, headers);
     this.writer = new SseWriter(

@@ -14,6 +14,7 @@ import type { RouteEndpoint, RoutingTable } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
 import { Attempt, CLIENT_GONE } from "./attempt";
+import { VIA_HEADER } from "./headers";
 
 export interface ProxyError {
   status: number;
@@ -32,6 +33,8 @@ export interface ExchangeInput {
   forward: string[];
   dropUsageChunk: boolean;
   pinned: string | null;
+  /** X-LLMLB-Via for the upstream: the clusters this request passed through, this one last */
+  via: string;
 }
 
 export const admissionQueue = () => slot("admissionQueue", () => new AdmissionQueue(() => ({ max: env().LLMLB_QUEUE_MAX, timeoutMs: env().LLMLB_QUEUE_TIMEOUT_SECS * 1000 })));
@@ -43,6 +46,9 @@ export const logProxyFailure = (requestId: string, err: unknown) =>
 
 const passive = (id: string, reason: string) => void getDb().then((db) => reportEndpointFailure(db, id, reason)).catch((err) => log.warn("passive signal failed", { error: String(err) }));
 
+
+/** Whose request this is, for the admission queue's fairness: one API key, or one signed-in user. */
+const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
 
 /** Chooses and reserves an endpoint for the model among those not yet tried: its id, or why not. */
 function tryAcquire(table: RoutingTable, ids: readonly string[], tried: readonly string[], model: string): string | "saturated" | "none" {
@@ -112,7 +118,7 @@ export class Exchange {
       .wait(() => {
         const got = tryAcquire(this.table, this.ids, this.tried, this.model);
         return got === "saturated" || got === "none" ? null : got;
-      }, this.signal)
+      }, this.signal, callerKey(this.input.rec))
       .then(
         (got) => {
           try {
@@ -145,7 +151,7 @@ export class Exchange {
     this.tried.push(id);
     rec.retries = this.attempt;
     rec.endpoint = ep;
-    const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length));
+    const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length), "accept-encoding", "identity", VIA_HEADER, this.input.via);
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
@@ -173,6 +179,18 @@ export class Exchange {
       passive(a.ep.id, failure.reason);
     }
     this.next();
+  }
+
+  /**
+   * undici refused to send the request as built (a header or value it does not accept): the request's fault, not
+   * the endpoint's, and another endpoint would refuse it the same way.
+   */
+  refused(a: Attempt, err: Error): void {
+    if (a.settled) return;
+    a.settled = true;
+    this.release(a.ep.id);
+    log.warn("request not forwardable", { requestId: this.input.rec.requestId, error: err.message });
+    this.finish({ status: 400, message: `The request cannot be forwarded: ${err.message}.`, type: "invalid_request_error", code: "unforwardable_request" });
   }
 
   /** An attempt answered the client (or the client left while it did). */
@@ -212,6 +230,10 @@ export class Exchange {
 
   private giveUp(): void {
     const last = this.lastStatus;
+    if (last && last.status < 400) {
+      const message = `Every endpoint serving '${this.model}' answered with a redirect (last: HTTP ${last.status}), which is not followed.`;
+      return this.finish({ status: 502, message, type: "server_error", code: "upstream_redirect" });
+    }
     if (last) {
       const message = `Every endpoint serving '${this.model}' failed (last: HTTP ${last.status}).`;
       return this.finish({ status: last.status, message, type: last.status === 429 ? "rate_limit_error" : "server_error", code: last.status === 429 ? "rate_limited" : "upstream_error", headers: last.retryAfter ? { "retry-after": last.retryAfter } : undefined });

@@ -12,12 +12,17 @@ import { routingTable } from "./routing-table";
 import { Exchange, INTERNAL_ERROR, logProxyFailure, type ProxyError } from "./exchange";
 import { finishRecord, type RequestRecord } from "./record";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
+import { clusterId, decideVia } from "./via";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
 const table = () => routingTable(getDb);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const REQUEST = Symbol("v1 request");
+/** How much of an unknown model's name the request log keeps (a known one is the registry's own id). */
+const MAX_LOGGED_MODEL = 256;
+let ownCluster: string | null = null;
+const cluster = () => (ownCluster ??= clusterId(env().LLMLB_SECRET));
 
 /** The response closed: finished, or the client went away (one function for every response, no closure each). */
 function closed(this: ServerResponse & { [REQUEST]?: V1Request }) {
@@ -51,6 +56,7 @@ class V1Request {
       clientIp: req.socket.remoteAddress ?? null,
       principal: null,
       model: null,
+      modelKnown: false,
       endpoint: null,
       status: 0,
       ttftMs: null,
@@ -141,17 +147,26 @@ class V1Request {
       return this.fail({ status: 400, message: "The body must be a JSON object.", type: "invalid_request_error", code: "invalid_json" });
     }
     if (typeof body.model !== "string" || !body.model) return this.fail({ status: 400, message: "`model` is required and must be a string.", type: "invalid_request_error", code: "missing_model", param: "model" });
-    rec.model = body.model;
     rec.stream = body.stream === true;
+    const routing = table();
+    const entry = routing.lookup(body.model);
+    if (!entry) {
+      // logged, cut short, as the client sent it; counted in /metrics under one label (a client invents names freely)
+      rec.model = body.model.length > MAX_LOGGED_MODEL ? body.model.slice(0, MAX_LOGGED_MODEL) : body.model;
+      return this.fail({ status: 404, message: `The model '${rec.model}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
+    }
+    rec.model = body.model;
+    rec.modelKnown = true;
+    const via = decideVia(this.headers.via, cluster());
+    if (!via.ok) {
+      return this.fail({ status: 508, message: `The request already passed through this load balancer (${via.hops} hops): an endpoint points back at it.`, type: "invalid_request_error", code: "loop_detected" });
+    }
 
     const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail({ status: 400, message: "The body is nested too deeply.", type: "invalid_request_error", code: "invalid_json" });
-    const routing = table();
-    const entry = routing.lookup(rec.model);
-    if (!entry) return this.fail({ status: 404, message: `The model '${rec.model}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
-    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin };
+    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: via.outgoing };
     this.exchange = new Exchange(routing, input, entry.endpoints, env().LLMLB_MAX_RETRIES, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }

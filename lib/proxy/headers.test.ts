@@ -23,6 +23,11 @@ describe("scanClientHeaders", () => {
     expect(h.forward).toEqual(["x-bar", "2"]);
     expect(h.requestId).toBeNull();
   });
+  it("answers Expect and Accept-Encoding itself, and reads the clusters the request passed through", () => {
+    const h = scanClientHeaders(["Expect", "100-continue", "Accept-Encoding", "gzip, deflate", "X-LLMLB-Via", "aaaaaaaaaaaaaaaa", "x-llmlb-via", "bbbbbbbbbbbbbbbb", "X-Foo", "1"]);
+    expect(h.forward).toEqual(["x-foo", "1"]);
+    expect(h.via).toBe("aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb");
+  });
 });
 
 describe("clientResponseHeaders", () => {
@@ -34,5 +39,14 @@ describe("clientResponseHeaders", () => {
       "n%20a",
     );
     expect(out).toEqual(["x-request-id", "ours", "content-type", "application/json", "x-extra", ["p", "q"], "x-llmlb-endpoint-id", "ep-1", "x-llmlb-endpoint-name", "n%20a"]);
+  });
+  it("never passes on what only this server may say, the upstream's encoding or a redirect's location", () => {
+    const out = clientResponseHeaders(
+      { "x-llmlb-endpoint-id": "spoofed", "x-llmlb-endpoint-name": "spoofed", "x-llmlb-anything": "1", "content-encoding": "gzip", location: "http://10.0.0.1/", "x-ok": "1" },
+      "ours",
+      "ep-1",
+      "n",
+    );
+    expect(out).toEqual(["x-request-id", "ours", "x-ok", "1", "x-llmlb-endpoint-id", "ep-1", "x-llmlb-endpoint-name", "n"]);
   });
 });

@@ -5,6 +5,14 @@ import type { IncomingHttpHeaders } from "node:http";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
 /** The client's credentials and browser context: the upstream gets the endpoint's own key instead. */
 const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "referer"]);
+/**
+ * Negotiations between the client and this server, not the upstream: `expect: 100-continue` is answered here (and
+ * undici refuses to send it), and the upstream is always asked for identity encoding so its answer can be read.
+ */
+const NEGOTIATED_HERE = new Set(["expect", "accept-encoding"]);
+
+/** Marks a request that passed through a load balancer: a comma-separated list of cluster ids, one per hop. */
+export const VIA_HEADER = "x-llmlb-via";
 
 /** What the proxy reads from the client's headers, in one pass over the raw list (node's header object is never built). */
 export interface ClientHeaders {
@@ -16,10 +24,15 @@ export interface ClientHeaders {
   requestId: string | null;
   /** X-LLMLB-Endpoint: pin the request to one endpoint id */
   pin: string | null;
+  /** X-LLMLB-Via: the clusters this request already passed through, as sent (null when none) */
+  via: string | null;
 }
 
 /** A Connection header that lists no header name (what nearly every client sends). */
 const PLAIN_CONNECTION = /^\s*(keep-alive|close)\s*$/i;
+
+/** What an upstream's answer never passes to the client. */
+const UPSTREAM_ONLY = new Set(["server", "set-cookie", "x-request-id", "content-encoding", "location"]);
 
 /** Names listed in a Connection header (besides keep-alive and close) are hop-by-hop too. */
 function connectionListed(value: string): Set<string> {
@@ -30,7 +43,7 @@ function connectionListed(value: string): Set<string> {
 
 /** Reads the client's raw headers: credentials, request id, pin, and what to forward upstream. */
 export function scanClientHeaders(raw: string[]): ClientHeaders {
-  const out: ClientHeaders = { forward: [], authorization: null, apiKey: null, cookie: null, requestId: null, pin: null };
+  const out: ClientHeaders = { forward: [], authorization: null, apiKey: null, cookie: null, requestId: null, pin: null, via: null };
   let connection: string | null = null;
   let requestIds = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -48,9 +61,10 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
     }
     if (name.startsWith("x-llmlb-")) {
       if (name === "x-llmlb-endpoint") out.pin ??= value;
+      else if (name === VIA_HEADER) out.via = out.via === null ? value : `${out.via},${value}`;
       continue;
     }
-    if (name.startsWith("sec-")) continue;
+    if (name.startsWith("sec-") || NEGOTIATED_HERE.has(name)) continue;
     if (name === "x-request-id") {
       requestIds++;
       out.requestId = value;
@@ -69,15 +83,17 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
 }
 
 /**
- * The client's response headers, flat for `writeHead`: the upstream's minus hop-by-hop, `server` and cookies,
- * plus the request id and which endpoint answered. Length is set by whoever writes the body.
+ * The client's response headers, flat for `writeHead`: the upstream's minus hop-by-hop, `server`, cookies, its
+ * encoding (the proxy asks for identity and decodes what comes compressed anyway), a redirect's `location` and any
+ * `x-llmlb-*` (only this server says which endpoint answered), plus the request id and which endpoint answered.
+ * Length is set by whoever writes the body.
  */
 export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointNameHeader: string): Array<string | string[]> {
   const out: Array<string | string[]> = ["x-request-id", requestId];
   const c = upstream.connection;
   const listed = typeof c === "string" && !PLAIN_CONNECTION.test(c) ? connectionListed(c) : null;
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || name === "server" || name === "set-cookie" || name === "x-request-id" || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || UPSTREAM_ONLY.has(name) || name.startsWith("x-llmlb-") || listed?.has(name)) continue;
     const v = upstream[name];
     if (v !== undefined) out.push(name, v);
   }

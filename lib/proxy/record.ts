@@ -12,7 +12,10 @@ export interface RequestRecord {
   route: string;
   clientIp: string | null;
   principal: Principal | null;
+  /** the model asked for; cut to a bounded length when it is not a known one */
   model: string | null;
+  /** the model is in the routing table (only known models get their own /metrics series) */
+  modelKnown: boolean;
   endpoint: { id: string; name: string } | null;
   status: number;
   ttftMs: number | null;
@@ -23,6 +26,9 @@ export interface RequestRecord {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The /metrics label of every model not in the registry: a client can invent any number of names. */
+export const UNKNOWN_MODEL_LABEL = "(unknown)";
 
 export function finishRecord(rec: RequestRecord): void {
   const durationMs = performance.now() - rec.started;
@@ -48,7 +54,7 @@ export function finishRecord(rec: RequestRecord): void {
     errorCode: rec.errorCode,
   });
   metrics().recordRequest({
-    model: rec.model ?? "",
+    model: rec.modelKnown ? rec.model! : rec.model === null ? "" : UNKNOWN_MODEL_LABEL,
     endpoint: rec.endpoint?.name ?? "",
     status: rec.status,
     durationMs,

@@ -26,6 +26,25 @@ function usageObject(body: Buffer): unknown {
   return undefined;
 }
 
+/** The usage an answer's bytes end with (its last `"usage":{…}`), or null. */
+export const usageIn = (body: Buffer): Usage | null => readUsage({ usage: usageObject(body) });
+
+/**
+ * The most of a whole (non-streamed) answer held for inspection before the client gets any of it: a bad answer
+ * within it can still fail over. A larger answer passes on as it comes (its start checked, its usage read from
+ * its last bytes), so one 256 MiB answer costs the proxy a few MiB, not twice its size.
+ */
+export const MAX_INSPECTED_BODY = 4 * 1024 * 1024;
+/** The end of a passing answer kept to read its usage from. */
+export const USAGE_TAIL_BYTES = 64 * 1024;
+
+/** Whether the start of a 2xx answer too large to hold can be a JSON object (its end is never seen at once). */
+export function startsLikeJson(contentType: string, head: Buffer): boolean {
+  let a = 0;
+  while (a < head.length && isSpace(head[a])) a++;
+  return contentType.includes("json") && head[a] === OPEN;
+}
+
 /**
  * What a whole (non-streamed) upstream answer says: whether it is an answer at all (a 2xx must be a JSON
  * object), and its usage. On the common path only the usage object is parsed; the whole body is parsed only
@@ -38,7 +57,7 @@ export function inspectBuffered(statusCode: number, contentType: string, body: B
   while (a <= z && isSpace(body[a])) a++;
   while (z >= a && isSpace(body[z])) z--;
   if (!contentType.includes("json") || body[a] !== OPEN || body[z] !== CLOSE) return { valid: false, usage: null, generatedChars: 0 };
-  const usage = readUsage({ usage: usageObject(body) });
+  const usage = usageIn(body);
   if (usage) return { valid: true, usage, generatedChars: 0 };
   try {
     return { valid: true, usage: null, generatedChars: generatedChars(JSON.parse(body.toString("utf8"))) };
