@@ -60,10 +60,17 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   return parseWith(schema, value);
 }
 
+/**
+ * Parses the query string with `schema`. A parameter given twice is refused: which of the values counts would be a
+ * guess, and two readers guessing differently is how a check and the thing it guards come apart.
+ */
 export function parseQuery<S extends z.ZodType>(req: NextRequest | Request, schema: S): z.infer<S> {
   const params = new URL(req.url).searchParams;
   const obj: Record<string, string> = {};
-  for (const [k, v] of params) obj[k] = v;
+  for (const [k, v] of params) {
+    if (Object.hasOwn(obj, k)) throw new ApiError("validation_error", `${k}: given more than once`, [{ field: k, message: "given more than once" }]);
+    obj[k] = v;
+  }
   return parseWith(schema, obj);
 }
 

@@ -308,6 +308,21 @@ describe("/api queries and path parameters", () => {
     expect(slashy.body.model).toBe("org/m:q4");
   });
 
+  it("a query parameter given twice is a 400 naming it, on every query route", async () => {
+    const routes: Array<[string, string[]]> = [
+      ["/api/endpoints", ["type", "status", "q"]],
+      [`/api/endpoints/${ids.xllm}/download/progress`, ["model"]],
+      ["/api/requests", ["model", "endpoint_id", "status", "from", "to", "page", "page_size"]],
+    ];
+    for (const [path, keys] of routes) {
+      for (const k of keys) {
+        const r = await attempt("GET", `${path}?${k}=a&${k}=b`, {});
+        expect(r.status, `${path} ${k}`).toBe(400);
+        expect(r.body.error.details, `${path} ${k}`).toEqual([{ field: k, message: "given more than once" }]);
+      }
+    }
+  });
+
   it("GET /api/requests?model=&endpoint_id=&status=&from=&to=&page=&page_size=", async () => {
     const q = queryString({
       model: fc.constantFrom("fuzz-model", ""),
