@@ -7,6 +7,7 @@ import { getDb } from "../runtime";
 import type { Role } from "../db/constants";
 import { getUser, verifyLogin } from "./users";
 import { loginLimiter, loginLimitKey } from "./login-limit";
+import { loginCredentials } from "./login-body";
 
 declare module "next-auth" {
   interface User {
@@ -46,9 +47,10 @@ export function authOptions(): NextAuthOptions {
         name: "credentials",
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
-          const username = String(credentials?.username ?? "").slice(0, 64);
-          const password = String(credentials?.password ?? "").slice(0, 200);
+          const { username, password } = loginCredentials(credentials);
           const key = loginLimitKey(req?.headers as Record<string, string> | undefined, username);
+          // the route's gate answers 429 first; checked again here, on the very fields that sign in
+          if (loginLimiter().retryAfter(key) > 0) return null;
           const user = username && password ? await verifyLogin(await getDb(), username, password) : null;
           if (!user) {
             loginLimiter().fail(key);
