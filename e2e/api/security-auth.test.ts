@@ -1,7 +1,7 @@
 // Red-team findings on authentication (SPEC §4, §12).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
-import { call } from "../harness/http";
+import { call, login } from "../harness/http";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -86,5 +86,21 @@ describe("login: repeated credential fields and the rate limiter", () => {
       expect(r.cookie, label).toBeNull();
       expect(r.status, label).toBe(label === "plain" ? 429 : 400);
     }
+  });
+});
+
+describe("same-origin check for session requests", () => {
+  it("a cross-origin mutation with a forged X-Forwarded-Host matching its Origin is refused", async () => {
+    await createUser("xfh", "xfh-pass-12");
+    const cookie = (await login(s.url, "xfh", "xfh-pass-12")).cookie!;
+    const forged = { origin: "http://evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" };
+    const r = await call(s.url, "PATCH", "/api/me", { cookie, headers: forged, body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" } });
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("forbidden");
+    // /v1 takes the session only from our own pages, too
+    expect((await call(s.url, "GET", "/v1/models", { cookie, headers: forged })).status).toBe(401);
+    // the genuine same-origin request still works
+    expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200);
+    expect((await call(s.url, "PATCH", "/api/me", { cookie, body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" } })).status).toBe(200);
   });
 });

@@ -42,7 +42,7 @@ export async function requirePermission(req: NextRequest, permission: Permission
   } else {
     principal = await sessionPrincipal(req);
     if (!principal) throw new ApiError("unauthorized", "sign in or send an API key");
-    if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers)) {
+    if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, env().LLMLB_PUBLIC_URL)) {
       throw new ApiError("forbidden", "cross-origin request refused");
     }
     if (principal.mustChangePassword && permission !== null) {

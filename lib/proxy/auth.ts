@@ -70,6 +70,6 @@ export function authenticateV1(req: IncomingMessage, h: ClientHeaders): Principa
     return cached !== undefined ? cached : getDb().then((db) => verifyApiKey(db, key));
   }
   const token = sessionCookie(h.cookie ?? undefined);
-  if (!token || !isSameOrigin(headerBag(req))) return null;
+  if (!token || !isSameOrigin(headerBag(req), env().LLMLB_PUBLIC_URL)) return null;
   return sessionPrincipal(token);
 }
