@@ -89,6 +89,75 @@ describe("login: repeated credential fields and the rate limiter", () => {
   });
 });
 
+describe("sessions end when the password changes", () => {
+  it("changing my own password ends my other sessions on /api, /v1 and pages; the changing request gets a fresh session", async () => {
+    await createUser("rotor", "rotor-pass-1");
+    const first = (await login(s.url, "rotor", "rotor-pass-1")).cookie!;
+    const second = (await login(s.url, "rotor", "rotor-pass-1")).cookie!;
+    for (const cookie of [first, second]) {
+      expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(200);
+      expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200); // now cached on /v1
+    }
+    const changed = await call(s.url, "PATCH", "/api/me", { cookie: first, body: { current_password: "rotor-pass-1", new_password: "rotor-pass-2" } });
+    expect(changed.status).toBe(200);
+    for (const cookie of [first, second]) {
+      expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(401);
+      expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(401);
+      const page = await fetch(`${s.url}/dashboard`, { headers: { cookie }, redirect: "manual" });
+      await page.text();
+      expect(new URL(page.headers.get("location") ?? "", s.url).pathname).toBe("/login");
+    }
+    // the request that changed the password carries on with the fresh session it was given
+    const fresh = changed.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+    expect(fresh).toBeTruthy();
+    const freshCookie = fresh!.split(";")[0];
+    expect((await call(s.url, "GET", "/api/me", { cookie: freshCookie })).body.name).toBe("rotor");
+    expect((await call(s.url, "GET", "/v1/models", { cookie: freshCookie })).status).toBe(200);
+    // and a new login works; the old password does not
+    expect((await login(s.url, "rotor", "rotor-pass-1")).cookie).toBeNull();
+    const again = (await login(s.url, "rotor", "rotor-pass-2")).cookie!;
+    expect((await call(s.url, "GET", "/api/me", { cookie: again })).status).toBe(200);
+    expect((await call(s.url, "GET", "/v1/models", { cookie: again })).status).toBe(200);
+  });
+
+  it("an admin's password reset ends the user's sessions", async () => {
+    const id = await createUser("resetee", "resetee-pass-1");
+    const cookie = (await login(s.url, "resetee", "resetee-pass-1")).cookie!;
+    expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200);
+    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "resetee-pass-2" } })).status).toBe(200);
+    expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(401);
+    expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(401);
+    const fresh = (await login(s.url, "resetee", "resetee-pass-2")).cookie!;
+    const me = await call(s.url, "GET", "/api/me", { cookie: fresh });
+    expect(me.status).toBe(200);
+    expect(me.body.must_change_password).toBe(true);
+  });
+
+  it("a role change alone does not end sessions", async () => {
+    const id = await createUser("promoted", "promoted-pass-1");
+    const cookie = (await login(s.url, "promoted", "promoted-pass-1")).cookie!;
+    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { role: "admin" } })).status).toBe(200);
+    const me = await call(s.url, "GET", "/api/me", { cookie });
+    expect(me.status).toBe(200);
+    expect(me.body.role).toBe("admin");
+  });
+});
+
+describe("after a forced password change, the Playground's /v1 session works", () => {
+  it("/v1 refuses while the change is pending, then accepts the new session", async () => {
+    const id = await createUser("forced", "forced-pass-1");
+    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "forced-pass-2" } })).status).toBe(200);
+    const pending = (await login(s.url, "forced", "forced-pass-2")).cookie!;
+    expect([401, 403]).toContain((await call(s.url, "GET", "/v1/models", { cookie: pending })).status);
+    expect((await call(s.url, "PATCH", "/api/me", { cookie: pending, body: { current_password: "forced-pass-2", new_password: "forced-pass-3" } })).status).toBe(200);
+    const cookie = (await login(s.url, "forced", "forced-pass-3")).cookie!;
+    expect((await call(s.url, "GET", "/api/me", { cookie })).body.must_change_password).toBe(false);
+    const models = await call(s.url, "GET", "/v1/models", { cookie });
+    expect(models.status, models.text).toBe(200);
+    expect(models.body.object).toBe("list");
+  });
+});
+
 describe("same-origin check for session requests", () => {
   it("a cross-origin mutation with a forged X-Forwarded-Host matching its Origin is refused", async () => {
     await createUser("xfh", "xfh-pass-12");

@@ -13,6 +13,7 @@ declare module "next-auth" {
   interface User {
     role: Role;
     mustChangePassword: boolean;
+    credentialVersion: number;
   }
   interface Session {
     user: { id: string; name: string; role: Role; mustChangePassword: boolean };
@@ -23,6 +24,8 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     mustChangePassword?: boolean;
+    /** the user's credential version at sign-in: the session is refused once a password change raises it */
+    cv?: number;
   }
 }
 
@@ -57,7 +60,7 @@ export function authOptions(): NextAuthOptions {
             return null;
           }
           loginLimiter().reset(key);
-          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword };
+          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword, credentialVersion: user.credentialVersion };
         },
       }),
     ],
@@ -67,7 +70,9 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.role = user.role;
           token.mustChangePassword = user.mustChangePassword;
+          token.cv = user.credentialVersion;
         } else if (trigger === "update" && token.uid) {
+          // never cv: a session from before a password change must not be able to renew itself into a valid one
           const fresh = await getUser(await getDb(), token.uid);
           if (fresh) {
             token.role = fresh.role;
