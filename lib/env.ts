@@ -34,6 +34,7 @@ const schema = z.object({
   LLMLB_LEASE_TTL_SECS: int(2, 600).default(10),
   LLMLB_SYNC_POLL_MS: int(100, 10_000).default(1000),
   LLMLB_SESSION_MAX_AGE_SECS: int(5, 30 * 86_400).default(86_400),
+  LLMLB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LLMLB_SCHEDULER: bool.default(true),
 });
 

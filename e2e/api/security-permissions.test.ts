@@ -4,7 +4,7 @@
 // and a session follows its user's role and existence at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
-import { call, type Call } from "../harness/http";
+import { call, login, type Call } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { registerOnline } from "../harness/endpoints";
 import { apiRouteInventory, keyWith, PERMISSIONS, sessionFor, VIEWER_PERMISSIONS, type Permission, type TestPrincipal } from "../harness/principals";
@@ -175,8 +175,12 @@ function expected(c: RouteCase, p: TestPrincipal): Outcome {
 
 const method = (c: RouteCase) => c.route.split(" ")[0];
 
+/** Like a browser, a session principal keeps the cookie a response renews (a password change issues a fresh one). */
 async function send(p: TestPrincipal, m: string, path: string, opts: { body?: unknown; raw?: string } = {}): Promise<Call> {
-  return call(s.url, m, path, { ...opts, key: p.key, cookie: p.cookie });
+  const r = await call(s.url, m, path, { ...opts, key: p.key, cookie: p.cookie });
+  const renewed = r.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+  if (renewed && p.cookie) p.cookie = renewed.split(";")[0];
+  return r;
 }
 
 function assertErrorShape(c: RouteCase, r: Call, out: Outcome) {
@@ -435,8 +439,10 @@ describe("a session follows its user", () => {
   it("a user who must change their password may only read and change /api/me", async () => {
     const p = await sessionFor(s.url, "must-change", "admin", "must-change-1");
     const id = (await debug("GET", "/api/users")).body.users.find((u: { username: string }) => u.username === "must-change").id;
-    // a reset by another admin forces a change; the live session picks it up at once
+    // a reset by another admin forces a change (and ends the sessions from before it: lib/auth/session-principal.ts)
     await debug("PATCH", `/api/users/${id}`, { password: "must-change-2" });
+    expect((await send(p, "GET", "/api/me")).status).toBe(401);
+    p.cookie = (await login(s.url, "must-change", "must-change-2")).cookie!;
     for (const [m, path] of [["GET", "/api/endpoints"], ["GET", "/api/users"], ["POST", "/api/api-keys"]] as const) {
       const r = await send(p, m, path, { body: m === "POST" ? { name: "x", permissions: ["logs.read"] } : undefined });
       expect(r.status, `${m} ${path}`).toBe(403);

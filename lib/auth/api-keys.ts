@@ -11,6 +11,7 @@ import { ApiError, notFound } from "../errors";
 import { publishChange, runtime, slot } from "../runtime";
 import { audit } from "../audit";
 import { DEBUG_KEYS, missingGrant, type Principal } from "./permissions";
+import { EpochCache } from "./epoch-cache";
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -81,14 +82,16 @@ interface CachedKey {
   expiresAt: number | null;
 }
 
-/** hash → key; dropped whole on every credentials change (here or, via the version poll, on another instance). */
-function keyCache(): Map<string, CachedKey | null> {
-  return slot("apiKeyCache", () => {
-    const cache = new Map<string, CachedKey | null>();
+/**
+ * hash → key; dropped whole on every credentials change (here or, via the version poll, on another instance). A
+ * lookup that was in flight across the change does not write its answer back (EpochCache).
+ */
+const keyCache = () =>
+  slot("apiKeyCache", () => {
+    const cache = new EpochCache<CachedKey | null>();
     runtime().events.on("credentials-changed", () => cache.clear());
     return cache;
   });
-}
 
 const usable = (entry: CachedKey | null) => (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now()) ? null : entry.principal);
 
@@ -110,12 +113,11 @@ export async function verifyApiKey(db: Db, presented: string): Promise<Principal
   const cached = cachedApiKey(presented);
   if (cached !== undefined) return cached;
   const hash = sha256Hex(presented);
+  const epoch = keyCache().epoch();
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
   const entry: CachedKey | null =
     row && !row.revokedAt ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt } : null;
-  const cache = keyCache();
-  if (cache.size > 10_000) cache.clear();
-  cache.set(hash, entry);
+  keyCache().set(hash, entry, epoch);
   return usable(entry);
 }
 

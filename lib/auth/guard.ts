@@ -6,27 +6,12 @@ import { ApiError } from "../errors";
 import { getDb } from "../runtime";
 import type { Permission } from "../db/constants";
 import { presentedKey, verifyApiKey } from "./api-keys";
-import { getUser } from "./users";
 import { isSameOrigin } from "./guard-origin";
 import { strictDecode } from "./options";
-import { hasPermission, permissionsForRole, type Principal } from "./permissions";
+import { hasPermission, type Principal } from "./permissions";
+import { sessionPrincipal } from "./session";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-async function sessionPrincipal(req: NextRequest): Promise<Principal | null> {
-  const token = await getToken({ req, secret: env().LLMLB_SECRET, decode: strictDecode });
-  if (!token?.uid) return null;
-  const user = await getUser(await getDb(), token.uid);
-  if (!user) return null;
-  return {
-    kind: "user",
-    id: user.id,
-    name: user.username,
-    role: user.role,
-    permissions: permissionsForRole(user.role),
-    mustChangePassword: user.mustChangePassword,
-  };
-}
 
 /**
  * The one guard every /api route calls. `permission: null` only demands a signed-in principal;
@@ -40,9 +25,9 @@ export async function requirePermission(req: NextRequest, permission: Permission
     principal = await verifyApiKey(await getDb(), key);
     if (!principal) throw new ApiError("unauthorized", "invalid, expired or revoked API key");
   } else {
-    principal = await sessionPrincipal(req);
+    principal = await sessionPrincipal(await getToken({ req, secret: env().LLMLB_SECRET, decode: strictDecode }));
     if (!principal) throw new ApiError("unauthorized", "sign in or send an API key");
-    if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers)) {
+    if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, env().LLMLB_PUBLIC_URL)) {
       throw new ApiError("forbidden", "cross-origin request refused");
     }
     if (principal.mustChangePassword && permission !== null) {

@@ -15,5 +15,5 @@ function header(headers: HeaderBag, name: string): string {
 /** server.ts overwrites x-llmlb-client-ip with the socket's address, so a client cannot choose it. */
 export const clientIp = (headers: HeaderBag) => header(headers, "x-llmlb-client-ip") || "unknown";
 
-/** The username as authorize() checks it (first 64 characters), so the pre-check and the failure count agree. */
+/** The key of a username as authorize() checks it (lib/auth/login-body.ts `loginCredentials`), case-folded. */
 export const loginLimitKey = (headers: HeaderBag, username: string) => `${clientIp(headers)}|${username.slice(0, 64).toLowerCase()}`;

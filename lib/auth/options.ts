@@ -7,11 +7,13 @@ import { getDb } from "../runtime";
 import type { Role } from "../db/constants";
 import { getUser, verifyLogin } from "./users";
 import { loginLimiter, loginLimitKey } from "./login-limit";
+import { loginCredentials } from "./login-body";
 
 declare module "next-auth" {
   interface User {
     role: Role;
     mustChangePassword: boolean;
+    credentialVersion: number;
   }
   interface Session {
     user: { id: string; name: string; role: Role; mustChangePassword: boolean };
@@ -22,6 +24,8 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     mustChangePassword?: boolean;
+    /** the user's credential version at sign-in: the session is refused once a password change raises it */
+    cv?: number;
   }
 }
 
@@ -46,16 +50,17 @@ export function authOptions(): NextAuthOptions {
         name: "credentials",
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
-          const username = String(credentials?.username ?? "").slice(0, 64);
-          const password = String(credentials?.password ?? "").slice(0, 200);
+          const { username, password } = loginCredentials(credentials);
           const key = loginLimitKey(req?.headers as Record<string, string> | undefined, username);
+          // the route's gate answers 429 first; checked again here, on the very fields that sign in
+          if (loginLimiter().retryAfter(key) > 0) return null;
           const user = username && password ? await verifyLogin(await getDb(), username, password) : null;
           if (!user) {
             loginLimiter().fail(key);
             return null;
           }
           loginLimiter().reset(key);
-          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword };
+          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword, credentialVersion: user.credentialVersion };
         },
       }),
     ],
@@ -65,7 +70,9 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.role = user.role;
           token.mustChangePassword = user.mustChangePassword;
+          token.cv = user.credentialVersion;
         } else if (trigger === "update" && token.uid) {
+          // never cv: a session from before a password change must not be able to renew itself into a valid one
           const fresh = await getUser(await getDb(), token.uid);
           if (fresh) {
             token.role = fresh.role;

@@ -1,6 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import { asc, eq, and, ne, count } from "drizzle-orm";
+import { asc, eq, and, ne, count, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { users, type UserRow } from "../db/schema";
@@ -57,6 +57,7 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     passwordHash: await hashPassword(input.password),
     role: input.role,
     mustChangePassword: false,
+    credentialVersion: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -78,6 +79,9 @@ async function otherAdmins(db: Pick<Db, "select">, id: string): Promise<number> 
   return row?.n ?? 0;
 }
 
+/** A password change ends every session issued before it (lib/auth/session-principal.ts). */
+const nextCredentialVersion = sql`${users.credentialVersion} + 1`;
+
 export async function updateUser({ db, id, input, actor }: { db: Db; id: string; input: z.infer<typeof updateUserSchema>; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
@@ -96,12 +100,13 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
     if (input.role === "viewer" && current.role === "admin" && (await otherAdmins(tx, id)) === 0) {
       throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
     }
-    await tx.update(users).set(patch).where(eq(users.id, id));
+    await tx.update(users).set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch).where(eq(users.id, id));
     await audit(tx, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } });
   });
   await publishChange(db, "credentials");
   return serializeUser({ ...user, ...patch });
 }
+
 
 export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const user = await getUser(db, id);
@@ -123,9 +128,10 @@ export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: P
   if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: Date.now() }).where(eq(users.id, user.id));
+    await tx.update(users).set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() }).where(eq(users.id, user.id));
     await audit(tx, actor, "user.change_password", { type: "user", id: user.id });
   });
+  await publishChange(db, "credentials"); // the /v1 session cache, on both threads and every instance
 }
 
 /** Checks a login; returns the user or null. Timing does not reveal whether the username exists. */

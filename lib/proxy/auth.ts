@@ -7,9 +7,9 @@ import { cachedApiKey, presentedKey, verifyApiKey } from "../auth/api-keys";
 import type { ClientHeaders } from "./headers";
 import { getUser } from "../auth/users";
 import { isSameOrigin } from "../auth/guard-origin";
-import { permissionsForRole, type Principal } from "../auth/permissions";
-
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+import type { Principal } from "../auth/permissions";
+import { EpochCache } from "../auth/epoch-cache";
+import { SESSION_COOKIES, principalForSession, sessionUserState, type SessionUserState } from "../auth/session-principal";
 
 const headerBag = (req: IncomingMessage) => ({
   get: (name: string) => {
@@ -23,7 +23,7 @@ function sessionCookie(cookieHeader: string | undefined): string | null {
   for (const part of cookieHeader.split(";")) {
     const i = part.indexOf("=");
     const name = part.slice(0, i).trim();
-    if (!SESSION_COOKIES.includes(name)) continue;
+    if (!(SESSION_COOKIES as readonly string[]).includes(name)) continue;
     try {
       return decodeURIComponent(part.slice(i + 1).trim());
     } catch {
@@ -33,10 +33,15 @@ function sessionCookie(cookieHeader: string | undefined): string | null {
   return null;
 }
 
-/** user id → principal, dropped on every credentials change. */
+/**
+ * user id → what a session is judged by (credential version, role, forced-change flag), never the verdict: each
+ * request decides afresh, so nothing refused earlier stays refused once the user's state changes. Dropped on
+ * every credentials change (bridged from the control thread, polled from other instances); a lookup in flight
+ * across a change does not write its stale row back.
+ */
 const userCache = () =>
   slot("v1UserCache", () => {
-    const cache = new Map<string, Principal | null>();
+    const cache = new EpochCache<SessionUserState | null>();
     runtime().events.on("credentials-changed", () => cache.clear());
     return cache;
   });
@@ -45,11 +50,16 @@ async function sessionPrincipal(token: string): Promise<Principal | null> {
   const jwt = await decode({ token, secret: env().LLMLB_SECRET }).catch(() => null);
   if (!jwt?.uid || (typeof jwt.exp === "number" && jwt.exp * 1000 < Date.now())) return null;
   const cache = userCache();
-  if (!cache.has(jwt.uid)) {
-    const user = await getUser(await getDb(), jwt.uid);
-    cache.set(jwt.uid, user && !user.mustChangePassword ? { kind: "user", id: user.id, name: user.username, role: user.role, permissions: permissionsForRole(user.role) } : null);
+  let user = cache.get(jwt.uid);
+  if (user === undefined) {
+    const epoch = cache.epoch();
+    const row = await getUser(await getDb(), jwt.uid);
+    user = row ? sessionUserState(row) : null;
+    cache.set(jwt.uid, user, epoch);
   }
-  return cache.get(jwt.uid) ?? null;
+  const principal = principalForSession(jwt, user);
+  // /v1 is the Playground's: a user who must change their password first is refused until they have
+  return principal && !principal.mustChangePassword ? principal : null;
 }
 
 /** The key a request presents: `Authorization: Bearer …` (or a bare token there), else `X-API-Key`. */
@@ -70,6 +80,6 @@ export function authenticateV1(req: IncomingMessage, h: ClientHeaders): Principa
     return cached !== undefined ? cached : getDb().then((db) => verifyApiKey(db, key));
   }
   const token = sessionCookie(h.cookie ?? undefined);
-  if (!token || !isSameOrigin(headerBag(req))) return null;
+  if (!token || !isSameOrigin(headerBag(req), env().LLMLB_PUBLIC_URL)) return null;
   return sessionPrincipal(token);
 }

@@ -1,6 +1,5 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
-import { authOptions } from "@/lib/auth/options";
+import { currentUser } from "@/lib/auth/session";
 import { messages } from "@/lib/i18n/server";
 import { LanguageSwitch } from "@/app/components/language-switch";
 import { LoginForm } from "./login-form";
@@ -8,7 +7,8 @@ import { LoginForm } from "./login-form";
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage() {
-  if (await getServerSession(authOptions())) redirect("/dashboard");
+  // the same test as the dashboard's: a cookie it refuses (a changed password) must not bounce back here
+  if (await currentUser()) redirect("/dashboard");
   const { lang, t } = await messages();
   return (
     <main className="flex min-h-screen items-center justify-center p-4">

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `credential_version` integer DEFAULT 0 NOT NULL;
