@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runtime, type InheritedRuntime } from "../runtime";
@@ -9,6 +8,7 @@ import { requestLogWriter } from "../observability/request-log";
 import { bridgeEvents, controlTelemetry, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
 import type { ControlWorkerData } from "./control-worker";
 import type { Service } from "./boot";
+import { makeSocketDir } from "./socket-dir";
 
 const STOP_TIMEOUT_MS = 20_000;
 const TELEMETRY_TIMEOUT_MS = 1_000;
@@ -25,7 +25,7 @@ export interface ControlThread {
  * the process down: half a server is worse than a restart.
  */
 export async function startControlThread(root: string): Promise<ControlThread> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-")); // mode 0700: only this user can reach the socket
+  const dir = makeSocketDir();
   const socketPath = path.join(dir, "control.sock");
   const rt = runtime();
   const workerData: ControlWorkerData & { runtime: InheritedRuntime } = { root, socketPath, runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt } };
