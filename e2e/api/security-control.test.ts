@@ -72,6 +72,60 @@ function rawGet(reqPath: string, key = KEY): Promise<{ status: number; body: str
   });
 }
 
+describe("slow request bodies", () => {
+  it("200 half-sent login bodies do not stop /api/health (each answer within 1 s)", async () => {
+    const slow = Array.from({ length: 200 }, () => slowBody("/api/auth/callback/credentials"));
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const times = [];
+      for (let i = 0; i < 3; i++) times.push(await timedHealth());
+      console.log("/api/health under 200 slow bodies:", times.map((t) => `${t.status} ${t.ms.toFixed(0)} ms`).join(", "));
+      for (const t of times) {
+        expect(t.status).toBe(200);
+        expect(t.ms).toBeLessThan(1000);
+      }
+    } finally {
+      for (const b of slow) b.socket.destroy();
+    }
+  }, 30_000);
+
+  it("a /api body not finished within LLMLB_BODY_TIMEOUT_SECS is answered 408 and the connection closed", async () => {
+    const t0 = Date.now();
+    const b = slowBody("/api/endpoints", { headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, sent: '{"name":' });
+    const timeout = setTimeout(() => b.socket.destroy(), (BODY_TIMEOUT_SECS + 5) * 1000);
+    const answer = await b.closed;
+    clearTimeout(timeout);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.code).toBe("request_timeout");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(BODY_TIMEOUT_SECS * 1000 - 200);
+    expect(Date.now() - t0).toBeLessThan((BODY_TIMEOUT_SECS + 3) * 1000);
+  }, 15_000);
+
+  it("a /v1 body not finished in time is answered 408 in OpenAI's error shape", async () => {
+    const b = slowBody("/v1/chat/completions", { declared: 5000, headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, sent: '{"model":"x",' });
+    const timeout = setTimeout(() => b.socket.destroy(), (BODY_TIMEOUT_SECS + 5) * 1000);
+    const answer = await b.closed;
+    clearTimeout(timeout);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    expect(body.error).toMatchObject({ type: "invalid_request_error", code: "request_timeout" });
+    expect(typeof body.error.message).toBe("string");
+  }, 15_000);
+
+  it("one client gets at most LLMLB_CONTROL_MAX_PER_CLIENT requests in flight on the control path; more → 429", async () => {
+    const hang = await startHangServer();
+    stops.push(hang.stop);
+    const rs = await Promise.all(Array.from({ length: 24 }, () => call(s.url, "POST", "/api/endpoints/probe", { key: KEY, body: { base_url: hang.url } })));
+    const statuses = rs.map((r) => r.status);
+    const limited = rs.filter((r) => r.status === 429);
+    expect(statuses.filter((st) => st === 200).length, statuses.join(",")).toBe(16);
+    expect(limited.length).toBe(8);
+    expect(limited[0].body.error.code).toBe("rate_limited");
+    expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await timedHealth()).status).toBe(200);
+  }, 20_000);
+});
+
 /** The directory of the control socket a server process listens on, from /proc (works whatever it is named). */
 function controlSocketDir(pid: number): string | null {
   const inodes = new Set<string>();
