@@ -126,6 +126,27 @@ describe("slow request bodies", () => {
   }, 20_000);
 });
 
+describe("a re-pointed endpoint", () => {
+  it("PATCH to another origin without api_key drops the stored key: the new host never sees it", async () => {
+    const a = await fake("vllm", { apiKey: "sk-upstream-secret" });
+    const b = await fake("vllm");
+    const ep = await registerOnline(s.url, { name: name(), base_url: a.url, api_key: "sk-upstream-secret" });
+    const r = await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: KEY, body: { base_url: b.url } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.api_key_cleared).toBe(true);
+    expect(r.body.has_api_key).toBe(false);
+    await waitDetail(s.url, ep.id, (d) => d.status === "online");
+    expect(b.requests.length).toBeGreaterThan(0);
+    for (const req of b.requests) expect(req.headers.authorization, `${req.method} ${req.path}`).toBeUndefined();
+
+    // a key given in the same request is kept, and is what the new host gets
+    const c = await fake("vllm", { apiKey: "sk-other" });
+    const r2 = await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: KEY, body: { base_url: c.url, api_key: "sk-other" } });
+    expect(r2.body).toMatchObject({ api_key_cleared: false, has_api_key: true });
+    await waitDetail(s.url, ep.id, (d) => d.status === "online");
+  }, 20_000);
+});
+
 /** The directory of the control socket a server process listens on, from /proc (works whatever it is named). */
 function controlSocketDir(pid: number): string | null {
   const inodes = new Set<string>();
