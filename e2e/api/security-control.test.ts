@@ -147,6 +147,24 @@ describe("a re-pointed endpoint", () => {
   }, 20_000);
 });
 
+describe("model ids in upstream paths", () => {
+  it("an id with dot segments never reaches the upstream as a path; ids are one encoded segment", async () => {
+    const f = await fake("xllm", { models: ["org/model:7b"] });
+    const ep = await registerOnline(s.url, { name: name(), base_url: f.url });
+    f.requests.length = 0;
+    for (const id of ["..%2F..%2Fsomething", "..%2Finfo", "..", "%2E%2E", "a%2F..%2F..%2Fapi%2Fsystem", "..%5C..%5Capi"]) {
+      const r = await rawGet(`/api/endpoints/${ep.id}/models/${id}/info`);
+      expect(r.status, `${id}: ${r.body}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${id}: ${r.body}`).toBeLessThan(500);
+    }
+    const asked = f.requests.map((r) => r.path);
+    for (const p of asked) expect(decodeURIComponent(p).split(/[/\\]/), p).not.toContain("..");
+    const ok = await rawGet(`/api/endpoints/${ep.id}/models/${encodeURIComponent("org/model:7b")}/info`);
+    expect(ok.status, ok.body).toBe(200);
+    expect(f.requests.at(-1)!.path).toBe(`/api/models/${encodeURIComponent("org/model:7b")}/info`);
+  }, 20_000);
+});
+
 /** The directory of the control socket a server process listens on, from /proc (works whatever it is named). */
 function controlSocketDir(pid: number): string | null {
   const inodes = new Set<string>();

@@ -8,6 +8,7 @@ import { publishChange } from "../runtime";
 import { parseModelList, parseOllamaShow, parseXllmInfo, type DiscoveredModel } from "./models";
 import { endpointApiKey } from "./secrets";
 import { upstreamJson } from "./upstream-http";
+import { DOT_SEGMENT_REFUSAL, modelPathSegment } from "./model-path";
 
 export type FetchModelsResult = { kind: "ok"; models: DiscoveredModel[] } | { kind: "unreachable" | "bad"; error: string };
 
@@ -31,10 +32,12 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 /** Per-model metadata where the type offers it (Ollama `/api/show`, xLLM `/api/models/{id}/info`). */
 export async function fetchModelDetail(row: EndpointRow, modelId: string, timeoutMs: number): Promise<{ kind: "ok"; detail: Detail } | { kind: "not_found" | "unreachable" | "bad"; error: string }> {
   const apiKey = endpointApiKey(row);
+  const segment = modelPathSegment(modelId);
+  if (row.endpointType !== "ollama" && segment === null) return { kind: "bad", error: `model id ${DOT_SEGMENT_REFUSAL}` };
   const r =
     row.endpointType === "ollama"
       ? await upstreamJson(row.baseUrl, "/api/show", { apiKey, method: "POST", body: { model: modelId }, timeoutMs })
-      : await upstreamJson(row.baseUrl, `/api/models/${encodeURIComponent(modelId)}/info`, { apiKey, timeoutMs });
+      : await upstreamJson(row.baseUrl, `/api/models/${segment}/info`, { apiKey, timeoutMs });
   if (r.kind === "unreachable") return { kind: "unreachable", error: r.error };
   if (r.kind === "bad") return { kind: r.status === 404 ? "not_found" : "bad", error: r.error };
   return { kind: "ok", detail: row.endpointType === "ollama" ? parseOllamaShow(r.json) : parseXllmInfo(r.json) };
