@@ -147,6 +147,48 @@ describe("a re-pointed endpoint", () => {
   }, 20_000);
 });
 
+describe("management reads from upstreams", () => {
+  it("a 64 MiB model list is refused past the cap, naming the size; the control thread stays responsive", async () => {
+    const f = await fake("openai");
+    const ep = await registerOnline(s.url, { name: name(), base_url: f.url });
+    f.setFaults({ modelListBytes: 64 * 1024 * 1024 });
+    let done = false;
+    const health: number[] = [];
+    const prober = (async () => {
+      while (!done) {
+        const t = await timedHealth();
+        expect(t.status).toBe(200);
+        health.push(t.ms);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const sync = await call(s.url, "POST", `/api/endpoints/${ep.id}/sync`, { key: KEY });
+    const test = await call(s.url, "POST", `/api/endpoints/${ep.id}/test`, { key: KEY });
+    done = true;
+    await prober;
+    console.log(`/api/health during the 64 MiB reads: max ${Math.max(...health).toFixed(0)} ms over ${health.length} calls`);
+    expect(sync.status, sync.text).toBe(502);
+    expect(sync.body.error.message).toMatch(/too large.*8 MiB/);
+    expect(test.body.success).toBe(false);
+    expect(test.body.error).toMatch(/too large.*8 MiB/);
+    expect((await call(s.url, "GET", `/api/endpoints/${ep.id}`, { key: KEY })).body.last_error).toMatch(/too large/);
+    expect(Math.max(...health)).toBeLessThan(1000);
+  }, 30_000);
+
+  it("health status follows the probe without waiting for a slow metadata sync", async () => {
+    const models = Array.from({ length: 80 }, (_, i) => `slow-${i}:latest`);
+    const f = await fake("ollama", { models, faults: { metadataDelayMs: 5000 } });
+    const created = await call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: name(), base_url: f.url, health_check_interval_secs: 10 } });
+    expect(created.status, created.text).toBe(201);
+    await waitDetail(s.url, created.body.id, (d) => d.status === "online");
+    // metadata sync is now busy for 80 models × 3 s / 8; the endpoint breaks
+    f.setFaults({ healthStatus: 500 });
+    const t0 = Date.now();
+    const d = await waitDetail(s.url, created.body.id, (b) => b.status !== "online", 16_000);
+    console.log(`status ${d.status} ${Date.now() - t0} ms after the endpoint broke`);
+  }, 30_000);
+});
+
 describe("model ids in upstream paths", () => {
   it("an id with dot segments never reaches the upstream as a path; ids are one encoded segment", async () => {
     const f = await fake("xllm", { models: ["org/model:7b"] });

@@ -22,6 +22,10 @@ export interface FakeFaults {
   garbage: boolean;
   /** Leave `usage` out of responses (and no usage chunk when streaming). */
   omitUsage: boolean;
+  /** Model lists (`/v1/models`, `/api/tags`) padded with an extra field to about this many bytes. */
+  modelListBytes: number | null;
+  /** Delay before answering model metadata (Ollama `/api/show`, xLLM `/api/models/{id}/info`). */
+  metadataDelayMs: number;
 }
 
 export interface RecordedRequest {

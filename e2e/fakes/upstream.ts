@@ -21,6 +21,8 @@ const NO_FAULTS: FakeFaults = {
   slowBytesMs: null,
   garbage: false,
   omitUsage: false,
+  modelListBytes: null,
+  metadataDelayMs: 0,
 };
 
 /** `base` overridden by the fields of `f` that are set (an explicit `undefined` changes nothing). */
