@@ -486,6 +486,8 @@ describe("faults", () => {
       slowBytesMs: null,
       garbage: false,
       omitUsage: false,
+      modelListBytes: null,
+      metadataDelayMs: 0,
     });
   });
 
