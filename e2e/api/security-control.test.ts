@@ -13,13 +13,14 @@ import { startFake, startHangServer, type FakeKind, type FakeOptions, type FakeU
 
 const KEY = "sk_debug";
 const BODY_TIMEOUT_SECS = 3;
+const MAX_PER_CLIENT = 4;
 
 let s: TestServer;
 const fakes: FakeUpstream[] = [];
 const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  s = await startServer({ env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "3000", LLMLB_BODY_TIMEOUT_SECS: String(BODY_TIMEOUT_SECS) } });
+  s = await startServer({ env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "3000", LLMLB_BODY_TIMEOUT_SECS: String(BODY_TIMEOUT_SECS), LLMLB_CONTROL_MAX_PER_CLIENT: String(MAX_PER_CLIENT) } });
 });
 afterAll(async () => {
   await Promise.all([s?.stop(), ...fakes.map((f) => f.stop()), ...stops.map((stop) => stop())]);
@@ -112,17 +113,33 @@ describe("slow request bodies", () => {
     expect(typeof body.error.message).toBe("string");
   }, 15_000);
 
-  it("one client gets at most LLMLB_CONTROL_MAX_PER_CLIENT requests in flight on the control path; more → 429", async () => {
+  it("one client has at most LLMLB_CONTROL_MAX_PER_CLIENT at the control thread, 4× as many waiting, 429 past that", async () => {
     const hang = await startHangServer();
     stops.push(hang.stop);
-    const rs = await Promise.all(Array.from({ length: 24 }, () => call(s.url, "POST", "/api/endpoints/probe", { key: KEY, body: { base_url: hang.url } })));
-    const statuses = rs.map((r) => r.status);
-    const limited = rs.filter((r) => r.status === 429);
-    expect(statuses.filter((st) => st === 200).length, statuses.join(",")).toBe(16);
-    expect(limited.length).toBe(8);
-    expect(limited[0].body.error.code).toBe("rate_limited");
-    expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await timedHealth()).status).toBe(200);
+    const ac = new AbortController();
+    const probe = () =>
+      fetch(`${s.url}/api/endpoints/probe`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ base_url: hang.url }),
+        signal: ac.signal,
+      }).then(
+        async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text() }),
+        () => null,
+      );
+    const pending = Array.from({ length: MAX_PER_CLIENT * 6 }, probe);
+    await new Promise((r) => setTimeout(r, 1000));
+    // each probe asks three paths at once: only MAX_PER_CLIENT probes reached Next
+    expect(hang.open()).toBe(3 * MAX_PER_CLIENT);
+    ac.abort();
+    const limited = (await Promise.all(pending)).filter((r) => r !== null);
+    expect(limited.map((r) => r.status)).toEqual(Array(MAX_PER_CLIENT).fill(429));
+    expect(JSON.parse(limited[0].body).error.code).toBe("rate_limited");
+    expect(Number(limited[0].retryAfter)).toBeGreaterThan(0);
+    // the aborted ones gave their places back
+    const t = await timedHealth();
+    expect(t.status).toBe(200);
+    expect(t.ms).toBeLessThan(1000);
   }, 20_000);
 });
 

@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env";
 import { API_BODY_LIMIT, ApiError, bodyTooLarge } from "../errors";
 import { BodyTimeout, BodyTooLarge, collectBody } from "../proxy/body";
-import { ClientLimiter } from "./client-limit";
+import { ClientQueue } from "./client-queue";
+
+/** How many requests of one client may wait for its turn, per place it has in flight. */
+const WAITING_PER_IN_FLIGHT = 4;
 
 /** Hands a request, with its whole body, to the control thread. */
 export type ForwardWithBody = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
@@ -15,11 +18,12 @@ export type ForwardWithBody = (req: IncomingMessage, res: ServerResponse, body: 
  * - a request is dispatched only once its whole body is here (at most 1 MiB, the most any route accepts, else
  *   400; within LLMLB_BODY_TIMEOUT_SECS, else 408 and the connection closed). A slow sender costs this thread a
  *   socket and a small buffer, never a place in the pool;
- * - one client (address) has at most LLMLB_CONTROL_MAX_PER_CLIENT requests at the control thread; more → 429.
+ * - one client (address) has at most LLMLB_CONTROL_MAX_PER_CLIENT requests at the control thread; up to four
+ *   times as many more wait for one of them to finish (their bodies are here already), past that → 429.
  */
 export function controlGate(forward: ForwardWithBody) {
   const config = env();
-  const limiter = new ClientLimiter(config.LLMLB_CONTROL_MAX_PER_CLIENT);
+  const queue = new ClientQueue(config.LLMLB_CONTROL_MAX_PER_CLIENT, WAITING_PER_IN_FLIGHT * config.LLMLB_CONTROL_MAX_PER_CLIENT);
   const secs = config.LLMLB_BODY_TIMEOUT_SECS;
   return (req: IncomingMessage, res: ServerResponse): void => {
     collectBody(req, API_BODY_LIMIT, secs * 1000, (err, body) => {
@@ -27,12 +31,17 @@ export function controlGate(forward: ForwardWithBody) {
       if (err instanceof BodyTooLarge) return sendApiError(res, bodyTooLarge());
       if (err || !body) return void res.destroy(); // the client went away while sending
       const client = req.socket.remoteAddress ?? "unknown";
-      if (!limiter.tryAcquire(client)) {
-        const message = `too many requests in flight from this client (at most ${limiter.max}); retry shortly`;
-        return sendApiError(res, new ApiError("rate_limited", message, undefined, { "retry-after": "1" }));
+      let gone = false;
+      res.once("close", () => (gone = true));
+      const admitted = queue.enter(client, () => {
+        if (gone) return false; // left while waiting for its turn
+        res.once("close", () => queue.leave(client));
+        forward(req, res, body);
+      });
+      if (!admitted) {
+        const message = `too many requests from this client (${queue.max} in flight, ${queue.maxWaiting} waiting); retry shortly`;
+        sendApiError(res, new ApiError("rate_limited", message, undefined, { "retry-after": "1" }));
       }
-      res.once("close", () => limiter.release(client));
-      forward(req, res, body);
     });
   };
 }
