@@ -36,6 +36,8 @@ const schema = z.object({
   LLMLB_SESSION_MAX_AGE_SECS: int(5, 30 * 86_400).default(86_400),
   LLMLB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LLMLB_SCHEDULER: bool.default(true),
+  LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
+  LLMLB_CONTROL_MAX_PER_CLIENT: int(1, 100_000).default(16),
 });
 
 type Raw = z.infer<typeof schema>;

@@ -4,6 +4,7 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
   conflict: 409,
   endpoint_unreachable: 503,
   upstream_error: 502,
@@ -36,6 +37,10 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }
+
+/** The largest /api (control path) request body: checked where it is buffered (lib/server/control-gate.ts) and parsed (lib/http.ts). */
+export const API_BODY_LIMIT = 1024 * 1024;
+export const bodyTooLarge = () => new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
 
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
 export const validationError = (field: string, message: string) =>

@@ -1,10 +1,8 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { ApiError, uniqueViolation, type FieldIssue } from "./errors";
+import { API_BODY_LIMIT, ApiError, bodyTooLarge, uniqueViolation, type FieldIssue } from "./errors";
 import { log } from "./observability/logger";
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
   return Response.json(data, { status, headers });
@@ -25,12 +23,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   return result.data;
 }
 
-const tooLarge = () => new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
-
 /** The body as text, refusing (without buffering it) one that is larger than `limit` bytes. */
 async function readText(req: Request, limit: number): Promise<string> {
   const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge();
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -41,7 +37,7 @@ async function readText(req: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw bodyTooLarge();
     }
     chunks.push(value);
   }
@@ -50,7 +46,7 @@ async function readText(req: Request, limit: number): Promise<string> {
 
 /** Reads a JSON body (≤ 1 MiB) and validates it; any failure is a 400 naming the field. */
 export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const text = await readText(req, MAX_BODY_BYTES);
+  const text = await readText(req, API_BODY_LIMIT);
   let value: unknown;
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);

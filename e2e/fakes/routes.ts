@@ -121,8 +121,14 @@ const embeddingsRoute = inference((body, r) => {
   return inputs.length === 0 ? { status: 400, json: NO_INPUT } : { json: embeddings(r, inputs) };
 });
 
+/** A model list, padded to about `faults.modelListBytes` when set (an upstream answering hundreds of MiB). */
+function sendList(x: Exchange, fake: FakeState, body: Json): void {
+  const bytes = fake.faults.modelListBytes;
+  sendJson(x.res, 200, bytes === null ? body : { ...body, padding: "x".repeat(bytes) });
+}
+
 const COMMON: Array<[string, Handler]> = [
-  ["GET /v1/models", (x, fake) => sendJson(x.res, 200, modelList(fake.models, fake.created, OWNED_BY[fake.kind]))],
+  ["GET /v1/models", (x, fake) => sendList(x, fake, modelList(fake.models, fake.created, OWNED_BY[fake.kind]))],
   ["POST /v1/chat/completions", streamable(chatCompletion, chatStream)],
   ["POST /v1/completions", streamable(textCompletion, completionStream)],
   ["POST /v1/embeddings", embeddingsRoute],
@@ -131,14 +137,16 @@ const COMMON: Array<[string, Handler]> = [
 
 // ---- Ollama ----
 
-const ollamaShowRoute: Handler = (x, fake) => {
+const ollamaShowRoute: Handler = (x, fake) => later(x.res, fake.faults.metadataDelayMs, () => answerShow(x, fake));
+
+function answerShow(x: Exchange, fake: FakeState): void {
   const body = isRecord(x.body) ? x.body : {};
   const requested = body.model ?? body.name;
   if (typeof requested !== "string" || requested === "") return sendJson(x.res, 400, { error: "model is required" });
   const model = fake.findModel(requested);
   if (model === undefined) return sendJson(x.res, 404, { error: `model '${requested}' not found` });
   sendJson(x.res, 200, ollamaShow(model));
-};
+}
 
 // ---- xLLM ----
 
@@ -177,7 +185,9 @@ const xllmInfo: Router = (method, path) => {
   if (path.length <= INFO_PREFIX.length + INFO_SUFFIX.length) return undefined;
   const id = safeDecode(path.slice(INFO_PREFIX.length, -INFO_SUFFIX.length));
   return (x, fake) =>
-    fake.findModel(id) === undefined ? sendJson(x.res, 404, modelNotFound(id)) : sendJson(x.res, 200, XLLM_MODEL_INFO);
+    later(x.res, fake.faults.metadataDelayMs, () =>
+      fake.findModel(id) === undefined ? sendJson(x.res, 404, modelNotFound(id)) : sendJson(x.res, 200, XLLM_MODEL_INFO),
+    );
 };
 
 // ---- per kind ----
@@ -192,7 +202,7 @@ const OWN_ROUTES: Record<FakeKind, Array<[string, Handler]>> = {
     ["GET /api/download/progress", xllmPoll],
   ],
   ollama: [
-    ["GET /api/tags", (x, fake) => sendJson(x.res, 200, ollamaTags(fake.models))],
+    ["GET /api/tags", (x, fake) => sendList(x, fake, ollamaTags(fake.models))],
     ["POST /api/show", ollamaShowRoute],
     ["GET /api/version", json({ version: "0.5.7" })],
   ],

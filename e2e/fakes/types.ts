@@ -32,6 +32,10 @@ export interface FakeFaults {
   extraHeaders: Record<string, string> | null;
   /** Inference routes answer 307 with this Location. */
   redirect: string | null;
+  /** Model lists (`/v1/models`, `/api/tags`) padded with an extra field to about this many bytes. */
+  modelListBytes: number | null;
+  /** Delay before answering model metadata (Ollama `/api/show`, xLLM `/api/models/{id}/info`). */
+  metadataDelayMs: number;
 }
 
 export type FakeEncoding = "gzip" | "deflate" | "br";

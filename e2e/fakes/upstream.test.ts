@@ -486,6 +486,13 @@ describe("faults", () => {
       slowBytesMs: null,
       garbage: false,
       omitUsage: false,
+      encoding: null,
+      forceEncoding: false,
+      answerBytes: null,
+      extraHeaders: null,
+      redirect: null,
+      modelListBytes: null,
+      metadataDelayMs: 0,
     });
   });
 

@@ -26,6 +26,8 @@ const NO_FAULTS: FakeFaults = {
   answerBytes: null,
   extraHeaders: null,
   redirect: null,
+  modelListBytes: null,
+  metadataDelayMs: 0,
 };
 
 /** `base` overridden by the fields of `f` that are set (an explicit `undefined` changes nothing). */
@@ -48,6 +50,10 @@ class SocketSet {
 
   destroyAll(): void {
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  get size(): number {
+    return this.sockets.size;
   }
 }
 
@@ -212,8 +218,8 @@ export async function deadUrl(): Promise<string> {
   return `http://${HOST}:${await freePort()}`;
 }
 
-/** A raw TCP server that accepts connections and never writes a byte. */
-export async function startHangServer(): Promise<{ url: string; stop(): Promise<void> }> {
+/** A raw TCP server that accepts connections and never writes a byte; `open()` counts the connections it holds. */
+export async function startHangServer(): Promise<{ url: string; open(): number; stop(): Promise<void> }> {
   const sockets = new SocketSet();
   const server = createNetServer((socket) => {
     sockets.add(socket);
@@ -221,5 +227,5 @@ export async function startHangServer(): Promise<{ url: string; stop(): Promise<
     socket.resume();
   });
   const port = await listen(server, 0);
-  return { url: `http://${HOST}:${port}`, stop: () => close(server, sockets) };
+  return { url: `http://${HOST}:${port}`, open: () => sockets.size, stop: () => close(server, sockets) };
 }

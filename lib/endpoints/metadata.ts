@@ -1,13 +1,15 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, validationError } from "../errors";
 import { defaultCapabilities } from "./models";
 import { getEndpointRow } from "./read";
+import { DOT_SEGMENT_REFUSAL, modelPathSegment } from "./model-path";
 import { fetchModelDetail, upstreamFailure } from "./sync";
 
 /** `GET /api/endpoints/{id}/models/{model}/info` — xLLM and Ollama only. */
 export async function getModelInfo({ db, id, model }: { db: Db; id: string; model: string }) {
+  if (modelPathSegment(model) === null) throw validationError("model", DOT_SEGMENT_REFUSAL);
   const row = await getEndpointRow(db, id);
   if (row.endpointType !== "xllm" && row.endpointType !== "ollama") {
     throw new ApiError("metadata_not_supported", `model metadata is available for xllm and ollama endpoints, not ${row.endpointType}`);

@@ -2,7 +2,7 @@ import "server-only";
 import type { EndpointType } from "../db/constants";
 import { anyAnswer, decideType, type ProbeAnswers } from "./detect";
 import { parseModelList, type DiscoveredModel } from "./models";
-import { upstreamJson, type UpstreamResult } from "./upstream-http";
+import { LIST_LIMIT, upstreamJson, type UpstreamResult } from "./upstream-http";
 
 export interface ProbeReport {
   reachable: boolean;
@@ -18,10 +18,11 @@ const asAnswer = (r: UpstreamResult) =>
 /** Fires the three discovery probes at once and decides the type; bounded by `timeoutMs`. */
 export async function probeEndpoint(baseUrl: string, apiKey: string | null, timeoutMs: number): Promise<ProbeReport> {
   const opts = { apiKey, timeoutMs };
+  const list = { ...opts, maxBytes: LIST_LIMIT };
   const [system, tags, models] = await Promise.all([
     upstreamJson(baseUrl, "/api/system", opts),
-    upstreamJson(baseUrl, "/api/tags", opts),
-    upstreamJson(baseUrl, "/v1/models", opts),
+    upstreamJson(baseUrl, "/api/tags", list),
+    upstreamJson(baseUrl, "/v1/models", list),
   ]);
   const answers: ProbeAnswers = { system: asAnswer(system), tags: asAnswer(tags), models: asAnswer(models) };
   const endpointType = decideType(answers);

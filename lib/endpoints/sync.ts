@@ -7,7 +7,8 @@ import { ApiError } from "../errors";
 import { publishChange } from "../runtime";
 import { parseModelList, parseOllamaShow, parseXllmInfo, type DiscoveredModel } from "./models";
 import { endpointApiKey } from "./secrets";
-import { upstreamJson } from "./upstream-http";
+import { LIST_LIMIT, upstreamJson } from "./upstream-http";
+import { DOT_SEGMENT_REFUSAL, modelPathSegment } from "./model-path";
 
 export type FetchModelsResult = { kind: "ok"; models: DiscoveredModel[] } | { kind: "unreachable" | "bad"; error: string };
 
@@ -31,25 +32,35 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 /** Per-model metadata where the type offers it (Ollama `/api/show`, xLLM `/api/models/{id}/info`). */
 export async function fetchModelDetail(row: EndpointRow, modelId: string, timeoutMs: number): Promise<{ kind: "ok"; detail: Detail } | { kind: "not_found" | "unreachable" | "bad"; error: string }> {
   const apiKey = endpointApiKey(row);
+  const segment = modelPathSegment(modelId);
+  if (row.endpointType !== "ollama" && segment === null) return { kind: "bad", error: `model id ${DOT_SEGMENT_REFUSAL}` };
   const r =
     row.endpointType === "ollama"
       ? await upstreamJson(row.baseUrl, "/api/show", { apiKey, method: "POST", body: { model: modelId }, timeoutMs })
-      : await upstreamJson(row.baseUrl, `/api/models/${encodeURIComponent(modelId)}/info`, { apiKey, timeoutMs });
+      : await upstreamJson(row.baseUrl, `/api/models/${segment}/info`, { apiKey, timeoutMs });
   if (r.kind === "unreachable") return { kind: "unreachable", error: r.error };
   if (r.kind === "bad") return { kind: r.status === 404 ? "not_found" : "bad", error: r.error };
   return { kind: "ok", detail: row.endpointType === "ollama" ? parseOllamaShow(r.json) : parseXllmInfo(r.json) };
 }
 
+/**
+ * Per-model metadata requests start within this long of the list's answer; later models keep the list's defaults
+ * until the next sync. Without it, 1,000 models that each take the 5 s timeout held a sync for over ten minutes.
+ */
+export const METADATA_BUDGET_MS = 15_000;
+
 /** Asks the endpoint which models it serves (Ollama `/api/tags`, else `/v1/models`), with metadata where offered. */
 export async function fetchModels(row: EndpointRow): Promise<FetchModelsResult> {
   const timeoutMs = env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
   const path = row.endpointType === "ollama" ? "/api/tags" : "/v1/models";
-  const r = await upstreamJson(row.baseUrl, path, { apiKey: endpointApiKey(row), timeoutMs });
+  const r = await upstreamJson(row.baseUrl, path, { apiKey: endpointApiKey(row), timeoutMs, maxBytes: LIST_LIMIT });
   if (r.kind !== "ok") return { kind: r.kind, error: r.error };
   const models = parseModelList(r.json);
   if (!models) return { kind: "bad", error: "answer is not a model list" };
   if (row.endpointType === "ollama" || row.endpointType === "xllm") {
-    const details = await mapLimited(models, 8, (m) => fetchModelDetail(row, m.modelId, timeoutMs));
+    const until = Date.now() + METADATA_BUDGET_MS;
+    const skipped = { kind: "bad", error: "metadata budget spent" } as const;
+    const details = await mapLimited(models, 8, async (m) => (Date.now() < until ? fetchModelDetail(row, m.modelId, timeoutMs) : skipped));
     details.forEach((d, i) => {
       if (d.kind !== "ok") return;
       models[i].contextLength = d.detail.contextLength ?? models[i].contextLength;

@@ -11,6 +11,7 @@ import type { Principal } from "../auth/permissions";
 import { probeEndpoint } from "./probe";
 import { getEndpointRow, serializeEndpointById } from "./read";
 import { endpointApiKey, sealApiKey } from "./secrets";
+import { keyOnMove } from "./key-on-move";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schema";
 
 /** Detection at registration is bounded so the API answers within ~2 s even for a dead address. */
@@ -88,8 +89,11 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
   if (input.notes !== undefined) patch.notes = input.notes;
   if (input.api_key !== undefined) patch.apiKey = sealApiKey(input.api_key);
   const urlChanged = input.base_url !== undefined && input.base_url !== current.baseUrl;
+  // the stored key is a credential for the old host: it never goes to a new origin unless given again
+  const keyCleared = urlChanged && keyOnMove({ from: current.baseUrl, to: input.base_url!, supplied: input.api_key !== undefined, stored: current.apiKey !== null }) === "clear";
+  if (keyCleared) patch.apiKey = null;
   if (urlChanged) {
-    const key = input.api_key !== undefined ? input.api_key : endpointApiKey(current);
+    const key = input.api_key !== undefined ? input.api_key : keyCleared ? null : endpointApiKey(current);
     const probe = await probeEndpoint(input.base_url!, key, detectTimeoutMs());
     Object.assign(patch, {
       baseUrl: input.base_url,
@@ -106,11 +110,11 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
     .batch([
       db.update(endpoints).set(patch).where(eq(endpoints.id, id)),
       ...(urlChanged ? [db.delete(endpointModels).where(eq(endpointModels.endpointId, id))] : []),
-      auditEntry(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined } }),
+      auditEntry(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined, api_key_cleared: keyCleared } }),
     ])
     .catch(uniqueViolation);
   await afterChange(db, id, urlChanged || input.api_key !== undefined);
-  return serializeEndpointById(db, { ...current, ...patch });
+  return { ...(await serializeEndpointById(db, { ...current, ...patch })), api_key_cleared: keyCleared };
 }
 
 export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; actor: Principal }) {

@@ -4,9 +4,8 @@ import type { Db } from "../db/client";
 import { endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { runtime, publishChange } from "../runtime";
-import { log } from "../observability/logger";
 import { metrics } from "../observability/metrics";
-import { fetchModels, applyModels } from "../endpoints/sync";
+import { syncModelsInBackground } from "../endpoints/background-sync";
 import { nextStatus, passiveFailure } from "./transition";
 import { probeHealth, type HealthProbe } from "./probe";
 
@@ -45,21 +44,16 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
 export const needsModelSync = (row: EndpointRow, now: number, intervalSecs: number) =>
   row.status === "online" && (row.modelsSyncedAt === null || now - row.modelsSyncedAt >= intervalSecs * 1000);
 
-/** One health check of one endpoint, with model sync when due. The scheduler and the test route call this. */
+/**
+ * One health check of one endpoint; a model sync, when due, starts beside it and is not waited for: the verdict
+ * comes from the probe alone. The scheduler calls this.
+ */
 export async function runHealthCheck(db: Db, row: EndpointRow): Promise<EndpointRow> {
   const t0 = performance.now();
   const probe = await probeHealth(row, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
   metrics().healthChecks.observe((performance.now() - t0) / 1000);
   const updated = await recordCheck(db, row, probe);
-  if (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL)) {
-    const models = await fetchModels(updated);
-    if (models.kind !== "ok") {
-      log.warn("model sync failed", { endpoint: row.id, error: models.error });
-      return updated;
-    }
-    await applyModels(db, updated, models.models);
-    return { ...updated, modelsSyncedAt: Date.now() };
-  }
+  if (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL)) syncModelsInBackground(db, updated);
   return updated;
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { EndpointRow } from "../db/schema";
 import type { EndpointType } from "../db/constants";
 import { endpointApiKey } from "../endpoints/secrets";
-import { upstreamJson, type UpstreamResult } from "../endpoints/upstream-http";
+import { LIST_LIMIT, upstreamJson, type UpstreamResult } from "../endpoints/upstream-http";
 import { probeEndpoint } from "../endpoints/probe";
 import type { CheckOutcome } from "./transition";
 
@@ -33,5 +33,5 @@ export async function probeHealth(row: EndpointRow, timeoutMs: number): Promise<
     const r = await upstreamJson(row.baseUrl, "/api/health", opts);
     if (r.kind !== "bad" || r.status !== 404) return fromResult(r);
   }
-  return fromResult(await upstreamJson(row.baseUrl, row.endpointType === "ollama" ? "/api/tags" : "/v1/models", opts));
+  return fromResult(await upstreamJson(row.baseUrl, row.endpointType === "ollama" ? "/api/tags" : "/v1/models", { ...opts, maxBytes: LIST_LIMIT }));
 }

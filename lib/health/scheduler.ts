@@ -6,6 +6,7 @@ import { endpoints, type EndpointRow } from "../db/schema";
 import { runtime } from "../runtime";
 import { log } from "../observability/logger";
 import { runHealthCheck } from "./check";
+import { backgroundSyncsSettled } from "../endpoints/background-sync";
 import { pickDue, startBudget } from "./due";
 import { coalesced } from "../coalesce";
 
@@ -73,6 +74,7 @@ export class HealthScheduler {
     runtime().events.off("registry-changed", this.onRegistry);
     runtime().events.off("check-now", this.onCheckNow);
     while (this.running.size) await new Promise((r) => setTimeout(r, 20));
+    await backgroundSyncsSettled();
   }
 
   /** Re-reads the registry; new endpoints are due now, removed ones are forgotten. Bursts fold into one run (≤ 5/s). */

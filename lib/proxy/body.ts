@@ -1,25 +1,66 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { env } from "../env";
+import { sendOpenAIError } from "./openai-error";
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export class BodyTooLarge extends Error {}
+/** The client did not finish sending its body within LLMLB_BODY_TIMEOUT_SECS. */
+export class BodyTimeout extends Error {}
 
 const DISCARD_LIMIT = 4 * MAX_BODY_BYTES;
 
+type Done = (err: Error | null, body: Buffer | null) => void;
+
 /**
- * Reads the request body, refusing past `limit` bytes. An oversized body is read to its end and discarded
- * (up to a bound, past which the socket is dropped) so the client can read the 413 instead of a broken pipe.
- * A callback rather than a promise: this is on the path of every request.
+ * Collects a request body of at most `limit` bytes, which must arrive within `deadlineMs` of the call. An
+ * oversized body is read to its end and discarded (up to a bound, past which the socket is dropped) so the client
+ * can read the refusal instead of a broken pipe. A body still incomplete at the deadline is `BodyTimeout`: without
+ * one, a client that announces a body and never sends it holds the request (and whatever it holds) for the 300 s
+ * of Node's own request timeout. `done` is called at most once. A callback rather than a promise: this is on the
+ * path of every request.
  */
-export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer | null) => void): void {
+export function collectBody(req: IncomingMessage, limit: number, deadlineMs: number, done: Done): void {
   const chunks: Buffer[] = [];
   let size = 0;
+  let settled = false;
+  const settle = (err: Error | null, body: Buffer | null) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    done(err, body);
+  };
+  const timer = setTimeout(() => settle(new BodyTimeout(), null), deadlineMs).unref();
   req.on("data", (c: Buffer) => {
+    if (settled) return;
     size += c.length;
     if (size <= limit) chunks.push(c);
     else if (chunks.length) chunks.length = 0;
     if (size > DISCARD_LIMIT) req.destroy();
   });
-  req.on("end", () => (size > limit ? done(new BodyTooLarge(), null) : done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))));
-  req.on("error", (err) => done(err, null));
+  req.on("end", () => settle(size > limit ? new BodyTooLarge() : null, size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+  req.on("error", (err) => settle(err, null));
+  req.on("close", () => clearTimeout(timer));
+}
+
+const RESPONSE = Symbol("response for a body timeout");
+type WithResponse = IncomingMessage & { [RESPONSE]?: ServerResponse };
+
+/**
+ * Names the response on which `readBody` answers a body that did not arrive in time. The /v1 handler's body
+ * callback knows only `BodyTooLarge`; a timeout is answered here, 408 in OpenAI's shape, and the connection closed.
+ */
+export function answerBodyTimeoutOn(req: IncomingMessage, res: ServerResponse): void {
+  (req as WithResponse)[RESPONSE] = res;
+}
+
+/** Reads a /v1 request body, refusing past `limit` bytes or past LLMLB_BODY_TIMEOUT_SECS (see collectBody). */
+export function readBody(req: IncomingMessage, limit: number, done: Done): void {
+  const secs = env().LLMLB_BODY_TIMEOUT_SECS;
+  collectBody(req, limit, secs * 1000, (err, body) => {
+    const res = (req as WithResponse)[RESPONSE];
+    if (!(err instanceof BodyTimeout) || !res) return done(err, body);
+    // answered here: the handler's callback is not called, the response's close ends the request's accounting
+    sendOpenAIError(res, 408, `The request body was not received within ${secs} s.`, "invalid_request_error", "request_timeout", null, { connection: "close" });
+  });
 }

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runtime, type InheritedRuntime } from "../runtime";
@@ -9,6 +8,8 @@ import { requestLogWriter } from "../observability/request-log";
 import { bridgeEvents, controlTelemetry, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
 import type { ControlWorkerData } from "./control-worker";
 import type { Service } from "./boot";
+import { makeSocketDir } from "./socket-dir";
+import { controlGate, type ForwardWithBody } from "./control-gate";
 
 const STOP_TIMEOUT_MS = 20_000;
 const TELEMETRY_TIMEOUT_MS = 1_000;
@@ -25,7 +26,7 @@ export interface ControlThread {
  * the process down: half a server is worse than a restart.
  */
 export async function startControlThread(root: string): Promise<ControlThread> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-")); // mode 0700: only this user can reach the socket
+  const dir = makeSocketDir();
   const socketPath = path.join(dir, "control.sock");
   const rt = runtime();
   const workerData: ControlWorkerData & { runtime: InheritedRuntime } = { root, socketPath, runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt } };
@@ -82,17 +83,21 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     await worker.terminate();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { forward: forwarder(socketPath), service: { name: "control-thread", stop } };
+  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop } };
 }
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
-/** Relays a request to Next over the socket, streaming both ways; the response keeps its raw headers. */
-function forwarder(socketPath: string) {
+/**
+ * Relays a request to Next over the socket, its body already read (lib/server/control-gate.ts) so that it holds a
+ * pooled socket only while Next works on it; the response streams back and keeps its raw headers.
+ */
+function forwarder(socketPath: string): ForwardWithBody {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  return (req: IncomingMessage, res: ServerResponse) => {
+  return (req, res, body) => {
     const headers = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];
+    if (body.length || headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) headers["content-length"] = String(body.length);
     const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers });
     upstream.on("response", (answer) => {
       const raw: string[] = [];
@@ -113,16 +118,6 @@ function forwarder(socketPath: string) {
     res.on("close", () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    // Next may answer (413, 400) before it has read a large body. The rest must still be read and thrown away,
-    // or the client's keep-alive connection stalls behind it; the half-sent upstream request is dropped.
-    const discardRest = () => {
-      if (req.complete) return;
-      req.unpipe(upstream);
-      upstream.destroy();
-      req.resume();
-    };
-    res.on("finish", discardRest);
-    upstream.on("close", discardRest);
-    req.pipe(upstream);
+    upstream.end(body);
   };
 }

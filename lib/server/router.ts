@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleV1 } from "../proxy/handler";
+import { answerBodyTimeoutOn } from "../proxy/body";
 import { handleMetrics } from "../observability/metrics-route";
 import { log } from "../observability/logger";
 import { trackRequest } from "./shutdown";
@@ -11,6 +12,7 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
   const url = req.url ?? "/";
   // /v1 reads the raw header list itself (lib/proxy/relay.ts); node's header object is never built for it
   if (url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?")) {
+    answerBodyTimeoutOn(req, res);
     handleV1(req, res);
     return;
   }
