@@ -9,7 +9,7 @@ import { startServer, type TestServer } from "../harness/server";
 import { call } from "../harness/http";
 import { registerOnline, waitFor } from "../harness/endpoints";
 import { startFake, type FakeEncoding, type FakeFaults, type FakeUpstream } from "../fakes/upstream";
-import { clusterId } from "../../lib/proxy/via";
+import { clusterId } from "../../lib/cluster/via";
 
 const SECRET = "security-proxy-test-secret-0123456789";
 let s: TestServer;
@@ -144,6 +144,20 @@ describe("request loops", () => {
     expect(fake.served).toBe(served + 1);
   });
 
+  it("its own address, under any spelling, cannot be registered or patched in", async () => {
+    const own = [s.url, `http://localhost:${s.port}`, `http://127.0.0.1:${s.port}/v1/..`];
+    for (const base_url of own) {
+      const r = await call(s.url, "POST", "/api/endpoints", { key: "sk_debug", body: { name: `self ${base_url}`, base_url, api_key: "sk_debug" } });
+      expect(r.status, base_url).toBe(400);
+      expect(r.body.error.details).toEqual([{ field: "base_url", message: "points at this load balancer itself: requests sent there would come back here" }]);
+    }
+    const { id } = await serve("self-patch");
+    const before = (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.base_url;
+    const patched = await call(s.url, "PATCH", `/api/endpoints/${id}`, { key: "sk_debug", body: { base_url: `http://localhost:${s.port}`, api_key: "sk_debug" } });
+    expect(patched.status).toBe(400);
+    expect((await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.base_url).toBe(before);
+  });
+
   it("two load balancers pointing at each other: refused at the second pass, never bounced back and forth", async () => {
     const b = await startServer({ env: { LLMLB_SECRET: "the-other-cluster-secret-987654321" } });
     closers.push(() => b.stop());
@@ -151,14 +165,16 @@ describe("request loops", () => {
     await registerOnline(b.url, { name: "back-to-a", base_url: s.url, api_key: "sk_debug" });
     const aToB = await registerOnline(s.url, { name: "on-to-b", base_url: b.url, api_key: "sk_debug" });
     const seenByFake = () => fake.requests.filter((q) => q.path === "/v1/chat/completions").length;
+    const rows = async (t: TestServer) => Number((await t.db().execute("SELECT count(*) AS n FROM request_log WHERE route = '/v1/chat/completions'")).rows[0].n);
+    await new Promise((r) => setTimeout(r, 500)); // the request logs are written in batches
+    const [a0, b0] = [await rows(s), await rows(b)];
     // pinned to B, the loop's way in: B routes it back to A, which refuses what already passed through it
     const pinned = await chat("ping-pong", { headers: { "x-llmlb-endpoint": String(aToB.id) } });
     expect(pinned.status).toBe(508);
     expect(seenByFake()).toBe(0);
-    await new Promise((r) => setTimeout(r, 500)); // the request logs are written in batches
-    const hops = async (t: TestServer) => Number((await t.db().execute("SELECT count(*) AS n FROM request_log WHERE model = 'ping-pong'")).rows[0].n);
-    expect(await hops(s)).toBe(2); // the client's request, and the one that came back
-    expect(await hops(b)).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rows(s)).toBe(a0 + 2); // the client's request, and the one that came back
+    expect(await rows(b)).toBe(b0 + 1);
   });
 });
 

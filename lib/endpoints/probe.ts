@@ -2,7 +2,7 @@ import "server-only";
 import type { EndpointType } from "../db/constants";
 import { anyAnswer, decideType, type ProbeAnswers } from "./detect";
 import { parseModelList, type DiscoveredModel } from "./models";
-import { LIST_LIMIT, upstreamJson, type UpstreamResult } from "./upstream-http";
+import { LIST_LIMIT, SELF_ERROR, upstreamJson, type UpstreamResult } from "./upstream-http";
 
 export interface ProbeReport {
   reachable: boolean;
@@ -10,6 +10,8 @@ export interface ProbeReport {
   latencyMs: number | null;
   models: DiscoveredModel[];
   error: string | null;
+  /** the address is this load balancer (or another instance of its cluster): registering it would make a loop */
+  self: boolean;
 }
 
 const asAnswer = (r: UpstreamResult) =>
@@ -33,5 +35,6 @@ export async function probeEndpoint(baseUrl: string, apiKey: string | null, time
   if (!reachable) error = models.kind === "unreachable" ? models.error : "unreachable";
   else if (endpointType === "unknown") error = models.kind === "bad" ? models.error : "no known API answered (tried /api/system, /api/tags, /v1/models)";
   const latencies = [system, tags, models].filter((r) => r.kind !== "unreachable").map((r) => r.latencyMs);
-  return { reachable, endpointType, latencyMs: latencies.length ? Math.min(...latencies) : null, models: found, error };
+  const self = [system, tags, models].some((r) => r.kind === "bad" && r.loop === true);
+  return { reachable, endpointType, latencyMs: latencies.length ? Math.min(...latencies) : null, models: found, error: self ? SELF_ERROR : error, self };
 }

@@ -1,9 +1,11 @@
 import "server-only";
+import { env } from "../env";
+import { CLUSTER_HEADER, VIA_HEADER, clusterId } from "../cluster/via";
 
 /** What a management call to an upstream came to: an answer with JSON, a bad answer, or no answer at all. */
 export type UpstreamResult =
   | { kind: "ok"; status: number; headers: Headers; json: unknown; latencyMs: number }
-  | { kind: "bad"; status: number; headers: Headers | null; error: string; latencyMs: number }
+  | { kind: "bad"; status: number; headers: Headers | null; error: string; latencyMs: number; loop?: true }
   | { kind: "unreachable"; error: string; latencyMs: number };
 
 function describeFailure(err: unknown): string {
@@ -15,6 +17,12 @@ function describeFailure(err: unknown): string {
   }
   return String(err);
 }
+
+let ownCluster: string | null = null;
+const cluster = () => (ownCluster ??= clusterId(env().LLMLB_SECRET));
+
+/** The error of a call that reached this load balancer itself (it refused the request as a loop). */
+export const SELF_ERROR = "this address is this load balancer itself";
 
 const MiB = 1024 * 1024;
 /** The most a model list (`/v1/models`, `/api/tags`) may weigh: ~40,000 entries. */
@@ -62,7 +70,8 @@ export async function upstreamJson(
 ): Promise<UpstreamResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  const headers: Record<string, string> = { accept: "application/json" };
+  // marked like a proxied request: this load balancer (or another instance of it) refuses it as a loop
+  const headers: Record<string, string> = { accept: "application/json", [VIA_HEADER]: cluster() };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   const maxBytes = opts.maxBytes ?? METADATA_LIMIT;
@@ -73,6 +82,9 @@ export async function upstreamJson(
     res = await fetch(baseUrl + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: "manual" });
     if (res.status < 200 || res.status >= 300) {
       await res.body?.cancel().catch(() => undefined); // the status is the answer: its body is not read
+      if (res.status === 508 && res.headers.get(CLUSTER_HEADER) === cluster()) {
+        return { kind: "bad", status: res.status, headers: res.headers, error: SELF_ERROR, latencyMs: elapsed(), loop: true };
+      }
       const reason = res.status === 401 || res.status === 403 ? "authentication rejected" : "unexpected status";
       return { kind: "bad", status: res.status, headers: res.headers, error: `${reason} (HTTP ${res.status})`, latencyMs: elapsed() };
     }

@@ -8,7 +8,7 @@ import { ApiError } from "../errors";
 import { auditEntry } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
-import { probeEndpoint } from "./probe";
+import { probeEndpoint, type ProbeReport } from "./probe";
 import { getEndpointRow, serializeEndpointById } from "./read";
 import { endpointApiKey, sealApiKey } from "./secrets";
 import { keyOnMove } from "./key-on-move";
@@ -37,6 +37,13 @@ function uniqueViolation(err: unknown): never {
   throw err;
 }
 
+/** Refuses an address that is this load balancer: every request routed there would come back here. */
+function notSelf(probe: ProbeReport): ProbeReport {
+  if (!probe.self) return probe;
+  const message = "points at this load balancer itself: requests sent there would come back here";
+  throw new ApiError("validation_error", `base_url: ${message}`, [{ field: "base_url", message }]);
+}
+
 /** After a change to an endpoint: routing reloads it here and on other instances; with `check`, it is checked now. */
 async function afterChange(db: Db, id: string, check: boolean) {
   await publishChange(db, "registry", id);
@@ -45,7 +52,7 @@ async function afterChange(db: Db, id: string, check: boolean) {
 
 export async function createEndpoint({ db, input, actor }: { db: Db; input: CreateEndpointInput; actor: Principal }) {
   await assertUnique(db, { name: input.name, baseUrl: input.base_url });
-  const probe = await probeEndpoint(input.base_url, input.api_key ?? null, detectTimeoutMs());
+  const probe = notSelf(await probeEndpoint(input.base_url, input.api_key ?? null, detectTimeoutMs()));
   const now = Date.now();
   const row: EndpointRow = {
     id: crypto.randomUUID(),
@@ -94,7 +101,7 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
   if (keyCleared) patch.apiKey = null;
   if (urlChanged) {
     const key = input.api_key !== undefined ? input.api_key : keyCleared ? null : endpointApiKey(current);
-    const probe = await probeEndpoint(input.base_url!, key, detectTimeoutMs());
+    const probe = notSelf(await probeEndpoint(input.base_url!, key, detectTimeoutMs()));
     Object.assign(patch, {
       baseUrl: input.base_url,
       endpointType: probe.endpointType,

@@ -14,7 +14,7 @@ import type { RouteEndpoint, RoutingTable } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
 import { Attempt, CLIENT_GONE } from "./attempt";
-import { VIA_HEADER } from "./headers";
+import { VIA_HEADER } from "../cluster/via";
 
 export interface ProxyError {
   status: number;

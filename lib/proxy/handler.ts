@@ -12,7 +12,7 @@ import { routingTable } from "./routing-table";
 import { Exchange, INTERNAL_ERROR, logProxyFailure, type ProxyError } from "./exchange";
 import { finishRecord, type RequestRecord } from "./record";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
-import { clusterId, decideVia } from "./via";
+import { CLUSTER_HEADER, clusterId, decideVia } from "../cluster/via";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
@@ -38,6 +38,8 @@ class V1Request {
   readonly rec: RequestRecord;
   readonly headers: ClientHeaders;
   private exchange: Exchange | null = null;
+  /** X-LLMLB-Via for the upstream */
+  private via = "";
   private finished = false;
 
   constructor(
@@ -94,6 +96,12 @@ class V1Request {
     if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
       return this.fail({ status: 404, message: `Unknown route ${req.method} ${rec.route}`, type: "invalid_request_error", code: "not_found" });
     }
+    // before anything else: a request that came back (its own probe included) must not be served or routed again
+    const via = decideVia(this.headers.via, cluster());
+    if (!via.ok) {
+      return this.fail({ status: 508, message: `The request already passed through this load balancer (${via.hops} hops): an endpoint points back at it.`, type: "invalid_request_error", code: "loop_detected", headers: { [CLUSTER_HEADER]: cluster() } });
+    }
+    this.via = via.outgoing;
     const principal = authenticateV1(req, this.headers);
     if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels)).catch((err: unknown) => this.crash(err));
     else this.authenticated(principal, isModels);
@@ -157,16 +165,12 @@ class V1Request {
     }
     rec.model = body.model;
     rec.modelKnown = true;
-    const via = decideVia(this.headers.via, cluster());
-    if (!via.ok) {
-      return this.fail({ status: 508, message: `The request already passed through this load balancer (${via.hops} hops): an endpoint points back at it.`, type: "invalid_request_error", code: "loop_detected" });
-    }
 
     const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail({ status: 400, message: "The body is nested too deeply.", type: "invalid_request_error", code: "invalid_json" });
-    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: via.outgoing };
+    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: this.via };
     this.exchange = new Exchange(routing, input, entry.endpoints, env().LLMLB_MAX_RETRIES, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }

@@ -1,5 +1,6 @@
 // The header rules of /v1: what the client's request passes upstream, and what the upstream's answer passes back.
 import type { IncomingHttpHeaders } from "node:http";
+import { VIA_HEADER } from "../cluster/via";
 
 /** Headers that describe one hop, not the message: never passed on, either way. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
@@ -10,9 +11,6 @@ const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "
  * undici refuses to send it), and the upstream is always asked for identity encoding so its answer can be read.
  */
 const NEGOTIATED_HERE = new Set(["expect", "accept-encoding"]);
-
-/** Marks a request that passed through a load balancer: a comma-separated list of cluster ids, one per hop. */
-export const VIA_HEADER = "x-llmlb-via";
 
 /** What the proxy reads from the client's headers, in one pass over the raw list (node's header object is never built). */
 export interface ClientHeaders {

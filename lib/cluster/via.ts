@@ -3,6 +3,12 @@
 // (the load balancer registered as its own upstream turned one request into 257).
 import crypto from "node:crypto";
 
+/** Marks a request that passed through a load balancer: a comma-separated list of cluster ids, one per hop. */
+export const VIA_HEADER = "x-llmlb-via";
+
+/** On a loop refusal: which cluster refused (a probe recognises its own load balancer by it). */
+export const CLUSTER_HEADER = "x-llmlb-cluster";
+
 /** More load balancers in a row than any sane chain has: a loop between clusters that each passed once. */
 export const MAX_HOPS = 8;
 const CLUSTER_ID = /^[0-9a-f]{16}$/;
