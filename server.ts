@@ -6,7 +6,9 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, env, exportAuthEnv } from "./lib/env";
-import { bootDataPlane, startControlServices } from "./lib/server/boot";
+import { bootDataPlane, prepareDatabase, startControlServices, type Service } from "./lib/server/boot";
+import { applyWrite, createControlPlane } from "./lib/server/control-plane";
+import type { ControlWrite, DataPlane } from "./lib/proxy/data-plane";
 import { startControlThread } from "./lib/server/control-thread";
 import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
@@ -18,22 +20,33 @@ async function main() {
   const config = env();
   exportAuthEnv(config);
   const dev = process.env.LLMLB_DEV === "1";
-  const services = await bootDataPlane({ migrationsFolder: path.join(root, "drizzle/migrations") });
+  await prepareDatabase({ migrationsFolder: path.join(root, "drizzle/migrations") });
   let nextHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  let write: (w: ControlWrite) => void;
+  let telemetry: DataPlane["controlTelemetry"] = null;
+  const services: Service[] = [];
   if (dev) {
+    // one thread: Next, the scheduler and the control plane's writes all here, for Next's hot reload
     const { default: next } = await import("next");
     const app = next({ dev, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
     await app.prepare();
     const handle = app.getRequestHandler();
     nextHandler = (req, res) => void handle(req, res);
+    const cp = await createControlPlane();
+    write = (w) => applyWrite(cp, w);
+    telemetry = async () => cp.metrics.telemetry();
     services.push(...(await startControlServices()));
   } else {
     const control = await startControlThread(root);
     nextHandler = control.forward;
-    services.unshift(control.service); // stopped last: it writes what the others flush
+    write = control.write;
+    telemetry = control.telemetry;
+    services.push(control.service); // first in the list, so stopped last: it writes what the others flush
   }
+  const { plane, service } = await bootDataPlane({ write, controlTelemetry: telemetry });
+  services.push(service);
 
-  const server = http.createServer((req, res) => routeRequest(req, res, nextHandler));
+  const server = http.createServer((req, res) => routeRequest(plane, req, res, nextHandler));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -44,7 +57,7 @@ async function main() {
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
   log.info("llmlb listening", { url: `http://${config.LLMLB_HOST}:${port}`, database: config.LLMLB_DATABASE_URL.split("?")[0], dev });
   process.stdout.write(`LLMLB_READY port=${port}\n`);
-  installShutdown({ server, services });
+  installShutdown({ server, services, plane });
 }
 
 main().catch((err) => {

@@ -78,23 +78,26 @@ function loadSecret(dataDir: string): string {
   }
 }
 
-const holder = globalThis as unknown as { __llmlbEnv?: Env };
+let parsed: Env | null = null;
 
-/** The validated configuration, computed once per process (shared by server.ts and the Next bundle). */
+/**
+ * The validated configuration, computed once per bundle (server.ts's and Next's each parse the same environment
+ * and read the same secret file: the values agree).
+ */
 export function env(): Env {
-  if (holder.__llmlbEnv) return holder.__llmlbEnv;
+  if (parsed) return parsed;
   const raw = parseEnv(process.env);
   const dataDir = path.resolve(raw.LLMLB_DATA_DIR);
   const databaseUrl = raw.LLMLB_DATABASE_URL ?? `file:${path.join(dataDir, "llmlb.db")}`;
   if (databaseUrl.startsWith("file:")) fs.mkdirSync(path.dirname(databaseUrl.slice(5)), { recursive: true });
-  holder.__llmlbEnv = {
+  parsed = {
     ...raw,
     LLMLB_DATA_DIR: dataDir,
     LLMLB_DATABASE_URL: databaseUrl,
     LLMLB_SECRET: raw.LLMLB_SECRET ?? loadSecret(dataDir),
     NODE_ENV: process.env.NODE_ENV ?? "development",
   };
-  return holder.__llmlbEnv;
+  return parsed;
 }
 
 /** next-auth reads its secret and origin policy from process.env: set them once from the validated config. */
@@ -102,5 +105,3 @@ export function exportAuthEnv(e: Env): void {
   process.env.NEXTAUTH_SECRET = e.LLMLB_SECRET;
   process.env.AUTH_TRUST_HOST = "1"; // origin from the Host header: the server is reached as localhost, 127.0.0.1 or a LAN name
 }
-
-export const isProduction = () => process.env.NODE_ENV === "production";

@@ -8,10 +8,12 @@ import { openDatabase, type Database, type Db } from "./db/client";
 import { meta } from "./db/schema";
 
 /**
- * Per-thread state. Each thread's server bundle and the Next bundle load separate copies of lib/, so everything
- * they must share (the database client, the event bus, the proxy's routing state) hangs off one object on
- * globalThis. The main thread (/v1) and the control thread (Next, scheduler) each have their own; the events
- * below are bridged between them (lib/server/bridge.ts).
+ * What a thread's server bundle and Next's separately bundled route handlers must share, and the only state on
+ * globalThis: the instance's identity, the database client and the event bus (and the lease and change-poll
+ * bookkeeping that rides on them). Everything else is owned by one object per thread and passed as an argument:
+ * the /v1 thread's DataPlane (lib/proxy/data-plane.ts), the control thread's ControlPlane
+ * (lib/server/control-plane.ts). The main thread (/v1) and the control thread each have their own runtime; the
+ * events below are bridged between them (lib/server/bridge.ts).
  */
 export interface RuntimeEvents {
   /**
@@ -23,6 +25,8 @@ export interface RuntimeEvents {
   "credentials-changed": [];
   /** run a health check of this endpoint now */
   "check-now": [endpointId: string];
+  /** a health probe took this long (seconds): the control thread's /metrics histogram (not bridged) */
+  "health-checked": [seconds: number];
 }
 
 export interface Runtime {
@@ -30,8 +34,6 @@ export interface Runtime {
   startedAt: number;
   events: EventEmitter<RuntimeEvents>;
   database?: Promise<Database>;
-  /** slots owned by other modules (routing table, key cache, scheduler...) */
-  slots: Map<string, unknown>;
   leader: boolean;
   /** changes this thread published since the last version poll (lib/cluster/coordinator.ts) */
   ownChanges: Record<VersionKind, number>;
@@ -54,20 +56,11 @@ export function runtime(): Runtime {
       instanceId: inherited?.instanceId ?? crypto.randomUUID(),
       startedAt: inherited?.startedAt ?? Date.now(),
       events,
-      slots: new Map(),
       leader: false,
       ownChanges: { registry: 0, credentials: 0 },
     };
   }
   return holder.__llmlbRuntime;
-}
-
-/** A module-owned singleton stored on the runtime, created on first use. */
-export function slot<T>(name: string, create: () => T): T {
-  const slots = runtime().slots;
-  let value = slots.get(name) as T | undefined;
-  if (value === undefined) slots.set(name, (value = create()));
-  return value;
 }
 
 export function database(): Promise<Database> {

@@ -1,4 +1,4 @@
-// Health-check sweep at scale (SPEC §13: 1,000 endpoints on a 30 s interval without the event loop lagging > 20 ms).
+// Health-check sweep at scale (1,000 endpoints on a 30 s interval without the event loop lagging > 20 ms).
 //
 //   npx tsx scripts/health-sweep.ts [--endpoints 1000] [--concurrency 16] [--settle-secs 5] [--measure-secs 70]
 //                                   [--interval 30] [--cpu-profile out.cpuprofile]   (the control thread's CPU profile

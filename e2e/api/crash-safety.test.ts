@@ -1,4 +1,4 @@
-// Crash safety and graceful shutdown (SPEC §10, §12): kill -9 in the middle of a burst of registrations loses no
+// Crash safety and graceful shutdown: kill -9 in the middle of a burst of registrations loses no
 // acknowledged change and leaves a database that opens cleanly and passes integrity_check; SIGTERM lets in-flight
 // requests (/v1 and /api) finish, refuses new ones, flushes the request log and exits 0.
 import crypto from "node:crypto";

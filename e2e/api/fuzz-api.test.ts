@@ -1,5 +1,5 @@
 // Property-based fuzzing of every mutating /api route, the query-string routes, and the /v1 inference routes with
-// random and adversarial input (SPEC §5, §8, §12): never a 5xx, always the documented error shape, and a rejected
+// random and adversarial input: never a 5xx, always the documented error shape, and a rejected
 // request leaves the registry tables byte-for-byte unchanged. Every URL the server is made to contact is 127.0.0.1.
 import fc from "fast-check";
 import type { Client } from "@libsql/client";

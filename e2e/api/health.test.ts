@@ -1,4 +1,4 @@
-// Health checks and the status machine (SPEC §7): first check at once, online → error → offline on a killed
+// Health checks and the status machine: first check at once, online → error → offline on a killed
 // endpoint and back, bad answers are `error` not `offline`, an endpoint registered while down is detected once it
 // comes up, per-endpoint intervals, a hung endpoint delays no one, and every check writes a health_checks row.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Type detection (SPEC §6): every fake kind is detected as its type at registration, a dead or hung address is
+// Type detection: every fake kind is detected as its type at registration, a dead or hung address is
 // accepted as `unknown` within ~2 s, Ollama look-alikes are not Ollama, a key-protected endpoint is detected only
 // with its key (sent as Bearer on every probe and sync), and `POST /api/endpoints/probe` tests a URL unsaved.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

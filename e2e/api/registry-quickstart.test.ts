@@ -52,7 +52,7 @@ describe("quickstart REST steps", () => {
       health_check_interval_secs: 30,
       registered_at: expect.stringMatching(ISO),
     });
-    // SPEC §5: the rest of the endpoint shape, no key material.
+    // the rest of the endpoint shape, no key material.
     for (const field of ["endpoint_type", "inference_timeout_secs", "max_concurrency", "has_api_key", "latency_ms", "last_seen_at", "last_checked_at", "last_error", "updated_at", "notes", "model_count", "aggregate_tps"]) {
       expect(r.body, field).toHaveProperty(field);
     }

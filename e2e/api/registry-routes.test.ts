@@ -1,4 +1,4 @@
-// Every route of SPEC §5: the happy path and each documented error, proving that each rejected request leaves the
+// Every route of the happy path and each documented error, proving that each rejected request leaves the
 // database unchanged. Also: PATCH semantics (api_key:null, new base_url), DELETE, secret hygiene (the endpoint key
 // never appears in a response, a log line or the database in plaintext), percent-encoded model ids, audit rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Red-team findings on authentication (SPEC §4, §12).
+// Red-team findings on authentication.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
 import { call, login } from "../harness/http";

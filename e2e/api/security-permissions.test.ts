@@ -1,4 +1,4 @@
-// The permission matrix (SPEC §4): every /api route, /v1/models, /v1/chat/completions and /metrics, called by an
+// The permission matrix: every /api route, /v1/models, /v1/chat/completions and /metrics, called by an
 // anonymous client, a viewer session, an admin session and one API key per permission, against a table of
 // expected outcomes. Also: every route authenticates (401) and authorises (403) before it reads the body or the id,
 // and a session follows its user's role and existence at once.
@@ -154,7 +154,7 @@ type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-per
 /** Routes that hand a viewer's permissions to someone: only a holder of all of them may (least privilege). */
 const GRANTS_VIEWER = new Set(["POST /api/users", "PATCH /api/users/[id]"]);
 
-/** Lists any signed-in dashboard user may read (SPEC §4: a viewer reads everything). */
+/** Lists any signed-in dashboard user may read (a viewer reads everything). */
 const READ_BY_ANY_USER = new Set(["GET /api/users", "GET /api/api-keys"]);
 
 function expected(c: RouteCase, p: TestPrincipal): Outcome {

@@ -1,6 +1,6 @@
 // Concurrency attacks on the registry and the user store: simultaneous creates with the same unique value, the
 // last-admin rule under concurrent demotion/deletion, and a burst of mixed writes. Never a 5xx, never an
-// invariant broken, every acknowledged write present (SPEC §4, §12).
+// invariant broken, every acknowledged write present.
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";

@@ -1,5 +1,4 @@
-// Sessions, same-origin mutations, security headers, secrets at rest and in logs, and the login rate limit
-// (SPEC §4, §12).
+// Sessions, same-origin mutations, security headers, secrets at rest and in logs, and the login rate limit.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

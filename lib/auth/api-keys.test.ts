@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import type { ApiKeyRow } from "../db/schema";
-import type { Env } from "../env";
 import { sha256Hex } from "../crypto";
-import { runtime } from "../runtime";
-import { cachedApiKey, verifyApiKey } from "./api-keys";
+import type { RuntimeEvents } from "../runtime";
+import { ApiKeyCache } from "./api-keys";
 
-const holder = globalThis as unknown as { __llmlbEnv?: Env };
-let saved: Env | undefined;
-beforeAll(() => {
-  saved = holder.__llmlbEnv;
-  holder.__llmlbEnv = { LLMLB_DEBUG_KEYS: false } as Env;
-});
-afterAll(() => {
-  holder.__llmlbEnv = saved;
-});
+const events = new EventEmitter<RuntimeEvents>();
+const keys = new ApiKeyCache(events, false);
+const verifyApiKey = (db: Db, key: string) => keys.verify(db, key);
+const cachedApiKey = (key: string) => keys.cached(key);
 
 const KEY = "sk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const row: ApiKeyRow = {
@@ -43,7 +38,7 @@ describe("verifyApiKey and the key cache", () => {
     const { db, answer } = slowDb();
     const checking = verifyApiKey(db, KEY); // reads the row before the revocation lands
     await Promise.resolve();
-    runtime().events.emit("credentials-changed"); // the revocation clears the cache meanwhile
+    events.emit("credentials-changed"); // the revocation clears the cache meanwhile
     answer([row]);
     expect((await checking)?.id).toBe("k1"); // that one request started before the revocation
     expect(cachedApiKey(KEY)).toBeUndefined(); // the next one asks the database again
@@ -55,7 +50,7 @@ describe("verifyApiKey and the key cache", () => {
     answer([row]);
     await checking;
     expect(cachedApiKey(KEY)?.id).toBe("k1");
-    runtime().events.emit("credentials-changed");
+    events.emit("credentials-changed");
     expect(cachedApiKey(KEY)).toBeUndefined();
   });
 });

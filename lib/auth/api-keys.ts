@@ -2,16 +2,19 @@ import "server-only";
 import crypto from "node:crypto";
 import { desc, eq, and, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { EventEmitter } from "node:events";
+import type { Db, ReadDb } from "../db/client";
 import { apiKeys, type ApiKeyRow } from "../db/schema";
 import { PERMISSIONS } from "../db/constants";
 import { randomBase62, sha256Hex } from "../crypto";
 import { env } from "../env";
 import { ApiError, notFound } from "../errors";
-import { publishChange, runtime, slot } from "../runtime";
-import { audit } from "../audit";
+import { getDb, publishChange, runtime, type RuntimeEvents } from "../runtime";
+import { audited } from "../audit";
 import { DEBUG_KEYS, missingGrant, type Principal } from "./permissions";
 import { EpochCache } from "./epoch-cache";
+import { KeyUsage, markKeysUsed } from "./key-usage";
+import { log } from "../observability/logger";
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -57,9 +60,8 @@ export async function createApiKey({ db, input, actor }: { db: Db; input: Create
     revokedAt: null,
     lastUsedAt: null,
   };
-  await db.transaction(async (tx) => {
+  await audited(db, actor, "api_key.create", { type: "api_key", id: row.id, details: { name: row.name, permissions: row.permissions } }, async (tx) => {
     await tx.insert(apiKeys).values(row);
-    await audit(tx, actor, "api_key.create", { type: "api_key", id: row.id, details: { name: row.name, permissions: row.permissions } });
   });
   await publishChange(db, "credentials");
   return { ...serializeApiKey(row), key: plaintext };
@@ -69,9 +71,8 @@ export async function revokeApiKey({ db, id, actor }: { db: Db; id: string; acto
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
   if (!row) throw notFound("api key");
   if (!row.revokedAt) {
-    await db.transaction(async (tx) => {
+    await audited(db, actor, "api_key.revoke", { type: "api_key", id }, async (tx) => {
       await tx.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
-      await audit(tx, actor, "api_key.revoke", { type: "api_key", id });
     });
     await publishChange(db, "credentials");
   }
@@ -82,43 +83,62 @@ interface CachedKey {
   expiresAt: number | null;
 }
 
-/**
- * hash → key; dropped whole on every credentials change (here or, via the version poll, on another instance). A
- * lookup that was in flight across the change does not write its answer back (EpochCache).
- */
-const keyCache = () =>
-  slot("apiKeyCache", () => {
-    const cache = new EpochCache<CachedKey | null>();
-    runtime().events.on("credentials-changed", () => cache.clear());
-    return cache;
-  });
-
 const usable = (entry: CachedKey | null) => (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now()) ? null : entry.principal);
 
 /**
- * A presented key's principal without waiting, when memory can answer: null for a key that is not valid,
- * undefined when the database must be asked (verifyApiKey). The /v1 hot path.
+ * Presented key → principal, from memory after a key's first use: hash → key, dropped whole on every credentials
+ * change (here or, via the version poll, on another instance). A lookup that was in flight across the change
+ * does not write its answer back (EpochCache). The /v1 thread keeps one in its DataPlane; the route handlers of
+ * the control thread share another (routeKeyCache).
  */
-export function cachedApiKey(presented: string): Principal | null | undefined {
-  if (env().LLMLB_DEBUG_KEYS && Object.hasOwn(DEBUG_KEYS, presented)) {
-    return { kind: "debug_key", id: presented, name: presented, permissions: DEBUG_KEYS[presented] };
+export class ApiKeyCache {
+  private readonly cache = new EpochCache<CachedKey | null>();
+
+  constructor(
+    events: EventEmitter<RuntimeEvents>,
+    private readonly debugKeys: boolean,
+  ) {
+    events.on("credentials-changed", () => this.cache.clear());
   }
-  if (!presented.startsWith("sk_") || presented.length > 200) return null;
-  const entry = keyCache().get(sha256Hex(presented));
-  return entry === undefined ? undefined : usable(entry);
+
+  /** The key's principal without waiting when memory can answer: null for a key that is not valid, undefined when the database must be asked. */
+  cached(presented: string): Principal | null | undefined {
+    if (this.debugKeys && Object.hasOwn(DEBUG_KEYS, presented)) {
+      return { kind: "debug_key", id: presented, name: presented, permissions: DEBUG_KEYS[presented] };
+    }
+    if (!presented.startsWith("sk_") || presented.length > 200) return null;
+    const entry = this.cache.get(sha256Hex(presented));
+    return entry === undefined ? undefined : usable(entry);
+  }
+
+  /** The key's principal, or null; served from memory after the first use. */
+  async verify(db: ReadDb, presented: string): Promise<Principal | null> {
+    const cached = this.cached(presented);
+    if (cached !== undefined) return cached;
+    const hash = sha256Hex(presented);
+    const epoch = this.cache.epoch();
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+    const entry: CachedKey | null =
+      row && !row.revokedAt ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt } : null;
+    this.cache.set(hash, entry, epoch);
+    return usable(entry);
+  }
 }
 
-/** Resolves a presented key to a principal, or null. Served from memory after the first use. */
-export async function verifyApiKey(db: Db, presented: string): Promise<Principal | null> {
-  const cached = cachedApiKey(presented);
-  if (cached !== undefined) return cached;
-  const hash = sha256Hex(presented);
-  const epoch = keyCache().epoch();
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
-  const entry: CachedKey | null =
-    row && !row.revokedAt ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt } : null;
-  keyCache().set(hash, entry, epoch);
-  return usable(entry);
+let routeKeys: ApiKeyCache | null = null;
+/** The key cache of this thread's route handlers (the /api guard). */
+const routeKeyCache = () => (routeKeys ??= new ApiKeyCache(runtime().events, env().LLMLB_DEBUG_KEYS));
+
+let routeUsage: KeyUsage | null = null;
+
+/** Resolves a presented key to a principal, or null (the /api guard's check); a valid key's use is noted. */
+export async function verifyApiKey(db: ReadDb, presented: string): Promise<Principal | null> {
+  const principal = await routeKeyCache().verify(db, presented);
+  if (principal?.kind === "api_key") {
+    routeUsage ??= new KeyUsage((ids, at) => void getDb().then((w) => markKeysUsed(w, ids, at)).catch((err) => log.warn("last_used_at not written", { error: String(err) })));
+    routeUsage.note(principal.id);
+  }
+  return principal;
 }
 
 /** The credential a request presents: `Authorization: Bearer …` or `X-API-Key`. */

@@ -1,8 +1,9 @@
-import { slot } from "../runtime";
 import { FailureLimiter } from "./rate-limit";
 
 /** 5 failed logins per minute per client IP + username, then 429 until the window frees up. */
-export const loginLimiter = () => slot("loginLimiter", () => new FailureLimiter(5, 60_000));
+let limiter: FailureLimiter | null = null;
+/** The sign-in route's limiter: 5 failures a minute per client address and username. Per instance. */
+export const loginLimiter = () => (limiter ??= new FailureLimiter(5, 60_000));
 
 type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null } | undefined;
 

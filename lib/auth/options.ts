@@ -1,7 +1,8 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { decode, type JWTDecodeParams } from "next-auth/jwt";
+import { strictDecode } from "./session-decoder";
+import { userPrincipal } from "./session-principal";
 import { env } from "../env";
 import { getDb } from "../runtime";
 import type { Role } from "../db/constants";
@@ -29,16 +30,6 @@ declare module "next-auth/jwt" {
   }
 }
 
-/**
- * next-auth's decode accepts a token up to 15 s past its expiry (clock tolerance). A session ends when it says
- * it does: everything that reads the session cookie (/api guard, pages, next-auth itself) decodes with this.
- */
-export async function strictDecode(params: JWTDecodeParams) {
-  const token = await decode(params);
-  if (!token || typeof token.exp !== "number" || token.exp * 1000 <= Date.now()) return null;
-  return token;
-}
-
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().LLMLB_SECRET,
@@ -60,7 +51,8 @@ export function authOptions(): NextAuthOptions {
             return null;
           }
           loginLimiter().reset(key);
-          return { id: user.id, name: user.username, role: user.role, mustChangePassword: user.mustChangePassword, credentialVersion: user.credentialVersion };
+          const who = userPrincipal(user);
+          return { id: who.id, name: who.name, role: who.role, mustChangePassword: who.mustChangePassword, credentialVersion: user.credentialVersion };
         },
       }),
     ],

@@ -22,19 +22,24 @@ export const sessionUserState = (u: UserRow): SessionUserState => ({
   credentialVersion: u.credentialVersion,
 });
 
+/** A signed-in dashboard user as the program sees them: the one place a user's row becomes an identity. */
+export type UserPrincipal = Principal & { kind: "user"; role: UserRow["role"]; mustChangePassword: boolean };
+
+export const userPrincipal = (user: SessionUserState): UserPrincipal => ({
+  kind: "user",
+  id: user.id,
+  name: user.username,
+  role: user.role,
+  permissions: permissionsForRole(user.role),
+  mustChangePassword: user.mustChangePassword,
+});
+
 /**
  * The one answer to "whom does this session stand for", for the /api guard, the pages and /v1: the user as the
  * database has them now, or null when they are gone or their password changed since the session was issued (its
  * credential version differs). A token issued before versions existed counts as version 0. Pure.
  */
-export function principalForSession(claims: SessionClaims, user: SessionUserState | null | undefined): Principal | null {
+export function principalForSession(claims: SessionClaims, user: SessionUserState | null | undefined): UserPrincipal | null {
   if (!user || !claims.uid || user.id !== claims.uid || (claims.cv ?? 0) !== user.credentialVersion) return null;
-  return {
-    kind: "user",
-    id: user.id,
-    name: user.username,
-    role: user.role,
-    permissions: permissionsForRole(user.role),
-    mustChangePassword: user.mustChangePassword,
-  };
+  return userPrincipal(user);
 }

@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { env } from "../env";
 import { getDb } from "../runtime";
-import { strictDecode } from "./options";
+import { strictDecode } from "./session-decoder";
 import type { Principal } from "./permissions";
 import { SESSION_COOKIES } from "./session-principal";
 import { getUser } from "./users";

@@ -1,30 +1,20 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
-import { getToken } from "next-auth/jwt";
+import { headers } from "next/headers";
 import { env } from "../env";
 import { getDb } from "../runtime";
-import type { Role } from "../db/constants";
-import { strictDecode } from "./options";
 import { getUser } from "./users";
-import type { Principal } from "./permissions";
-import { principalForSession, type SessionClaims } from "./session-principal";
+import { sessionFromCookies } from "./session-decoder";
+import { sessionUserState, type UserPrincipal } from "./session-principal";
 
-export interface SessionUser {
-  id: string;
-  name: string;
-  role: Role;
-  mustChangePassword: boolean;
-}
-
-/** The principal of a decoded session token, judged against the user's row read fresh from the database. */
-export async function sessionPrincipal(token: SessionClaims | null): Promise<Principal | null> {
-  if (!token?.uid) return null;
-  return principalForSession(token, await getUser(await getDb(), token.uid));
+/** The principal of a request's session cookie, judged against the user's row read fresh from the database. */
+export async function sessionPrincipal(cookieHeader: string | null): Promise<UserPrincipal | null> {
+  return sessionFromCookies(cookieHeader, env().LLMLB_SECRET, async (uid) => {
+    const row = await getUser(await getDb(), uid);
+    return row ? sessionUserState(row) : null;
+  });
 }
 
 /** The signed-in dashboard user (a deleted user's cookie, or one from before a password change, is worthless). */
-export async function currentUser(): Promise<SessionUser | null> {
-  const req = { cookies: await cookies(), headers: Object.fromEntries(await headers()) };
-  const p = await sessionPrincipal(await getToken({ req: req as unknown as Parameters<typeof getToken>[0]["req"], secret: env().LLMLB_SECRET, decode: strictDecode }));
-  return p?.role ? { id: p.id, name: p.name, role: p.role, mustChangePassword: p.mustChangePassword ?? false } : null;
+export async function currentUser(): Promise<UserPrincipal | null> {
+  return sessionPrincipal((await headers()).get("cookie"));
 }

@@ -2,11 +2,11 @@ import "server-only";
 import crypto from "node:crypto";
 import { asc, eq, and, ne, count, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db, ReadDb } from "../db/client";
 import { users, type UserRow } from "../db/schema";
 import { ROLES, type Role } from "../db/constants";
 import { ApiError, notFound, uniqueViolation, validationError } from "../errors";
-import { audit } from "../audit";
+import { audited } from "../audit";
 import { publishChange } from "../runtime";
 import { randomBase62 } from "../crypto";
 import { log } from "../observability/logger";
@@ -41,7 +41,7 @@ export async function listUsers({ db }: { db: Db }) {
   return (await db.select().from(users).orderBy(asc(users.username))).map(serializeUser);
 }
 
-export async function getUser(db: Db, id: string): Promise<UserRow | undefined> {
+export async function getUser(db: ReadDb, id: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id));
   return row;
 }
@@ -61,12 +61,9 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     createdAt: now,
     updatedAt: now,
   };
-  await db
-    .transaction(async (tx) => {
-      await tx.insert(users).values(row);
-      await audit(tx, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } });
-    })
-    .catch((err) => {
+  await audited(db, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } }, async (tx) => {
+    await tx.insert(users).values(row);
+  }).catch((err) => {
       // the same name created concurrently, after the check above
       if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
       throw err;
@@ -93,7 +90,7 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
     patch.passwordHash = await hashPassword(input.password);
     patch.mustChangePassword = actor.id !== id; // a reset by someone else must be changed at next login
   }
-  await db.transaction(async (tx) => {
+  await audited(db, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } }, async (tx) => {
     // checked inside the write transaction (BEGIN IMMEDIATE): two admins demoting each other cannot both pass
     const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
@@ -101,7 +98,6 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
       throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
     }
     await tx.update(users).set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch).where(eq(users.id, id));
-    await audit(tx, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } });
   });
   await publishChange(db, "credentials");
   return serializeUser({ ...user, ...patch });
@@ -111,12 +107,11 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
 export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
-  await db.transaction(async (tx) => {
+  await audited(db, actor, "user.delete", { type: "user", id, details: { username: user.username } }, async (tx) => {
     const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
     if (current.role === "admin" && (await otherAdmins(tx, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
     await tx.delete(users).where(eq(users.id, id));
-    await audit(tx, actor, "user.delete", { type: "user", id, details: { username: user.username } });
   });
   await publishChange(db, "credentials");
 }
@@ -127,9 +122,8 @@ export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: P
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
   if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
-  await db.transaction(async (tx) => {
+  await audited(db, actor, "user.change_password", { type: "user", id: user.id }, async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() }).where(eq(users.id, user.id));
-    await audit(tx, actor, "user.change_password", { type: "user", id: user.id });
   });
   await publishChange(db, "credentials"); // the /v1 session cache, on both threads and every instance
 }

@@ -3,10 +3,11 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "./schema";
 
 export type Db = LibSQLDatabase<typeof schema>;
+/** The database as a thread that only reads it sees it (the /v1 thread: its writes go to the control thread). */
+export type ReadDb = Pick<Db, "select">;
 export interface Database {
   client: Client;
   db: Db;
-  isFile: boolean;
 }
 
 /** Connections the embedded client may open to the file. */
@@ -24,5 +25,5 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     // with WAL, a commit then never waits for the disk on the event loop (a crash loses no committed write).
     await Promise.all(Array.from({ length: FILE_CONNECTIONS }, () => client.execute("PRAGMA synchronous = NORMAL")));
   }
-  return { client, db: drizzle(client, { schema }), isFile };
+  return { client, db: drizzle(client, { schema }) };
 }

@@ -6,12 +6,13 @@ import { downloadTasks, type DownloadTaskRow, type EndpointRow } from "../db/sch
 import { DOWNLOAD_STATUSES, type DownloadStatus } from "../db/constants";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { auditEntry } from "../audit";
+import { audited } from "../audit";
 import type { Principal } from "../auth/permissions";
 import { getEndpointRow } from "./read";
 import { endpointApiKey } from "./secrets";
 import { syncModels, upstreamFailure } from "./sync";
 import { upstreamJson } from "./upstream-http";
+import { isJsonObject } from "../json";
 
 export const serializeTask = (t: DownloadTaskRow) => ({
   id: t.id,
@@ -29,7 +30,6 @@ function assertXllm(row: EndpointRow) {
   if (row.endpointType !== "xllm") throw new ApiError("download_not_supported", `model download is supported on xllm endpoints only, not ${row.endpointType}`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** `POST /api/endpoints/{id}/download`: starts the download on the xLLM endpoint and records a task. */
@@ -38,7 +38,7 @@ export async function startDownload({ db, id, model, actor }: { db: Db; id: stri
   assertXllm(row);
   const r = await upstreamJson(row.baseUrl, "/api/models/download", { apiKey: endpointApiKey(row), method: "POST", body: { model }, timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS });
   if (r.kind !== "ok") throw upstreamFailure(r.kind, r.error);
-  if (!isObject(r.json) || typeof r.json.task_id !== "string") throw upstreamFailure("bad", "no task_id in the answer");
+  if (!isJsonObject(r.json) || typeof r.json.task_id !== "string") throw upstreamFailure("bad", "no task_id in the answer");
   const now = Date.now();
   const task: DownloadTaskRow = {
     id: crypto.randomUUID(),
@@ -53,7 +53,9 @@ export async function startDownload({ db, id, model, actor }: { db: Db; id: stri
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([db.insert(downloadTasks).values(task), auditEntry(db, actor, "endpoint.download", { type: "endpoint", id, details: { model } })]);
+  await audited(db, actor, "endpoint.download", { type: "endpoint", id, details: { model } }, async (tx) => {
+    await tx.insert(downloadTasks).values(task);
+  });
   return serializeTask(task);
 }
 
@@ -75,7 +77,7 @@ export async function downloadProgress({ db, id, model }: { db: Db; id: string; 
       apiKey: endpointApiKey(row),
       timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS,
     });
-    if (r.kind === "ok" && isObject(r.json)) {
+    if (r.kind === "ok" && isJsonObject(r.json)) {
       const status = (DOWNLOAD_STATUSES as readonly string[]).includes(String(r.json.status)) ? (r.json.status as DownloadStatus) : task.status;
       current = {
         ...task,

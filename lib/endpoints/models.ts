@@ -1,11 +1,11 @@
 // Parsing upstream model lists and metadata. Pure.
+import { isJsonObject } from "../json";
 export interface DiscoveredModel {
   modelId: string;
   capabilities: string[];
   contextLength: number | null;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Capabilities from the name when the upstream does not say: `embed*` → embeddings, else chat. */
 export function defaultCapabilities(modelId: string): string[] {
@@ -25,12 +25,12 @@ const positiveInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v
  * Returns null when the answer is neither (a bad answer).
  */
 export function parseModelList(json: unknown): DiscoveredModel[] | null {
-  if (!isObject(json)) return null;
+  if (!isJsonObject(json)) return null;
   const list = Array.isArray(json.data) ? json.data : Array.isArray(json.models) ? json.models : null;
   if (!list) return null;
   const seen = new Map<string, DiscoveredModel>();
   for (const entry of list) {
-    if (!isObject(entry)) continue;
+    if (!isJsonObject(entry)) continue;
     const id = typeof entry.id === "string" ? entry.id : typeof entry.name === "string" ? entry.name : typeof entry.model === "string" ? entry.model : null;
     if (!id || id.length > 512 || seen.has(id)) continue;
     seen.set(id, {
@@ -44,9 +44,9 @@ export function parseModelList(json: unknown): DiscoveredModel[] | null {
 
 /** Ollama `/api/show`: context length from `model_info["<arch>.context_length"]`, capabilities as reported. */
 export function parseOllamaShow(json: unknown): { contextLength: number | null; capabilities: string[] | null } {
-  if (!isObject(json)) return { contextLength: null, capabilities: null };
+  if (!isJsonObject(json)) return { contextLength: null, capabilities: null };
   let contextLength: number | null = null;
-  if (isObject(json.model_info)) {
+  if (isJsonObject(json.model_info)) {
     const info = json.model_info;
     const arch = typeof info["general.architecture"] === "string" ? info["general.architecture"] : null;
     contextLength = positiveInt(arch ? info[`${arch}.context_length`] : null);
@@ -60,6 +60,6 @@ export function parseOllamaShow(json: unknown): { contextLength: number | null; 
 
 /** xLLM `/api/models/{id}/info`: `{context_length, capabilities}`. */
 export function parseXllmInfo(json: unknown): { contextLength: number | null; capabilities: string[] | null } {
-  if (!isObject(json)) return { contextLength: null, capabilities: null };
+  if (!isJsonObject(json)) return { contextLength: null, capabilities: null };
   return { contextLength: positiveInt(json.context_length), capabilities: normaliseCapabilities(json.capabilities) };
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { auditEntry } from "../audit";
+import { audited } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
 import { probeEndpoint, type ProbeReport } from "./probe";
@@ -75,12 +75,9 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     typeDetectedAt: probe.endpointType === "unknown" ? null : now,
     modelsSyncedAt: null,
   };
-  await db
-    .batch([
-      db.insert(endpoints).values(row),
-      auditEntry(db, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } }),
-    ])
-    .catch(uniqueViolation);
+  await audited(db, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } }, async (tx) => {
+    await tx.insert(endpoints).values(row);
+  }).catch(uniqueViolation);
   await afterChange(db, row.id, true);
   return serializeEndpointById(db, row);
 }
@@ -113,23 +110,19 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
     } satisfies Partial<EndpointRow>);
   }
   const changed = Object.keys(input).filter((k) => k !== "api_key");
-  await db
-    .batch([
-      db.update(endpoints).set(patch).where(eq(endpoints.id, id)),
-      ...(urlChanged ? [db.delete(endpointModels).where(eq(endpointModels.endpointId, id))] : []),
-      auditEntry(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined, api_key_cleared: keyCleared } }),
-    ])
-    .catch(uniqueViolation);
+  await audited(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined, api_key_cleared: keyCleared } }, async (tx) => {
+    await tx.update(endpoints).set(patch).where(eq(endpoints.id, id));
+    if (urlChanged) await tx.delete(endpointModels).where(eq(endpointModels.endpointId, id));
+  }).catch(uniqueViolation);
   await afterChange(db, id, urlChanged || input.api_key !== undefined);
   return { ...(await serializeEndpointById(db, { ...current, ...patch })), api_key_cleared: keyCleared };
 }
 
 export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const row = await getEndpointRow(db, id);
-  await db.batch([
-    auditEntry(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }),
-    ...[endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks].map((table) => db.delete(table).where(eq(table.endpointId, id))),
-    db.delete(endpoints).where(eq(endpoints.id, id)),
-  ]);
+  await audited(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }, async (tx) => {
+    for (const table of [endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks]) await tx.delete(table).where(eq(table.endpointId, id));
+    await tx.delete(endpoints).where(eq(endpoints.id, id));
+  });
   await afterChange(db, id, false);
 }

@@ -4,7 +4,6 @@ import type { Db } from "../db/client";
 import { endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { runtime, publishChange } from "../runtime";
-import { metrics } from "../observability/metrics";
 import { syncModelsInBackground } from "../endpoints/background-sync";
 import { nextStatus, passiveFailure } from "./transition";
 import { probeHealth, type HealthProbe } from "./probe";
@@ -51,7 +50,7 @@ export const needsModelSync = (row: EndpointRow, now: number, intervalSecs: numb
 export async function runHealthCheck(db: Db, row: EndpointRow): Promise<EndpointRow> {
   const t0 = performance.now();
   const probe = await probeHealth(row, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
-  metrics().healthChecks.observe((performance.now() - t0) / 1000);
+  runtime().events.emit("health-checked", (performance.now() - t0) / 1000);
   const updated = await recordCheck(db, row, probe);
   if (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL)) syncModelsInBackground(db, updated);
   return updated;

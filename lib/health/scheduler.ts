@@ -22,7 +22,8 @@ const SPREAD_MS = 900;
 /**
  * Checks each endpoint on its own interval. A cron tick every second picks the due ones; at most 32 probes
  * run at once and each is bounded by the probe timeout, so a hung endpoint never delays the others.
- * Scheduled work runs only on the lease holder (SPEC §11), explicit "check now" requests included.
+ * Scheduled work runs only on the lease holder (one instance of a cluster checks each endpoint), explicit "check
+ * now" requests included.
  */
 /**
  * What the scheduler keeps per endpoint between reloads. Each check reads its full row fresh, so a reload (run on

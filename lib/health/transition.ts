@@ -8,7 +8,7 @@ export interface StatusState {
 }
 
 /**
- * The status machine of SPEC §7. Pure.
+ * The endpoint status machine, driven by health-check outcomes. Pure.
  * - success → online
  * - from pending: unreachable → offline, bad answer → error
  * - from online: the first failure → error

@@ -29,7 +29,7 @@ describe("request metrics", () => {
     m.recordRequest({ ...req, durationMs: 2000, ttftMs: 20 });
     m.recordRequest({ ...req, status: 502, promptTokens: 0, completionTokens: 0 });
     m.recordRequest({ ...req, endpoint: 'q"x', promptTokens: 0 });
-    const text = m.render({ inflight: 0, queueDepth: 0, endpoints: [] }, null);
+    const text = m.render({ inflight: 0, queueDepth: 0, requestLogDropped: 0, endpoints: [] }, null);
     expect(text).toContain('llmlb_requests_total{model="m",endpoint="e",status="200"} 2');
     expect(text).toContain('llmlb_requests_total{model="m",endpoint="e",status="502"} 1');
     expect(text).toContain('llmlb_requests_total{model="m",endpoint="q\\"x",status="200"} 1');

@@ -1,7 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import v8 from "node:v8";
-import { slot } from "../runtime";
-import type { ControlTelemetry } from "../server/bridge";
 import { PairMap } from "../pair-map";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -17,6 +15,15 @@ class Histogram {
     this.sum += seconds;
     this.count++;
   }
+}
+
+/** What the control thread reports to /metrics on the main thread at each scrape. */
+export interface ControlTelemetry {
+  /** event-loop delay of the control thread since the previous scrape, in nanoseconds */
+  lag: { p50: number; p99: number; max: number };
+  /** V8 heap of the control thread, in bytes */
+  heap: { used: number; total: number };
+  healthChecks: { counts: number[]; sum: number; count: number };
 }
 
 /**
@@ -42,6 +49,8 @@ const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v])
 export interface Gauges {
   inflight: number;
   queueDepth: number;
+  /** request-log rows dropped because the writer fell 50,000 rows behind */
+  requestLogDropped: number;
   endpoints: Array<{ name: string; id: string; up: boolean }>;
 }
 
@@ -127,6 +136,7 @@ export class Metrics {
     histogram("llmlb_ttft_seconds", "Time to first streamed byte.", byModel(this.ttft));
     histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks }]);
     out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
+    out.push("# HELP llmlb_request_log_dropped_total Request-log rows dropped because the writer fell behind.", "# TYPE llmlb_request_log_dropped_total counter", `llmlb_request_log_dropped_total ${gauges.requestLogDropped}`);
     out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
     // event-loop delay since the previous scrape, per thread: "main" serves /v1, "control" runs the dashboard,
     // the API and the health checks
@@ -145,4 +155,4 @@ export class Metrics {
   }
 }
 
-export const metrics = () => slot("metrics", () => new Metrics());
+

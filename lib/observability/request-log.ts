@@ -3,8 +3,6 @@ import type { InValue } from "@libsql/client";
 import type { Database } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema";
 import LibsqlDatabase from "libsql";
-import { env } from "../env";
-import { database, slot } from "../runtime";
 import { log } from "./logger";
 
 // Short: what waits for a flush outlives the young generation and would grow the old one under load.
@@ -125,10 +123,3 @@ export class RequestLogWriter {
     }
   }
 }
-
-/** This thread's writer; its sink is opened on the first write (the main thread replaces it before that). */
-export const requestLogWriter = () =>
-  slot("requestLogWriter", () => {
-    let sink: RequestLogSink | null = null;
-    return new RequestLogWriter((args, rows) => (sink ??= requestLogSink(env().LLMLB_DATABASE_URL, database))(args, rows));
-  });

@@ -7,7 +7,7 @@ import type { RouteEndpoint } from "./routing-table";
 
 /** An Exchange that only records what the attempt reports to it. */
 function stubExchange() {
-  return { input: { res: {}, rec: { requestId: "r", started: 0 } }, clientGone: false, retry: vi.fn(), refused: vi.fn(), answered: vi.fn(), crash: vi.fn() };
+  return { input: { res: {}, rec: { requestId: "r", started: 0 } }, clientGone: false, attemptFailed: vi.fn(), answered: vi.fn(), crash: vi.fn() };
 }
 const ep = { id: "ep-1", nameHeader: "n" } as RouteEndpoint;
 const controller = {} as Dispatcher.DispatchController;
@@ -19,18 +19,16 @@ describe("Attempt: undici refusing to send the request", () => {
   ])("%s is the request's fault: refused, never retried or held against the endpoint", (_, err) => {
     const ex = stubExchange();
     new Attempt(ex as unknown as Exchange, ep).onResponseError(controller, err);
-    expect(ex.refused).toHaveBeenCalledOnce();
-    expect(ex.retry).not.toHaveBeenCalled();
+    expect(ex.attemptFailed).toHaveBeenCalledWith(expect.any(Attempt), { kind: "unsendable", reason: err.message });
   });
   it("a connection failure is the endpoint's: the next endpoint is tried", () => {
     const ex = stubExchange();
     new Attempt(ex as unknown as Exchange, ep).onResponseError(controller, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
-    expect(ex.retry).toHaveBeenCalledWith(expect.any(Attempt), { kind: "connect", reason: "Error: ECONNREFUSED" });
-    expect(ex.refused).not.toHaveBeenCalled();
+    expect(ex.attemptFailed).toHaveBeenCalledWith(expect.any(Attempt), { kind: "connect", reason: "Error: ECONNREFUSED" });
   });
   it("a timeout before the headers is a timeout", () => {
     const ex = stubExchange();
     new Attempt(ex as unknown as Exchange, ep).onResponseError(controller, new errors.HeadersTimeoutError());
-    expect(ex.retry).toHaveBeenCalledWith(expect.any(Attempt), { kind: "timeout", reason: "timed out waiting for the upstream" });
+    expect(ex.attemptFailed).toHaveBeenCalledWith(expect.any(Attempt), { kind: "timeout" });
   });
 });

@@ -94,7 +94,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.decoder?.destroy();
     try {
       const code = (err as Error & { code?: string }).code;
-      if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.refused(this, err);
+      if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.attemptFailed(this, { kind: "unsendable", reason: err.message });
       this.broke(code === "UND_ERR_HEADERS_TIMEOUT" ? null : `${err.name}: ${code ?? err.message}`);
     } catch (e) {
       this.ex.crash(this, e);
@@ -118,14 +118,14 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.mode === Mode.Stream) return this.endStream(!this.ex.clientGone);
     if (this.mode === Mode.Passing) return this.endPassing(!this.ex.clientGone);
     if (this.mode === Mode.Failed) return this.failOver();
-    if (this.mode === Mode.Buffered) return this.ex.retry(this, { kind: "connect", reason: "failed while sending its answer" });
-    if (reason === null) return this.ex.retry(this, { kind: "timeout", reason: "timed out waiting for the upstream" });
-    this.ex.retry(this, { kind: "connect", reason });
+    if (this.mode === Mode.Buffered) return this.ex.attemptFailed(this, { kind: "unreadable", reason: "failed while sending its answer" });
+    this.ex.attemptFailed(this, reason === null ? { kind: "timeout" } : { kind: "connect", reason });
   }
 
   private failOver(): void {
-    if (this.failure) return this.ex.retry(this, { kind: "connect", reason: this.failure });
-    this.ex.retry(this, { kind: "status", status: this.status, headers: this.headers });
+    if (this.failure) return this.ex.attemptFailed(this, { kind: "unreadable", reason: this.failure });
+    const retryAfter = this.headers["retry-after"];
+    this.ex.attemptFailed(this, { kind: "status", status: this.status, retryAfter: typeof retryAfter === "string" ? retryAfter : null });
   }
 
   /** A piece of the answer as the client gets it (decoded). */
@@ -161,7 +161,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), body);
-    if (!seen.valid) return this.ex.retry(this, { kind: "connect", reason: NOT_JSON });
+    if (!seen.valid) return this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
     const headers = this.responseHeaders();
     headers.push("content-length", String(body.length));
     this.res.writeHead(this.status, headers);
@@ -175,7 +175,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.chunks = [];
     this.bytes = 0;
     if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) {
-      this.ex.retry(this, { kind: "connect", reason: NOT_JSON });
+      this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
       this.decoder?.destroy();
       return void this.controller?.abort(new Error(NOT_JSON));
     }

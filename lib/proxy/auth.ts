@@ -1,15 +1,13 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
-import { decode } from "next-auth/jwt";
-import { env } from "../env";
-import { getDb, runtime, slot } from "../runtime";
-import { cachedApiKey, presentedKey, verifyApiKey } from "../auth/api-keys";
-import type { ClientHeaders } from "./headers";
+import { presentedKey } from "../auth/api-keys";
 import { getUser } from "../auth/users";
 import { isSameOrigin } from "../auth/guard-origin";
 import type { Principal } from "../auth/permissions";
-import { EpochCache } from "../auth/epoch-cache";
-import { SESSION_COOKIES, principalForSession, sessionUserState, type SessionUserState } from "../auth/session-principal";
+import { blockedUntilPasswordChange, sessionFromCookies } from "../auth/session-decoder";
+import { sessionUserState, type SessionUserState } from "../auth/session-principal";
+import type { DataPlane } from "./data-plane";
+import type { ClientHeaders } from "./headers";
 
 const headerBag = (req: IncomingMessage) => ({
   get: (name: string) => {
@@ -18,48 +16,25 @@ const headerBag = (req: IncomingMessage) => ({
   },
 });
 
-function sessionCookie(cookieHeader: string | undefined): string | null {
-  if (!cookieHeader) return null;
-  for (const part of cookieHeader.split(";")) {
-    const i = part.indexOf("=");
-    const name = part.slice(0, i).trim();
-    if (!(SESSION_COOKIES as readonly string[]).includes(name)) continue;
-    try {
-      return decodeURIComponent(part.slice(i + 1).trim());
-    } catch {
-      return null; // not valid percent-encoding: no session
-    }
-  }
-  return null;
+/**
+ * A user's state as sessions are judged by it, from the plane's cache (user id → credential version, role,
+ * forced-change flag; never the verdict, so nothing refused earlier stays refused once the user's state changes).
+ * The cache drops on every credentials change; a lookup in flight across a change does not write its stale row back.
+ */
+async function loadUser(plane: DataPlane, uid: string): Promise<SessionUserState | null> {
+  const cached = plane.sessions.get(uid);
+  if (cached !== undefined) return cached;
+  const epoch = plane.sessions.epoch();
+  const row = await getUser(await plane.db(), uid);
+  const user = row ? sessionUserState(row) : null;
+  plane.sessions.set(uid, user, epoch);
+  return user;
 }
 
-/**
- * user id → what a session is judged by (credential version, role, forced-change flag), never the verdict: each
- * request decides afresh, so nothing refused earlier stays refused once the user's state changes. Dropped on
- * every credentials change (bridged from the control thread, polled from other instances); a lookup in flight
- * across a change does not write its stale row back.
- */
-const userCache = () =>
-  slot("v1UserCache", () => {
-    const cache = new EpochCache<SessionUserState | null>();
-    runtime().events.on("credentials-changed", () => cache.clear());
-    return cache;
-  });
-
-async function sessionPrincipal(token: string): Promise<Principal | null> {
-  const jwt = await decode({ token, secret: env().LLMLB_SECRET }).catch(() => null);
-  if (!jwt?.uid || (typeof jwt.exp === "number" && jwt.exp * 1000 < Date.now())) return null;
-  const cache = userCache();
-  let user = cache.get(jwt.uid);
-  if (user === undefined) {
-    const epoch = cache.epoch();
-    const row = await getUser(await getDb(), jwt.uid);
-    user = row ? sessionUserState(row) : null;
-    cache.set(jwt.uid, user, epoch);
-  }
-  const principal = principalForSession(jwt, user);
+async function sessionPrincipal(plane: DataPlane, cookie: string): Promise<Principal | null> {
+  const principal = await sessionFromCookies(cookie, plane.config.secret, (uid) => loadUser(plane, uid));
   // /v1 is the Playground's: a user who must change their password first is refused until they have
-  return principal && !principal.mustChangePassword ? principal : null;
+  return principal && !blockedUntilPasswordChange(principal, "openai.inference") ? principal : null;
 }
 
 /** The key a request presents: `Authorization: Bearer …` (or a bare token there), else `X-API-Key`. */
@@ -73,13 +48,12 @@ function presented(h: ClientHeaders): string | null {
  * Playground). The principal, or null when no valid credential is presented; a promise only when memory cannot
  * answer (a key's first use, a session).
  */
-export function authenticateV1(req: IncomingMessage, h: ClientHeaders): Principal | null | Promise<Principal | null> {
+export function authenticateV1(plane: DataPlane, req: IncomingMessage, h: ClientHeaders): Principal | null | Promise<Principal | null> {
   const key = presented(h);
   if (key) {
-    const cached = cachedApiKey(key);
-    return cached !== undefined ? cached : getDb().then((db) => verifyApiKey(db, key));
+    const cached = plane.keys.cached(key);
+    return cached !== undefined ? cached : plane.db().then((db) => plane.keys.verify(db, key));
   }
-  const token = sessionCookie(h.cookie ?? undefined);
-  if (!token || !isSameOrigin(headerBag(req), env().LLMLB_PUBLIC_URL)) return null;
-  return sessionPrincipal(token);
+  if (!h.cookie || !isSameOrigin(headerBag(req), plane.config.publicUrl)) return null;
+  return sessionPrincipal(plane, h.cookie);
 }

@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { env } from "../env";
-import { sendOpenAIError } from "./openai-error";
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -41,26 +39,4 @@ export function collectBody(req: IncomingMessage, limit: number, deadlineMs: num
   req.on("end", () => settle(size > limit ? new BodyTooLarge() : null, size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
   req.on("error", (err) => settle(err, null));
   req.on("close", () => clearTimeout(timer));
-}
-
-const RESPONSE = Symbol("response for a body timeout");
-type WithResponse = IncomingMessage & { [RESPONSE]?: ServerResponse };
-
-/**
- * Names the response on which `readBody` answers a body that did not arrive in time. The /v1 handler's body
- * callback knows only `BodyTooLarge`; a timeout is answered here, 408 in OpenAI's shape, and the connection closed.
- */
-export function answerBodyTimeoutOn(req: IncomingMessage, res: ServerResponse): void {
-  (req as WithResponse)[RESPONSE] = res;
-}
-
-/** Reads a /v1 request body, refusing past `limit` bytes or past LLMLB_BODY_TIMEOUT_SECS (see collectBody). */
-export function readBody(req: IncomingMessage, limit: number, done: Done): void {
-  const secs = env().LLMLB_BODY_TIMEOUT_SECS;
-  collectBody(req, limit, secs * 1000, (err, body) => {
-    const res = (req as WithResponse)[RESPONSE];
-    if (!(err instanceof BodyTimeout) || !res) return done(err, body);
-    // answered here: the handler's callback is not called, the response's close ends the request's accounting
-    sendOpenAIError(res, 408, `The request body was not received within ${secs} s.`, "invalid_request_error", "request_timeout", null, { connection: "close" });
-  });
 }

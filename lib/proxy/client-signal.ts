@@ -7,12 +7,10 @@ import { EventEmitter } from "node:events";
  */
 export class ClientSignal extends EventEmitter {
   aborted = false;
-  reason: Error | undefined;
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = new Error("client went away");
     this.emit("abort");
   }
 }

@@ -1,29 +1,16 @@
 import "server-only";
-import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import { env } from "../env";
-import { getDb, slot } from "../runtime";
-import { reportEndpointFailure } from "../health/check";
+import type { ServerResponse } from "node:http";
+import { VIA_HEADER } from "../cluster/via";
 import { log } from "../observability/logger";
-import { accountant } from "./accounting";
-import { poolFor } from "./forward";
-import type { OpenAIErrorType } from "./openai-error";
-import { AdmissionQueue, QueueRejection } from "./queue";
+import { Attempt, CLIENT_GONE } from "./attempt";
 import { ClientSignal } from "./client-signal";
+import type { DataPlane } from "./data-plane";
+import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
+import { finalError, judge, type Failure } from "./failover";
+import { QueueRejection } from "./queue";
 import type { RequestRecord } from "./record";
-import type { RouteEndpoint, RoutingTable } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
-import { Attempt, CLIENT_GONE } from "./attempt";
-import { VIA_HEADER } from "../cluster/via";
-
-export interface ProxyError {
-  status: number;
-  message: string;
-  type: OpenAIErrorType;
-  code: string;
-  param?: string;
-  headers?: Record<string, string>;
-}
 
 export interface ExchangeInput {
   res: ServerResponse;
@@ -37,21 +24,25 @@ export interface ExchangeInput {
   via: string;
 }
 
-export const admissionQueue = () => slot("admissionQueue", () => new AdmissionQueue(() => ({ max: env().LLMLB_QUEUE_MAX, timeoutMs: env().LLMLB_QUEUE_TIMEOUT_SECS * 1000 })));
-
-export const INTERNAL_ERROR: ProxyError = { status: 500, message: "internal error", type: "server_error", code: "internal_error" };
+/** What an attempt that reached the client came to. */
+export interface Answer {
+  status: number;
+  ttftMs: number | null;
+  usage: Usage | null;
+  estimatedTokens: number;
+  /** the upstream failed after the client got the first bytes */
+  broken: boolean;
+}
 
 export const logProxyFailure = (requestId: string, err: unknown) =>
   log.error("proxy failure", { requestId, error: err instanceof Error ? err.message : String(err) });
-
-const passive = (id: string, reason: string) => void getDb().then((db) => reportEndpointFailure(db, id, reason)).catch((err) => log.warn("passive signal failed", { error: String(err) }));
-
 
 /** Whose request this is, for the admission queue's fairness: one API key, or one signed-in user. */
 const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
 
 /** Chooses and reserves an endpoint for the model among those not yet tried: its id, or why not. */
-function tryAcquire(table: RoutingTable, ids: readonly string[], tried: readonly string[], model: string): string | "saturated" | "none" {
+function tryAcquire(plane: DataPlane, ids: readonly string[], tried: readonly string[], model: string): string | "saturated" | "none" {
+  const { table } = plane;
   const candidates: Candidate[] = [];
   for (const id of ids) {
     const ep = table.endpoints.get(id);
@@ -66,27 +57,25 @@ function tryAcquire(table: RoutingTable, ids: readonly string[], tried: readonly
 
 /**
  * One inference request through the proxy: picks an endpoint (queueing when all are at max_concurrency),
- * forwards it with undici's dispatch API (no stream objects or promises per request), and fails over on connect
- * errors, timeouts before headers, 429, 5xx and 2xx answers that are not JSON — before any byte reached the
- * client. `done` is called once, with the error to send when no endpoint answered.
+ * forwards it with undici's dispatch API (no stream objects or promises per request), and fails over by the rules
+ * of ./failover.ts as long as nothing reached the client. `done` is called once, with the error to send when no
+ * endpoint answered.
  */
 export class Exchange {
   private readonly ids: readonly string[];
   private readonly model: string;
   private tried: string[] = [];
+  private failures: Failure[] = [];
   private attempt = -1;
   private current: Attempt | null = null;
-  private lastStatus: { status: number; retryAfter: string | null } | null = null;
-  private lastFailure: "connect" | "timeout" | null = null;
   private signal: ClientSignal | null = null;
   clientGone = false;
   finished = false;
 
   constructor(
-    private readonly table: RoutingTable,
+    readonly plane: DataPlane,
     readonly input: ExchangeInput,
     entryEndpoints: readonly string[],
-    private readonly maxRetries: number,
     private readonly done: (error: ProxyError | null) => void,
   ) {
     this.model = input.rec.model!;
@@ -94,8 +83,8 @@ export class Exchange {
   }
 
   start(): void {
-    if (!this.ids.some((id) => this.table.isRoutable(this.table.endpoints.get(id)))) {
-      return this.finish({ status: 503, message: `No online endpoint serves '${this.model}' right now.`, type: "server_error", code: "no_endpoint_available", headers: { "retry-after": "5" } });
+    if (!this.ids.some((id) => this.plane.table.isRoutable(this.plane.table.endpoints.get(id)))) {
+      return this.finish(v1Error("no_endpoint_available", { model: this.model }));
     }
     this.next();
   }
@@ -109,16 +98,20 @@ export class Exchange {
 
   private next(): void {
     if (this.finished) return;
-    if (++this.attempt > this.maxRetries) return this.giveUp();
-    const id = tryAcquire(this.table, this.ids, this.tried, this.model);
-    if (id === "none") return this.giveUp();
+    if (++this.attempt > this.plane.config.maxRetries) return this.finish(finalError(this.failures, this.model));
+    const id = tryAcquire(this.plane, this.ids, this.tried, this.model);
+    if (id === "none") return this.finish(finalError(this.failures, this.model));
     if (id !== "saturated") return this.send(id);
     this.signal = new ClientSignal();
-    admissionQueue()
-      .wait(() => {
-        const got = tryAcquire(this.table, this.ids, this.tried, this.model);
-        return got === "saturated" || got === "none" ? null : got;
-      }, this.signal, callerKey(this.input.rec))
+    this.plane.queue
+      .wait(
+        () => {
+          const got = tryAcquire(this.plane, this.ids, this.tried, this.model);
+          return got === "saturated" || got === "none" ? null : got;
+        },
+        this.signal,
+        callerKey(this.input.rec),
+      )
       .then(
         (got) => {
           try {
@@ -130,8 +123,7 @@ export class Exchange {
         (err: unknown) => {
           const reason = err instanceof QueueRejection ? err.reason : "timeout";
           if (reason === "aborted") return this.finish(null);
-          if (reason === "full") return this.finish({ status: 429, message: "Too many queued requests.", type: "rate_limit_error", code: "queue_full", headers: { "retry-after": "1" } });
-          this.finish({ status: 503, message: "Timed out waiting for a free endpoint.", type: "server_error", code: "queue_timeout", headers: { "retry-after": "5" } });
+          this.finish(v1Error(reason === "full" ? "queue_full" : "queue_timeout"));
         },
       );
   }
@@ -141,7 +133,7 @@ export class Exchange {
       this.release(id);
       return this.finish(null);
     }
-    const ep = this.table.endpoints.get(id);
+    const ep = this.plane.table.endpoints.get(id);
     if (!ep) {
       // deleted while the request waited in the queue
       this.release(id);
@@ -155,46 +147,32 @@ export class Exchange {
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
-    poolFor(ep.origin).dispatch({ path: ep.basePath + rec.route, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
+    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + rec.route, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
   }
 
   private release(id: string): void {
-    this.table.release(id);
-    const queue = admissionQueue();
-    if (queue.depth) queue.notify();
+    this.plane.table.release(id);
+    if (this.plane.queue.depth) this.plane.queue.notify();
   }
 
-  /** An attempt failed before the client saw anything: try the next endpoint. */
-  retry(a: Attempt, failure: { kind: "connect" | "timeout"; reason: string } | { kind: "status"; status: number; headers: IncomingHttpHeaders }): void {
+  /** An attempt failed before the client saw anything: ./failover.ts decides whether the next endpoint is tried. */
+  attemptFailed(a: Attempt, failure: Failure): void {
     if (a.settled) return;
     a.settled = true;
     this.release(a.ep.id);
     if (this.clientGone) return this.finish(null);
-    if (failure.kind === "status") {
-      const retryAfter = failure.headers["retry-after"];
-      this.lastStatus = { status: failure.status, retryAfter: typeof retryAfter === "string" ? retryAfter : null };
-      if (failure.status >= 500) passive(a.ep.id, `HTTP ${failure.status} from a live request`);
-    } else {
-      this.lastFailure = failure.kind;
-      passive(a.ep.id, failure.reason);
+    const verdict = judge(failure);
+    if (verdict.blame) this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: verdict.blame });
+    this.failures.push(failure);
+    if (!verdict.retry) {
+      log.warn("request not forwardable", { requestId: this.input.rec.requestId, failure });
+      return this.finish(finalError(this.failures, this.model));
     }
     this.next();
   }
 
-  /**
-   * undici refused to send the request as built (a header or value it does not accept): the request's fault, not
-   * the endpoint's, and another endpoint would refuse it the same way.
-   */
-  refused(a: Attempt, err: Error): void {
-    if (a.settled) return;
-    a.settled = true;
-    this.release(a.ep.id);
-    log.warn("request not forwardable", { requestId: this.input.rec.requestId, error: err.message });
-    this.finish({ status: 400, message: `The request cannot be forwarded: ${err.message}.`, type: "invalid_request_error", code: "unforwardable_request" });
-  }
-
   /** An attempt answered the client (or the client left while it did). */
-  answered(a: Attempt, out: { status: number; ttftMs: number | null; usage: Usage | null; estimatedTokens: number; broken: boolean }): void {
+  answered(a: Attempt, out: Answer): void {
     if (a.settled) return;
     a.settled = true;
     this.release(a.ep.id);
@@ -204,11 +182,13 @@ export class Exchange {
     rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
     if (out.broken) {
       rec.errorCode = "upstream_stream_error";
-      passive(a.ep.id, "the upstream failed mid-stream");
+      this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: "the upstream failed mid-stream" });
     } else if (this.clientGone) rec.errorCode = "client_disconnected";
     const ok = out.status < 400 && !out.broken && !this.clientGone;
-    const tps = accountant(getDb).record({ endpointId: a.ep.id, model: this.model, ok, completionTokens: rec.usage?.completionTokens ?? 0, generationMs: performance.now() - a.sentAt });
-    if (tps !== null) this.table.setTps(a.ep.id, this.model, tps);
+    const tokens = rec.usage?.completionTokens ?? 0;
+    const generationMs = performance.now() - a.sentAt;
+    const tpsEma = ok ? this.plane.table.observeGeneration(a.ep.id, this.model, tokens, generationMs) : this.plane.table.tpsOf(a.ep.id, this.model);
+    this.plane.stats.record({ endpointId: a.ep.id, model: this.model, ok, completionTokens: tokens, generationMs, tpsEma });
     this.finish(null);
   }
 
@@ -226,23 +206,6 @@ export class Exchange {
   private failed(err: unknown): void {
     logProxyFailure(this.input.rec.requestId, err);
     this.finish(INTERNAL_ERROR);
-  }
-
-  private giveUp(): void {
-    const last = this.lastStatus;
-    if (last && last.status < 400) {
-      const message = `Every endpoint serving '${this.model}' answered with a redirect (last: HTTP ${last.status}), which is not followed.`;
-      return this.finish({ status: 502, message, type: "server_error", code: "upstream_redirect" });
-    }
-    if (last) {
-      const message = `Every endpoint serving '${this.model}' failed (last: HTTP ${last.status}).`;
-      return this.finish({ status: last.status, message, type: last.status === 429 ? "rate_limit_error" : "server_error", code: last.status === 429 ? "rate_limited" : "upstream_error", headers: last.retryAfter ? { "retry-after": last.retryAfter } : undefined });
-    }
-    this.finish(
-      this.lastFailure === "timeout"
-        ? { status: 504, message: "The upstream endpoint timed out.", type: "server_error", code: "upstream_timeout" }
-        : { status: 502, message: "No endpoint could be reached.", type: "server_error", code: "upstream_unreachable", headers: { "retry-after": "5" } },
-    );
   }
 
   private finish(error: ProxyError | null): void {

@@ -1,21 +1,27 @@
 import "server-only";
-import { Pool } from "undici";
-import { slot } from "../runtime";
+import { Pool, type Dispatcher } from "undici";
 
-/** One keep-alive pool per upstream origin. */
-const pools = () => slot("upstreamPools", () => new Map<string, Pool>());
-
-export function poolFor(origin: string): Pool {
-  const map = pools();
-  let pool = map.get(origin);
-  if (!pool) {
-    pool = new Pool(origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: 5_000 } });
-    map.set(origin, pool);
-  }
-  return pool;
+/** Where an attempt's request is dispatched: one keep-alive pool per upstream origin. */
+export interface UpstreamPools {
+  for(origin: string): Dispatcher;
+  close(): Promise<void>;
 }
 
-export async function closePools(): Promise<void> {
-  await Promise.all([...pools().values()].map((p) => p.close().catch(() => undefined)));
-  pools().clear();
+/** undici pools, one per origin, created on first use. */
+export function upstreamPools(): UpstreamPools {
+  const pools = new Map<string, Pool>();
+  return {
+    for(origin) {
+      let pool = pools.get(origin);
+      if (!pool) {
+        pool = new Pool(origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: 5_000 } });
+        pools.set(origin, pool);
+      }
+      return pool;
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.close().catch(() => undefined)));
+      pools.clear();
+    },
+  };
 }

@@ -1,33 +1,29 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { env } from "../env";
-import { getDb } from "../runtime";
 import { hasPermission, type Principal } from "../auth/permissions";
+import { CLUSTER_HEADER, decideVia } from "../cluster/via";
 import { authenticateV1 } from "./auth";
-import { BodyTooLarge, MAX_BODY_BYTES, readBody } from "./body";
-import { inflight } from "./inflight";
-import { sendOpenAIError, type OpenAIErrorType } from "./openai-error";
-import { routingTable } from "./routing-table";
-import { Exchange, INTERNAL_ERROR, logProxyFailure, type ProxyError } from "./exchange";
-import { finishRecord, type RequestRecord } from "./record";
+import { BodyTimeout, BodyTooLarge, MAX_BODY_BYTES, collectBody } from "./body";
+import type { DataPlane } from "./data-plane";
+import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
+import { Exchange, logProxyFailure } from "./exchange";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
-import { CLUSTER_HEADER, clusterId, decideVia } from "../cluster/via";
+import { sendOpenAIError } from "./openai-error";
+import { finishRecord, type RequestRecord } from "./record";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
-const table = () => routingTable(getDb);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const REQUEST = Symbol("v1 request");
 /** How much of an unknown model's name the request log keeps (a known one is the registry's own id). */
 const MAX_LOGGED_MODEL = 256;
-let ownCluster: string | null = null;
-const cluster = () => (ownCluster ??= clusterId(env().LLMLB_SECRET));
 
 /** The response closed: finished, or the client went away (one function for every response, no closure each). */
 function closed(this: ServerResponse & { [REQUEST]?: V1Request }) {
-  inflight.count--;
-  if (!this.writableFinished) this[REQUEST]!.clientGone();
+  const request = this[REQUEST]!;
+  request.plane.inflight--;
+  if (!this.writableFinished) request.clientGone();
 }
 
 /**
@@ -38,11 +34,12 @@ class V1Request {
   readonly rec: RequestRecord;
   readonly headers: ClientHeaders;
   private exchange: Exchange | null = null;
+  private finished = false;
   /** X-LLMLB-Via for the upstream */
   private via = "";
-  private finished = false;
 
   constructor(
+    readonly plane: DataPlane,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
   ) {
@@ -67,7 +64,7 @@ class V1Request {
       retries: 0,
       errorCode: null,
     };
-    inflight.count++;
+    plane.inflight++;
     (res as ServerResponse & { [REQUEST]?: V1Request })[REQUEST] = this;
     res.once("close", closed);
   }
@@ -94,42 +91,40 @@ class V1Request {
     const { rec, req } = this;
     const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
     if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
-      return this.fail({ status: 404, message: `Unknown route ${req.method} ${rec.route}`, type: "invalid_request_error", code: "not_found" });
+      return this.fail(v1Error("not_found", { method: req.method, route: rec.route }));
     }
     // before anything else: a request that came back (its own probe included) must not be served or routed again
-    const via = decideVia(this.headers.via, cluster());
-    if (!via.ok) {
-      return this.fail({ status: 508, message: `The request already passed through this load balancer (${via.hops} hops): an endpoint points back at it.`, type: "invalid_request_error", code: "loop_detected", headers: { [CLUSTER_HEADER]: cluster() } });
-    }
+    const via = decideVia(this.headers.via, this.plane.cluster);
+    if (!via.ok) return this.fail({ ...v1Error("loop_detected", { hops: via.hops }), headers: { [CLUSTER_HEADER]: this.plane.cluster } });
     this.via = via.outgoing;
-    const principal = authenticateV1(req, this.headers);
+    const principal = authenticateV1(this.plane, req, this.headers);
     if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels)).catch((err: unknown) => this.crash(err));
     else this.authenticated(principal, isModels);
   }
 
   private authenticated(principal: Principal | null, isModels: boolean): void {
-    const { rec } = this;
+    const { rec, plane } = this;
     rec.principal = principal;
-    if (!principal) return this.fail({ status: 401, message: "Missing, invalid, expired or revoked API key.", type: "authentication_error", code: "invalid_api_key" });
+    if (!principal) return this.fail(v1Error("invalid_api_key"));
     const permission = isModels ? "openai.models.read" : "openai.inference";
     if (!hasPermission(principal, permission) && !(isModels && hasPermission(principal, "openai.inference"))) {
-      return this.fail({ status: 403, message: `missing permission: ${permission}`, type: "permission_error", code: "forbidden" });
+      return this.fail(v1Error("forbidden", { permission }));
     }
-    const routing = table();
-    if (!routing.loaded) {
-      routing.reload().then(() => this.routable(isModels)).catch((err: unknown) => this.crash(err));
+    if (principal.kind === "api_key") plane.keyUsage.note(principal.id);
+    if (!plane.table.loaded) {
+      plane.table.reload().then(() => this.routable(isModels)).catch((err: unknown) => this.crash(err));
       return;
     }
     this.routable(isModels);
   }
 
   private routable(isModels: boolean): void {
-    if (!isModels) return readBody(this.req, MAX_BODY_BYTES, (err, raw) => this.bodyRead(err, raw));
+    if (!isModels) return collectBody(this.req, MAX_BODY_BYTES, this.plane.config.bodyTimeoutMs, (err, raw) => this.bodyRead(err, raw));
     let id: string;
     try {
       id = decodeURIComponent(this.rec.route.slice("/v1/models/".length));
     } catch {
-      return this.fail({ status: 400, message: "The model id in the path is not valid percent-encoding.", type: "invalid_request_error", code: "invalid_model_id", param: "model" });
+      return this.fail(v1Error("invalid_model_id"));
     }
     this.serveModels(id);
   }
@@ -143,7 +138,11 @@ class V1Request {
   }
 
   private proxy(err: Error | null, raw: Buffer | null): void {
-    if (err instanceof BodyTooLarge) return this.fail({ status: 413, message: "Request body larger than 20 MiB.", type: "invalid_request_error", code: "payload_too_large" });
+    if (err instanceof BodyTooLarge) return this.fail(v1Error("payload_too_large"));
+    if (err instanceof BodyTimeout) {
+      // the rest of a body that never came cannot be told from the next request: the connection is closed
+      return this.fail({ ...v1Error("request_timeout", { reason: String(this.plane.config.bodyTimeoutMs / 1000) }), headers: { connection: "close" } });
+    }
     if (err || !raw) return this.crash(err);
     const { rec } = this;
     let body: Record<string, unknown>;
@@ -152,16 +151,15 @@ class V1Request {
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
       body = parsed as Record<string, unknown>;
     } catch {
-      return this.fail({ status: 400, message: "The body must be a JSON object.", type: "invalid_request_error", code: "invalid_json" });
+      return this.fail(v1Error("invalid_json"));
     }
-    if (typeof body.model !== "string" || !body.model) return this.fail({ status: 400, message: "`model` is required and must be a string.", type: "invalid_request_error", code: "missing_model", param: "model" });
+    if (typeof body.model !== "string" || !body.model) return this.fail(v1Error("missing_model"));
     rec.stream = body.stream === true;
-    const routing = table();
-    const entry = routing.lookup(body.model);
+    const entry = this.plane.table.lookup(body.model);
     if (!entry) {
       // logged, cut short, as the client sent it; counted in /metrics under one label (a client invents names freely)
       rec.model = body.model.length > MAX_LOGGED_MODEL ? body.model.slice(0, MAX_LOGGED_MODEL) : body.model;
-      return this.fail({ status: 404, message: `The model '${rec.model}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
+      return this.fail(v1Error("model_not_found", { model: rec.model }));
     }
     rec.model = body.model;
     rec.modelKnown = true;
@@ -169,21 +167,21 @@ class V1Request {
     const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
-    if (!payload) return this.fail({ status: 400, message: "The body is nested too deeply.", type: "invalid_request_error", code: "invalid_json" });
+    if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
     const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: this.via };
-    this.exchange = new Exchange(routing, input, entry.endpoints, env().LLMLB_MAX_RETRIES, (error) => (error ? this.fail(error) : this.finish()));
+    this.exchange = new Exchange(this.plane, input, entry.endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }
 
   private serveModels(id: string): void {
     const { rec, res } = this;
-    const routing = table();
+    const routing = this.plane.table;
     let body: string;
     if (!id) body = routing.modelsJson;
     else {
       const entry = routing.lookup(id);
       const online = entry?.endpoints.some((e) => routing.isRoutable(routing.endpoints.get(e)));
-      if (!entry || !online) return this.fail({ status: 404, message: `The model '${id}' does not exist.`, type: "invalid_request_error", code: "model_not_found", param: "model" });
+      if (!entry || !online) return this.fail(v1Error("model_not_found", { model: id.length > MAX_LOGGED_MODEL ? id.slice(0, MAX_LOGGED_MODEL) : id }));
       body = JSON.stringify({ id: entry.id, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "llmlb" });
     }
     rec.status = 200;
@@ -210,12 +208,13 @@ class V1Request {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    finishRecord(this.rec);
+    finishRecord(this.plane, this.rec);
   }
 }
 
-export function handleV1(req: IncomingMessage, res: ServerResponse): void {
-  new V1Request(req, res).start();
+/** Serves one /v1 request from the plane's state. */
+export function handleV1(plane: DataPlane, req: IncomingMessage, res: ServerResponse): void {
+  new V1Request(plane, req, res).start();
 }
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');

@@ -1,9 +1,10 @@
 // The header rules of /v1: what the client's request passes upstream, and what the upstream's answer passes back.
 import type { IncomingHttpHeaders } from "node:http";
 import { VIA_HEADER } from "../cluster/via";
+import { HOP_BY_HOP } from "../hop-by-hop";
 
-/** Headers that describe one hop, not the message: never passed on, either way. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"]);
+/** Never passed on, either way: the hop's own headers, and the message's host and length (each hop sets its own). */
+const NOT_PASSED = new Set([...HOP_BY_HOP, "host", "content-length"]);
 /** The client's credentials and browser context: the upstream gets the endpoint's own key instead. */
 const CLIENT_ONLY = new Set(["authorization", "x-api-key", "cookie", "origin", "referer"]);
 /**
@@ -47,7 +48,7 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
     const value = raw[i + 1];
-    if (HOP_BY_HOP.has(name)) {
+    if (NOT_PASSED.has(name)) {
       if (name === "connection") connection = connection === null ? value : `${connection},${value}`;
       continue;
     }
@@ -91,7 +92,7 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: 
   const c = upstream.connection;
   const listed = typeof c === "string" && !PLAIN_CONNECTION.test(c) ? connectionListed(c) : null;
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || UPSTREAM_ONLY.has(name) || name.startsWith("x-llmlb-") || listed?.has(name)) continue;
+    if (NOT_PASSED.has(name) || UPSTREAM_ONLY.has(name) || name.startsWith("x-llmlb-") || listed?.has(name)) continue;
     const v = upstream[name];
     if (v !== undefined) out.push(name, v);
   }

@@ -5,7 +5,7 @@ import { ClientSignal } from "./client-signal";
 describe("AdmissionQueue", () => {
   it("serves waiters first-in first-out as slots free", async () => {
     let free = 0;
-    const q = new AdmissionQueue(() => ({ max: 10, timeoutMs: 1000 }));
+    const q = new AdmissionQueue({ max: 10, timeoutMs: 1000 });
     const take = () => (free > 0 ? (free--, "ep") : null);
     const order: number[] = [];
     const a = q.wait(take).then(() => order.push(1));
@@ -21,13 +21,13 @@ describe("AdmissionQueue", () => {
     expect(q.depth).toBe(0);
   });
   it("refuses when full and times out", async () => {
-    const q = new AdmissionQueue(() => ({ max: 1, timeoutMs: 30 }));
+    const q = new AdmissionQueue({ max: 1, timeoutMs: 30 });
     const first = q.wait(() => null);
     await expect(q.wait(() => null)).rejects.toEqual(new QueueRejection("full"));
     await expect(first).rejects.toEqual(new QueueRejection("timeout"));
   });
   it("leaves the queue when the client goes away", async () => {
-    const q = new AdmissionQueue(() => ({ max: 5, timeoutMs: 1000 }));
+    const q = new AdmissionQueue({ max: 5, timeoutMs: 1000 });
     const signal = new ClientSignal();
     const p = q.wait(() => null, signal);
     signal.abort();
@@ -36,7 +36,7 @@ describe("AdmissionQueue", () => {
   });
   it("serves callers in turn, each caller's waiters in arrival order", async () => {
     let free = 0;
-    const q = new AdmissionQueue(() => ({ max: 10, timeoutMs: 1000 }));
+    const q = new AdmissionQueue({ max: 10, timeoutMs: 1000 });
     const take = () => (free > 0 ? (free--, "ep") : null);
     const order: string[] = [];
     const all = [
@@ -51,7 +51,7 @@ describe("AdmissionQueue", () => {
     expect(order).toEqual(["a1", "b1", "c1", "a2", "b2", "a3"]);
   });
   it("a caller alone may fill the queue; a newcomer then takes the place of the biggest caller's newest waiter", async () => {
-    const q = new AdmissionQueue(() => ({ max: 4, timeoutMs: 1000 }));
+    const q = new AdmissionQueue({ max: 4, timeoutMs: 1000 });
     const settled: string[] = [];
     const track = (p: Promise<string>, name: string) => p.then(() => settled.push(`${name} ok`), (e: QueueRejection) => settled.push(`${name} ${e.reason}`));
     const flood = [1, 2, 3, 4].map((n) => track(q.wait(() => null, undefined, "flood"), `flood${n}`));

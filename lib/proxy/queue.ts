@@ -31,14 +31,14 @@ export class AdmissionQueue {
   /** the caller served next starts from here (an index into byKey's order) */
   private turn = 0;
 
-  constructor(private readonly limits: () => { max: number; timeoutMs: number }) {}
+  constructor(private readonly limits: { max: number; timeoutMs: number }) {}
 
   get depth() {
     return this.total;
   }
 
   wait(tryAcquire: () => string | null, signal?: ClientSignal, key = ""): Promise<string> {
-    const { max, timeoutMs } = this.limits();
+    const { max, timeoutMs } = this.limits;
     if (this.total >= max && !this.displaceFor(key)) return Promise.reject(new QueueRejection("full"));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {

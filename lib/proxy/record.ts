@@ -1,7 +1,7 @@
 import "server-only";
 import type { Principal } from "../auth/permissions";
-import { requestLogWriter } from "../observability/request-log";
-import { metrics } from "../observability/metrics";
+import type { DataPlane } from "./data-plane";
+import type { V1ErrorCode, V1OutcomeCode } from "./errors";
 import type { Usage } from "./usage";
 
 /** What one /v1 request came to; becomes a request_log row and metrics when it finishes. */
@@ -22,7 +22,7 @@ export interface RequestRecord {
   usage: Usage | null;
   stream: boolean;
   retries: number;
-  errorCode: string | null;
+  errorCode: V1ErrorCode | V1OutcomeCode | null;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -30,11 +30,12 @@ const round = (n: number) => Math.round(n * 100) / 100;
 /** The /metrics label of every model not in the registry: a client can invent any number of names. */
 export const UNKNOWN_MODEL_LABEL = "(unknown)";
 
-export function finishRecord(rec: RequestRecord): void {
+/** The request's log row and metrics, from what the plane's pieces recorded in `rec` on the way. */
+export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
   const durationMs = performance.now() - rec.started;
   const p = rec.principal;
   const usage = rec.usage;
-  requestLogWriter().add({
+  plane.requestLog.add({
     ts: rec.ts,
     requestId: rec.requestId,
     apiKeyId: p && p.kind !== "user" ? p.id : null,
@@ -53,7 +54,7 @@ export function finishRecord(rec: RequestRecord): void {
     retries: rec.retries,
     errorCode: rec.errorCode,
   });
-  metrics().recordRequest({
+  plane.metrics.recordRequest({
     model: rec.modelKnown ? rec.model! : rec.model === null ? "" : UNKNOWN_MODEL_LABEL,
     endpoint: rec.endpoint?.name ?? "",
     status: rec.status,

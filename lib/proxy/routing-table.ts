@@ -1,12 +1,12 @@
 import "server-only";
-import type { Db } from "../db/client";
+import type { ReadDb } from "../db/client";
 import { inArray } from "drizzle-orm";
 import { endpointModels, endpointModelStats, endpoints, type EndpointModelRow, type EndpointRow } from "../db/schema";
 import type { EndpointStatus, EndpointType } from "../db/constants";
 import { endpointApiKey } from "../endpoints/secrets";
-import { runtime, slot } from "../runtime";
 import { log } from "../observability/logger";
 import { modelKey } from "./model-name";
+import { nextTpsEma } from "./usage";
 import { coalesced } from "../coalesce";
 import { PairMap } from "../pair-map";
 
@@ -50,7 +50,7 @@ export class RoutingTable {
   private dirty = new Set<string>();
   private dirtyAll = true;
 
-  constructor(private readonly db: () => Promise<Db>) {}
+  constructor(private readonly db: () => Promise<ReadDb>) {}
 
   lookup(model: string): ModelEntry | undefined {
     return this.models.get(modelKey(model));
@@ -79,8 +79,15 @@ export class RoutingTable {
     this.inflight.set(id, Math.max(0, (this.inflight.get(id) ?? 1) - 1));
   }
 
-  setTps(endpointId: string, model: string, tps: number) {
-    this.tps.set(endpointId, modelKey(model), tps);
+  /**
+   * Folds one generation into the pair's TPS figure (this table is its one owner; the control thread stores it
+   * with the pair's counters) and returns the figure after it.
+   */
+  observeGeneration(endpointId: string, model: string, tokens: number, ms: number): number | null {
+    const key = modelKey(model);
+    const ema = nextTpsEma(this.tps.get(endpointId, key) ?? null, tokens, ms / 1000);
+    if (ema !== null) this.tps.set(endpointId, key, ema);
+    return ema;
   }
 
   /** Marks one endpoint (or, without an id, everything) for reloading, and reloads. */
@@ -157,13 +164,4 @@ function routeEndpoint(e: EndpointRow): RouteEndpoint {
     maxConcurrency: e.maxConcurrency,
     timeoutMs: e.inferenceTimeoutSecs * 1000,
   };
-}
-
-/** The one routing table of this process, reloading itself on registry changes. */
-export function routingTable(db: () => Promise<Db>): RoutingTable {
-  return slot("routingTable", () => {
-    const table = new RoutingTable(db);
-    runtime().events.on("registry-changed", (endpointId) => void table.changed(endpointId));
-    return table;
-  });
 }

@@ -10,7 +10,7 @@ export interface Candidate {
 export type Pick = { kind: "picked"; id: string } | { kind: "saturated" } | { kind: "none" };
 
 /**
- * SPEC §8: among candidates below their max_concurrency, those with the fewest in-flight requests; among
+ * The endpoint choice: among candidates below their max_concurrency, those with the fewest in-flight requests; among
  * them smooth weighted round-robin (nginx's) with weight = TPS, unmeasured endpoints weighing as the fastest
  * measured one. `current` holds the round-robin state (per model) and is updated. Pure apart from `current`.
  */

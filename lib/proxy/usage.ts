@@ -1,4 +1,6 @@
 // Token accounting maths. Pure.
+import { isJsonObject } from "../json";
+
 export interface Usage {
   promptTokens: number | null;
   completionTokens: number;
@@ -8,12 +10,11 @@ export interface Usage {
 /** The key an answer's token counts sit under, as bytes: looked for in bodies and streams without decoding them. */
 export const USAGE_KEY = Buffer.from('"usage"');
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
 
 /** Reads `usage` in chat/completions shape (`prompt_tokens`, `completion_tokens`) or Responses shape (`input_tokens`, `output_tokens`). */
 export function readUsage(body: unknown): Usage | null {
-  const u = isObject(body) ? (isObject(body.usage) ? body.usage : isObject(body.response) && isObject(body.response.usage) ? body.response.usage : null) : null;
+  const u = isJsonObject(body) ? (isJsonObject(body.usage) ? body.usage : isJsonObject(body.response) && isJsonObject(body.response.usage) ? body.response.usage : null) : null;
   if (!u) return null;
   const completion = count(u.completion_tokens) ?? count(u.output_tokens);
   const prompt = count(u.prompt_tokens) ?? count(u.input_tokens);
@@ -26,13 +27,13 @@ export const estimateTokens = (chars: number) => (chars > 0 ? Math.max(1, Math.r
 
 /** Characters of generated text in a chat/completions/responses body. */
 export function generatedChars(body: unknown): number {
-  if (!isObject(body)) return 0;
+  if (!isJsonObject(body)) return 0;
   let n = 0;
   if (Array.isArray(body.choices)) {
     for (const c of body.choices) {
-      if (!isObject(c)) continue;
+      if (!isJsonObject(c)) continue;
       if (typeof c.text === "string") n += c.text.length;
-      if (isObject(c.message) && typeof c.message.content === "string") n += c.message.content.length;
+      if (isJsonObject(c.message) && typeof c.message.content === "string") n += c.message.content.length;
     }
   }
   if (Array.isArray(body.output)) n += JSON.stringify(body.output).length;

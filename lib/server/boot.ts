@@ -8,10 +8,7 @@ import { Coordinator } from "../cluster/coordinator";
 import { HealthScheduler } from "../health/scheduler";
 import { purgeHistory } from "../health/retention";
 import type { Db } from "../db/client";
-import { routingTable } from "../proxy/routing-table";
-import { accountant } from "../proxy/accounting";
-import { closePools } from "../proxy/forward";
-import { requestLogWriter } from "../observability/request-log";
+import { createDataPlane, stopDataPlane, type DataPlane, type DataPlaneDeps } from "../proxy/data-plane";
 
 export interface Service {
   name: string;
@@ -30,10 +27,10 @@ function startRetention(db: Db): Service {
 }
 
 /**
- * The main thread's part: opens and migrates the database, creates the first admin, and loads the proxy's
- * routing state. Runs before the control thread starts, so it finds a migrated database.
+ * Before either thread serves: opens and migrates the database and creates the first admin (the main thread's
+ * only writes; everything after start-up is written by the control thread).
  */
-export async function bootDataPlane({ migrationsFolder }: { migrationsFolder: string }): Promise<Service[]> {
+export async function prepareDatabase({ migrationsFolder }: { migrationsFolder: string }): Promise<void> {
   const config = env();
   if (config.LLMLB_DEBUG_KEYS) {
     log.warn("LLMLB_DEBUG_KEYS is ON: the fixed keys sk_debug, sk_debug_api and sk_debug_viewer are accepted. Never use this in production.");
@@ -41,20 +38,14 @@ export async function bootDataPlane({ migrationsFolder }: { migrationsFolder: st
   const database_ = await database();
   await applyMigrations(database_, migrationsFolder, runtime().instanceId);
   await ensureAdmin(database_.db, config.LLMLB_ADMIN_USERNAME, config.LLMLB_ADMIN_PASSWORD);
+}
 
-  const table = routingTable(getDb);
-  await table.reload();
-  for (const [endpointId, model, tps] of table.tps.entries()) accountant(getDb).seed(endpointId, model, tps);
-  return [
-    {
-      name: "proxy-accounting",
-      stop: async () => {
-        await accountant(getDb).flush();
-        await requestLogWriter().flush();
-        await closePools();
-      },
-    },
-  ];
+/** The /v1 thread's state, its routing table loaded; its service flushes what it queued for the control thread. */
+export async function bootDataPlane(deps: { write: DataPlaneDeps["write"]; controlTelemetry: DataPlane["controlTelemetry"] }): Promise<{ plane: DataPlane; service: Service }> {
+  const plane = createDataPlane({ config: env(), db: getDb, events: runtime().events, write: deps.write });
+  plane.controlTelemetry = deps.controlTelemetry;
+  await plane.table.reload();
+  return { plane, service: { name: "data-plane", stop: () => stopDataPlane(plane) } };
 }
 
 /** The control thread's part: the lease and change polling, the health checks and the retention jobs. */

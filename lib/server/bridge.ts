@@ -1,18 +1,12 @@
-import type { InValue } from "@libsql/client";
-import { runtime, slot, type RuntimeEvents } from "../runtime";
+import { runtime, type RuntimeEvents } from "../runtime";
+import type { ControlTelemetry } from "../observability/metrics";
+import type { ControlWrite } from "../proxy/data-plane";
 
 /** The events both threads must see: each thread re-emits the other's on its own bus. */
 const BRIDGED = ["registry-changed", "credentials-changed", "check-now"] as const satisfies ReadonlyArray<keyof RuntimeEvents>;
 type Bridged = (typeof BRIDGED)[number];
 
-/** What the control thread reports to /metrics on the main thread at each scrape. */
-export interface ControlTelemetry {
-  /** event-loop delay of the control thread since the previous scrape, in nanoseconds */
-  lag: { p50: number; p99: number; max: number };
-  /** V8 heap of the control thread, in bytes */
-  heap: { used: number; total: number };
-  healthChecks: { counts: number[]; sum: number; count: number };
-}
+export type { ControlTelemetry };
 
 export type ThreadMessage =
   | { t: "event"; name: Bridged; args: unknown[] }
@@ -21,8 +15,8 @@ export type ThreadMessage =
   | { t: "stopped" }
   | { t: "telemetry?"; id: number }
   | { t: "telemetry"; id: number; data: ControlTelemetry }
-  /** a batch of request-log rows for the control thread to write (lib/observability/request-log.ts) */
-  | { t: "request-log"; args: InValue[]; rows: number };
+  /** what the main thread asks the control thread to write (it never writes the database itself) */
+  | ControlWrite;
 
 export interface Port {
   postMessage(message: ThreadMessage): void;
@@ -51,6 +45,3 @@ export function bridgeEvents(port: Port): void {
     }
   });
 }
-
-/** Where the main thread's /metrics gets the control thread's telemetry (unset when both run in one thread). */
-export const controlTelemetry = () => slot("controlTelemetry", () => ({ source: null as null | (() => Promise<ControlTelemetry | null>) }));

@@ -4,8 +4,9 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runtime, type InheritedRuntime } from "../runtime";
 import { log } from "../observability/logger";
-import { requestLogWriter } from "../observability/request-log";
-import { bridgeEvents, controlTelemetry, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
+import { HOP_BY_HOP } from "../hop-by-hop";
+import type { ControlWrite } from "../proxy/data-plane";
+import { bridgeEvents, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
 import type { ControlWorkerData } from "./control-worker";
 import type { Service } from "./boot";
 import { makeSocketDir } from "./socket-dir";
@@ -18,6 +19,10 @@ export interface ControlThread {
   /** Hands a request (anything but /v1 and /metrics) to Next in the control thread. */
   forward(req: IncomingMessage, res: ServerResponse): void;
   service: Service;
+  /** hands one of the /v1 thread's writes to the control thread */
+  write(w: ControlWrite): void;
+  /** asks the control thread for its telemetry (null when it does not answer within a second) */
+  telemetry(): Promise<ControlTelemetry | null>;
 }
 
 /**
@@ -50,15 +55,13 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     process.exit(1);
   });
   bridgeEvents(port);
-  // the control thread writes the request log: a large INSERT would stall /v1 for its whole duration
-  requestLogWriter().sink = async (args, rows) => port.postMessage({ t: "request-log", args, rows });
 
   let nextId = 0;
   const pending = new Map<number, (t: ControlTelemetry | null) => void>();
   port.on("message", (m) => {
     if (m.t === "telemetry") pending.get(m.id)?.(m.data);
   });
-  controlTelemetry().source = () =>
+  const telemetry = (): Promise<ControlTelemetry | null> =>
     new Promise((resolve) => {
       const id = ++nextId;
       const done = (t: ControlTelemetry | null) => {
@@ -83,10 +86,11 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     await worker.terminate();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop } };
+  // the /v1 thread's writes are the control thread's: a large INSERT would stall /v1 for its whole duration
+  const write = (w: ControlWrite) => port.postMessage(w);
+  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop }, write, telemetry };
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
 /**
  * Relays a request to Next over the socket, its body already read (lib/server/control-gate.ts) so that it holds a

@@ -8,10 +8,9 @@ import next from "next";
 import { env, exportAuthEnv } from "../env";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
-import { metrics } from "../observability/metrics";
-import { requestLogSink } from "../observability/request-log";
 import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
 import { startControlServices } from "./boot";
+import { applyWrite, createControlPlane } from "./control-plane";
 
 export interface ControlWorkerData {
   root: string;
@@ -32,18 +31,12 @@ async function main(port: Port) {
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
 
   bridgeEvents(port);
+  const cp = await createControlPlane();
   const services = await startControlServices();
-  const writeLog = requestLogSink(config.LLMLB_DATABASE_URL, database);
-  const writing = new Set<Promise<void>>();
   port.on("message", (m: ThreadMessage) => {
-    if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: metrics().telemetry() });
-    if (m.t === "request-log") {
-      const w = writeLog(m.args, m.rows)
-        .catch((err) => log.error("request log write failed", { error: String(err), rows: m.rows }))
-        .finally(() => writing.delete(w));
-      writing.add(w);
-    }
-    if (m.t === "stop") void stop();
+    if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: cp.metrics.telemetry() });
+    else if (m.t === "stop") void stop();
+    else if (m.t === "request-log" || m.t === "stats" || m.t === "endpoint-failed" || m.t === "keys-used") applyWrite(cp, m);
   });
 
   // The main thread has drained its requests (these included) before it asks.
@@ -51,8 +44,8 @@ async function main(port: Port) {
     server.closeAllConnections();
     server.close();
     for (const s of [...services].reverse()) await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
-    await Promise.all(writing); // request-log batches the main thread sent before it asked to stop
-    writeLog.close?.();
+    await Promise.all(cp.writing); // what the main thread sent before it asked to stop
+    cp.requestLog.close?.();
     (await database()).client.close();
     port.postMessage({ t: "stopped" });
   }

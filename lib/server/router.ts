@@ -1,19 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DataPlane } from "../proxy/data-plane";
 import { handleV1 } from "../proxy/handler";
-import { answerBodyTimeoutOn } from "../proxy/body";
-import { handleMetrics } from "../observability/metrics-route";
+import { handleMetrics } from "../proxy/metrics-route";
 import { log } from "../observability/logger";
 import { trackRequest } from "./shutdown";
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** /v1 and /metrics are served here, without Next; everything else goes to Next. */
-export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHandler: NextHandler): void {
+export function routeRequest(plane: DataPlane, req: IncomingMessage, res: ServerResponse, nextHandler: NextHandler): void {
   const url = req.url ?? "/";
   // /v1 reads the raw header list itself (lib/proxy/relay.ts); node's header object is never built for it
   if (url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?")) {
-    answerBodyTimeoutOn(req, res);
-    handleV1(req, res);
+    handleV1(plane, req, res);
     return;
   }
   trackRequest(res);
@@ -22,7 +21,7 @@ export function routeRequest(req: IncomingMessage, res: ServerResponse, nextHand
   const path = url.split("?")[0];
   req.headers["x-llmlb-path"] = path;
   if (url === "/metrics" || url.startsWith("/metrics?")) {
-    handleMetrics(req, res).catch((err: unknown) => {
+    handleMetrics(plane, req, res).catch((err: unknown) => {
       // never leave the request hanging on an unexpected failure (it used to wait until the client gave up)
       log.error("metrics failure", { error: err instanceof Error ? err.message : String(err) });
       if (res.headersSent) return void res.destroy();

@@ -1,12 +1,12 @@
 import type { Server, ServerResponse } from "node:http";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
-import { inflight } from "../proxy/inflight";
+import type { DataPlane } from "../proxy/data-plane";
 import type { Service } from "./boot";
 
 const DRAIN_MS = 30_000;
 
-/** Open requests other than /v1 (which counts its own in `inflight`): /api and pages, so that shutdown lets a registration finish. */
+/** Open requests other than /v1 (which counts its own in the plane's `inflight`): /api and pages, so that shutdown lets a registration finish. */
 const open = new Set<ServerResponse>();
 const closed = function (this: ServerResponse) {
   open.delete(this);
@@ -18,16 +18,16 @@ export function trackRequest(res: ServerResponse): void {
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (≤ 30 s), stop services (flushing logs), close the DB. */
-export function installShutdown({ server, services }: { server: Server; services: Service[] }): void {
+export function installShutdown({ server, services, plane }: { server: Server; services: Service[]; plane: DataPlane }): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal, open: open.size, inflight: inflight.count });
+    log.info("shutting down", { signal, open: open.size, inflight: plane.inflight });
     server.close();
     server.closeIdleConnections();
     const deadline = Date.now() + DRAIN_MS;
-    while ((open.size > 0 || inflight.count > 0) && Date.now() < deadline) {
+    while ((open.size > 0 || plane.inflight > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       server.closeIdleConnections(); // keep-alive sockets freed by finished requests
     }

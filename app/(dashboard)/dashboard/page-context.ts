@@ -1,7 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
-import { permissionsForRole } from "@/lib/auth/permissions";
+import { hasPermission } from "@/lib/auth/permissions";
 import { messages } from "@/lib/i18n/server";
 import type { Permission } from "@/lib/db/constants";
 import { getDb } from "@/lib/runtime";
@@ -11,6 +11,5 @@ export async function pageContext() {
   const user = await currentUser();
   if (!user) redirect("/login");
   const { lang, t } = await messages();
-  const perms = permissionsForRole(user.role);
-  return { user, lang, t, db: await getDb(), can: (p: Permission) => perms.includes(p) };
+  return { user, lang, t, db: await getDb(), can: (p: Permission) => hasPermission(user, p) };
 }

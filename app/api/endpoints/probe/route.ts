@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { requirePermission } from "@/lib/auth/guard";
 import { probeSchema } from "@/lib/endpoints/schema";
-import { probeUrl } from "@/lib/endpoints/connection-test";
+import { probeUrl } from "@/lib/health/connection-test";
 import { json, parseBody, route } from "@/lib/http";
 
 /** Tests a URL before saving it: `{reachable, endpoint_type, latency_ms, models_found, error}`. */

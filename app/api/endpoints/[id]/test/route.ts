@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { requirePermission } from "@/lib/auth/guard";
-import { testEndpoint } from "@/lib/endpoints/connection-test";
+import { testEndpoint } from "@/lib/health/connection-test";
 import { json, route, type IdParams } from "@/lib/http";
 import { getDb } from "@/lib/runtime";
 

@@ -3,11 +3,11 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { audit } from "../audit";
 import type { Principal } from "../auth/permissions";
-import { recordCheck, needsModelSync } from "../health/check";
-import { probeEndpoint, type ProbeReport } from "./probe";
-import { getEndpointRow } from "./read";
-import { endpointApiKey } from "./secrets";
-import { applyModels, fetchModels } from "./sync";
+import { recordCheck, needsModelSync } from "./check";
+import { probeEndpoint, type ProbeReport } from "../endpoints/probe";
+import { getEndpointRow } from "../endpoints/read";
+import { endpointApiKey } from "../endpoints/secrets";
+import { applyModels, fetchModels } from "../endpoints/sync";
 
 const timeoutMs = () => env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
 const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown";

@@ -1,0 +1,34 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { hasPermission } from "../auth/permissions";
+import { authenticateV1 } from "./auth";
+import type { DataPlane } from "./data-plane";
+import { scanClientHeaders } from "./headers";
+
+/** The exposition leaves in pieces of this many lines (bounded strings, whatever the number of series). */
+const LINES_PER_WRITE = 2000;
+
+const deny = (res: ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { code, message } }));
+};
+
+/** `GET /metrics`: Prometheus text, for holders of `metrics.read`. */
+export async function handleMetrics(plane: DataPlane, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const principal = await authenticateV1(plane, req, scanClientHeaders(req.rawHeaders));
+  if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
+  if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
+  const control = (await plane.controlTelemetry?.()) ?? null;
+  const lines = plane.metrics.lines(
+    {
+      inflight: plane.inflight,
+      queueDepth: plane.queue.depth,
+      requestLogDropped: plane.requestLog.dropped,
+      endpoints: [...plane.table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
+    },
+    control,
+  );
+  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  for (let i = 0; i < lines.length; i += LINES_PER_WRITE) res.write(lines.slice(i, i + LINES_PER_WRITE).join("\n") + "\n");
+  res.end();
+}
