@@ -78,6 +78,8 @@ describe("configuration as code", () => {
     const applied = await call(s2.url, "POST", "/api/config/import?apply=1", { key: "sk_debug", body: doc });
     expect(applied.status).toBe(200);
     expect(applied.body.applied).toBe(true);
+    const audit = (await s2.db().execute("select actor_type, action, details from audit_log where action = 'config.import'")).rows;
+    expect(audit).toEqual([expect.objectContaining({ actor_type: "api_key", action: "config.import" })]);
 
     const again = await debug(s2, "GET", "/api/config/export");
     expect(withoutDate(again.body)).toEqual(withoutDate(exported));
