@@ -1,7 +1,7 @@
 // Sign-in through a real OpenID Connect provider (oidc-provider on loopback, e2e/harness/oidc-idp.ts), with the
 // password form turned off (LLMLB_LOCAL_LOGIN=0).
 import type { Page } from "@playwright/test";
-import { test as base, expect, shot } from "./support/fixtures";
+import { test as base, ADMIN, expect, login, shot } from "./support/fixtures";
 import { freePort, startIdp, type IdpUser, type TestIdp } from "../harness/oidc-idp";
 
 const users: IdpUser[] = [
@@ -10,14 +10,15 @@ const users: IdpUser[] = [
   { sub: "carol", groups: ["staff"] },
 ];
 
-const test = base.extend<{ lbPort: number; idp: TestIdp }>({
+const test = base.extend<{ localLogin: string; lbPort: number; idp: TestIdp }>({
+  localLogin: ["0", { option: true }],
   lbPort: async ({}, use) => use(await freePort()),
   idp: async ({ lbPort }, use) => {
     const idp = await startIdp({ redirectUri: `http://127.0.0.1:${lbPort}/api/auth/callback/oidc`, users: structuredClone(users) });
     await use(idp);
     await idp.stop();
   },
-  serverEnv: async ({ lbPort, idp }, use) =>
+  serverEnv: async ({ lbPort, idp, localLogin }, use) =>
     use({
       LLMLB_PORT: String(lbPort),
       LLMLB_OIDC_ISSUER: idp.issuer,
@@ -25,7 +26,7 @@ const test = base.extend<{ lbPort: number; idp: TestIdp }>({
       LLMLB_OIDC_CLIENT_SECRET: idp.clientSecret,
       LLMLB_OIDC_NAME: "Test IdP",
       LLMLB_OIDC_ADMIN_GROUPS: "llmlb-admins",
-      LLMLB_LOCAL_LOGIN: "0",
+      LLMLB_LOCAL_LOGIN: localLogin,
     }),
 });
 
@@ -101,4 +102,30 @@ test("a tampered ID token is refused", async ({ page, server, idp }) => {
   expect(await userRow(server, "carol")).toBeUndefined();
   expect(await sessionCookie(page)).toBeUndefined();
   expect(server.output()).toMatch(/signature/i);
+});
+
+test.describe("with local login on", () => {
+  test.use({ localLogin: "1" });
+
+  test("the button sits next to the form, and the last local admin stays while local login is on", async ({ page, idp, api }, testInfo) => {
+    await page.goto("/login");
+    await expect(page.getByRole("button", { name: "Sign in with Test IdP" })).toBeVisible();
+    await expect(page.locator('input[name="password"]')).toBeVisible();
+    await shot(page, testInfo, "login-both");
+
+    await signInWithIdp(page, idp, "bob"); // an admin by group
+    await page.waitForURL(/\/dashboard$/);
+    const users = (await api("GET", "/api/users")).body.users as { id: string; username: string; provider: string }[];
+    const local = users.find((u) => u.username === ADMIN.username)!;
+    const bob = users.find((u) => u.username === "bob")!;
+    expect(bob.provider).toBe("oidc");
+    const refused = await api("DELETE", `/api/users/${local.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe("the last local admin (local login is on) cannot be deleted");
+    expect((await api("PATCH", `/api/users/${local.id}`, { role: "viewer" })).status).toBe(409);
+    // bob, the admin from the provider, may go: the local admin remains
+    expect((await api("DELETE", `/api/users/${bob.id}`)).status).toBe(204);
+    await page.context().clearCookies();
+    await login(page);
+  });
 });
