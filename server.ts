@@ -13,6 +13,7 @@ import { startControlThread } from "./lib/server/control-thread";
 import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
+import { startupBanner } from "./lib/server/startup-banner";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,6 +57,8 @@ async function main() {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
   log.info("llmlb listening", { url: `http://${config.LLMLB_HOST}:${port}`, database: config.LLMLB_DATABASE_URL.split("?")[0], dev });
+  const banner = startupBanner({ host: config.LLMLB_HOST, port, debugKeys: config.LLMLB_DEBUG_KEYS, publicUrl: config.LLMLB_PUBLIC_URL });
+  process.stdout.write(banner.map((l) => `llmlb: ${l}\n`).join(""));
   process.stdout.write(`LLMLB_READY port=${port}\n`);
   installShutdown({ server, services, plane });
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": path.resolve(import.meta.dirname, "lib/testing/server-only-shim.ts") } },
   test: {
-    include: ["lib/**/*.test.ts", "e2e/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "e2e/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["e2e/browser/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

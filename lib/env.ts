@@ -38,6 +38,26 @@ const schema = z.object({
   LLMLB_SCHEDULER: bool.default(true),
   LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
   LLMLB_CONTROL_MAX_PER_CLIENT: int(1, 100_000).default(16),
+  LLMLB_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  LLMLB_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LLMLB_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  LLMLB_OIDC_NAME: z.string().min(1).max(60).default("OpenID Connect"),
+  LLMLB_OIDC_ADMIN_GROUPS: z
+    .string()
+    .transform((v) => v.split(",").map((g) => g.trim()).filter(Boolean))
+    .default([]),
+  LLMLB_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  LLMLB_LOCAL_LOGIN: bool.default(true),
+}).superRefine((v, ctx) => {
+  // half an OpenID Connect configuration is a mistake, not a choice
+  const oidc = ["LLMLB_OIDC_ISSUER", "LLMLB_OIDC_CLIENT_ID", "LLMLB_OIDC_CLIENT_SECRET"] as const;
+  const given = oidc.filter((k) => v[k] !== undefined);
+  if (given.length > 0 && given.length < oidc.length) {
+    for (const k of oidc.filter((k) => v[k] === undefined)) ctx.addIssue({ code: "custom", path: [k], message: `needed with ${given.join(", ")}` });
+  }
+  if (!v.LLMLB_LOCAL_LOGIN && given.length < oidc.length) {
+    ctx.addIssue({ code: "custom", path: ["LLMLB_LOCAL_LOGIN"], message: "0 needs LLMLB_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET (nobody could sign in)" });
+  }
 });
 
 type Raw = z.infer<typeof schema>;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { EndpointDto } from "@/lib/endpoints/serialize";
 import type { getEndpointDetail } from "@/lib/endpoints/read";
 import type { Permission, Role } from "@/lib/db/constants";
+import type { importConfig } from "@/lib/config/import";
 
 export type FieldErrors = Record<string, string>;
 
@@ -168,6 +169,13 @@ export const usersApi = {
   create: (body: { username: string; password: string; role: Role }) => apiFetch<unknown>("/api/users", { method: "POST", body }),
   update: (id: string, body: { role?: Role; password?: string }) => apiFetch<unknown>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   remove: (id: string) => apiFetch<null>(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }),
+};
+
+export type ImportResult = Awaited<ReturnType<typeof importConfig>>;
+
+/** Configuration as code: a dry run shows the diff; `apply` makes it. */
+export const configApi = {
+  importDoc: (doc: unknown, apply: boolean) => apiFetch<ImportResult>(`/api/config/import${apply ? "?apply=1" : ""}`, { method: "POST", body: doc }),
 };
 
 /** Model ids from the OpenAI-compatible `/v1/models` (session cookie, same origin); null when unavailable. */

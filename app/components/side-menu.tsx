@@ -10,6 +10,8 @@ const ITEMS = [
   { href: "/dashboard/history", key: "requestHistory" },
   { href: "/dashboard/api-keys", key: "apiKeys" },
   { href: "/dashboard/users", key: "users", adminOnly: true },
+  { href: "/dashboard/config", key: "configuration", adminOnly: true },
+  { href: "/dashboard/api-reference", key: "apiReference" },
   { href: "/dashboard/account", key: "account" },
 ] as const;
 

@@ -138,6 +138,11 @@ const CASES: RouteCase[] = [
     make: async () => ({ path: "/v1/chat/completions", body: { model: "perm-model", messages: [{ role: "user", content: "hi" }] } }),
   },
   { route: "GET /metrics", surface: "metrics", access: ["metrics.read"], ok: 200, make: async () => ({ path: "/metrics" }) },
+  { route: "GET /api/openapi.json", access: "public", ok: 200, make: async () => ({ path: "/api/openapi.json" }) },
+  { route: "GET /api/config/schema", access: "public", ok: 200, make: async () => ({ path: "/api/config/schema" }) },
+  { route: "GET /api/config/export", access: ["endpoints.manage", "users.manage"], ok: 200, make: async () => ({ path: "/api/config/export" }) },
+  // an empty document: a dry run that changes nothing
+  { route: "POST /api/config/import", access: ["endpoints.manage", "users.manage"], ok: 200, make: async () => ({ path: "/api/config/import", body: { version: 1 } }) },
   // any other /api path: the JSON 404 of the catch-all, for everyone (it reveals nothing)
   ...["GET", "POST", "PUT", "PATCH", "DELETE"].map(
     (m): RouteCase => ({ route: `${m} /api/[...path]`, access: "public", ok: 404, make: async () => ({ path: "/api/no/such/route", body: m === "GET" || m === "DELETE" ? undefined : {} }) }),
@@ -154,6 +159,9 @@ type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-per
 /** Routes that hand a viewer's permissions to someone: only a holder of all of them may (least privilege). */
 const GRANTS_VIEWER = new Set(["POST /api/users", "PATCH /api/users/[id]"]);
 
+/** Routes that need every listed permission, not any one of them (configuration as code: endpoints and users). */
+const NEEDS_ALL = new Set(["GET /api/config/export", "POST /api/config/import"]);
+
 /** Lists any signed-in dashboard user may read (a viewer reads everything). */
 const READ_BY_ANY_USER = new Set(["GET /api/users", "GET /api/api-keys"]);
 
@@ -169,7 +177,8 @@ function expected(c: RouteCase, p: TestPrincipal): Outcome {
     if (c.route === "PATCH /api/me" && p.kind !== "session") return { status: 403, reason: "not-a-user" };
     return { status: c.ok, reason: "ok" };
   }
-  const granted = c.access.some((perm) => p.permissions!.includes(perm));
+  const holds = (perm: Permission) => p.permissions!.includes(perm);
+  const granted = NEEDS_ALL.has(c.route) ? c.access.every(holds) : c.access.some(holds);
   return granted ? { status: c.ok, reason: "ok" } : { status: 403, reason: "missing-permission" };
 }
 
@@ -386,7 +395,8 @@ describe("no privilege escalation", () => {
 describe("audit", () => {
   it("every successful mutation writes an audit row naming the actor (user session and API key)", async () => {
     const mutations = CASES.filter(
-      (c) => method(c) !== "GET" && !c.surface && c.access !== "public" && c.route !== "POST /api/endpoints/probe",
+      // the probe and the import's dry run (the matrix's case) write nothing; an applied import's audit row: config.test.ts
+      (c) => method(c) !== "GET" && !c.surface && c.access !== "public" && c.route !== "POST /api/endpoints/probe" && c.route !== "POST /api/config/import",
     );
     expect(mutations.length).toBeGreaterThanOrEqual(12);
     const admin = principals.get("admin session")!;

@@ -9,6 +9,7 @@ import type { Role } from "../db/constants";
 import { getUser, verifyLogin } from "./users";
 import { loginLimiter, loginLimitKey } from "./login-limit";
 import { loginCredentials } from "./login-body";
+import { oidcProvider } from "./oidc-provider";
 
 declare module "next-auth" {
   interface User {
@@ -30,31 +31,39 @@ declare module "next-auth/jwt" {
   }
 }
 
+/** Username and password, checked against the users table, rate-limited per client and username. */
+function credentialsProvider() {
+  return CredentialsProvider({
+    name: "credentials",
+    credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+    async authorize(credentials, req) {
+      const { username, password } = loginCredentials(credentials);
+      const key = loginLimitKey(req?.headers as Record<string, string> | undefined, username);
+      // the route's gate answers 429 first; checked again here, on the very fields that sign in
+      if (loginLimiter().retryAfter(key) > 0) return null;
+      const user = username && password ? await verifyLogin(await getDb(), username, password) : null;
+      if (!user) {
+        loginLimiter().fail(key);
+        return null;
+      }
+      loginLimiter().reset(key);
+      const who = userPrincipal(user);
+      return { id: who.id, name: who.name, role: who.role, mustChangePassword: who.mustChangePassword, credentialVersion: user.credentialVersion };
+    },
+  });
+}
+
 export function authOptions(): NextAuthOptions {
+  const oidc = oidcProvider(env());
   return {
     secret: env().LLMLB_SECRET,
     session: { strategy: "jwt", maxAge: env().LLMLB_SESSION_MAX_AGE_SECS },
     jwt: { maxAge: env().LLMLB_SESSION_MAX_AGE_SECS, decode: strictDecode },
-    pages: { signIn: "/login" },
+    pages: { signIn: "/login", error: "/login" }, // a refused sign-in comes back to the login page with ?error=
     providers: [
-      CredentialsProvider({
-        name: "credentials",
-        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials, req) {
-          const { username, password } = loginCredentials(credentials);
-          const key = loginLimitKey(req?.headers as Record<string, string> | undefined, username);
-          // the route's gate answers 429 first; checked again here, on the very fields that sign in
-          if (loginLimiter().retryAfter(key) > 0) return null;
-          const user = username && password ? await verifyLogin(await getDb(), username, password) : null;
-          if (!user) {
-            loginLimiter().fail(key);
-            return null;
-          }
-          loginLimiter().reset(key);
-          const who = userPrincipal(user);
-          return { id: who.id, name: who.name, role: who.role, mustChangePassword: who.mustChangePassword, credentialVersion: user.credentialVersion };
-        },
-      }),
+      ...(oidc ? [oidc] : []),
+      // LLMLB_LOCAL_LOGIN=0: no password sign-in at all, not only a hidden form
+      ...(env().LLMLB_LOCAL_LOGIN ? [credentialsProvider()] : []),
     ],
     callbacks: {
       async jwt({ token, user, trigger }) {

@@ -1,9 +1,12 @@
 import "server-only";
 import crypto from "node:crypto";
-import { asc, eq, and, ne, count, sql } from "drizzle-orm";
+import { asc, eq, count, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, ReadDb } from "../db/client";
 import { users, type UserRow } from "../db/schema";
+import { LOCAL_PROVIDER } from "../db/constants";
+import { env } from "../env";
+import { adminRemovalRefusal } from "./last-admin";
 import { ROLES, type Role } from "../db/constants";
 import { ApiError, notFound, uniqueViolation, validationError } from "../errors";
 import { audited } from "../audit";
@@ -14,7 +17,7 @@ import { hashPassword, verifyPassword, burnPasswordCheck } from "./passwords";
 import { missingGrant, permissionsForRole, type Principal } from "./permissions";
 
 /** Giving someone a role, or a password for their account, hands over that role's permissions: only to a holder. */
-function assertCanGrant(actor: Principal, role: Role, what: string) {
+export function assertCanGrant(actor: Principal, role: Role, what: string) {
   const missing = missingGrant(actor, permissionsForRole(role));
   if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, { permission: missing });
 }
@@ -32,6 +35,10 @@ export const serializeUser = (u: UserRow) => ({
   id: u.id,
   username: u.username,
   role: u.role,
+  /** "local" (password) or the OpenID Connect provider's id */
+  provider: u.provider,
+  /** false for an OpenID Connect user, and for an imported local user until an admin sets a password */
+  has_password: u.passwordHash !== "",
   must_change_password: u.mustChangePassword,
   created_at: new Date(u.createdAt).toISOString(),
   updated_at: new Date(u.updatedAt).toISOString(),
@@ -60,6 +67,8 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     credentialVersion: 0,
     createdAt: now,
     updatedAt: now,
+    provider: LOCAL_PROVIDER,
+    subject: null,
   };
   await audited(db, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } }, async (tx) => {
     await tx.insert(users).values(row);
@@ -71,9 +80,16 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
   return serializeUser(row);
 }
 
-async function otherAdmins(db: Pick<Db, "select">, id: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(users).where(and(eq(users.role, "admin"), ne(users.id, id)));
-  return row?.n ?? 0;
+/** Refuses removing the last admin, or the last local admin while local login is on (lib/auth/last-admin.ts). */
+async function assertAdminRemovable(db: Pick<Db, "select">, target: Pick<UserRow, "id" | "role" | "provider">, what: string) {
+  const admins = await db.select({ id: users.id, provider: users.provider }).from(users).where(eq(users.role, "admin"));
+  const refusal = adminRemovalRefusal({ target, admins, localLogin: env().LLMLB_LOCAL_LOGIN });
+  if (refusal) throw new ApiError("conflict", `${refusal} cannot be ${what}`, [{ field: "role", message: refusal }]);
+}
+
+/** An OpenID Connect user has no password here: their provider signs them in. */
+function assertLocal(user: UserRow, field: string) {
+  if (user.provider !== LOCAL_PROVIDER) throw validationError(field, `${user.username} signs in with ${user.provider}: no password here`);
 }
 
 /** A password change ends every session issued before it (lib/auth/session-principal.ts). */
@@ -84,6 +100,7 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
   if (!user) throw notFound("user");
   if (input.role) assertCanGrant(actor, input.role, "make someone");
   if (input.password && actor.id !== id) assertCanGrant(actor, user.role, "reset the password of");
+  if (input.password) assertLocal(user, "password");
   const patch: Partial<UserRow> = { updatedAt: Date.now() };
   if (input.role) patch.role = input.role;
   if (input.password) {
@@ -92,11 +109,9 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
   }
   await audited(db, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } }, async (tx) => {
     // checked inside the write transaction (BEGIN IMMEDIATE): two admins demoting each other cannot both pass
-    const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
+    const [current] = await tx.select({ id: users.id, role: users.role, provider: users.provider }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
-    if (input.role === "viewer" && current.role === "admin" && (await otherAdmins(tx, id)) === 0) {
-      throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
-    }
+    if (input.role === "viewer") await assertAdminRemovable(tx, current, "demoted");
     await tx.update(users).set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch).where(eq(users.id, id));
   });
   await publishChange(db, "credentials");
@@ -108,9 +123,9 @@ export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor:
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
   await audited(db, actor, "user.delete", { type: "user", id, details: { username: user.username } }, async (tx) => {
-    const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
+    const [current] = await tx.select({ id: users.id, role: users.role, provider: users.provider }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
-    if (current.role === "admin" && (await otherAdmins(tx, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
+    await assertAdminRemovable(tx, current, "deleted");
     await tx.delete(users).where(eq(users.id, id));
   });
   await publishChange(db, "credentials");
@@ -119,6 +134,7 @@ export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor:
 export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: Principal; input: z.infer<typeof changeOwnPasswordSchema> }) {
   const user = actor.kind === "user" ? await getUser(db, actor.id) : undefined;
   if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
+  assertLocal(user, "current_password");
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
   if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
@@ -131,8 +147,8 @@ export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: P
 /** Checks a login; returns the user or null. Timing does not reveal whether the username exists. */
 export async function verifyLogin(db: Db, name: string, plain: string): Promise<UserRow | null> {
   const [user] = await db.select().from(users).where(eq(users.username, name));
-  if (!user) {
-    await burnPasswordCheck(plain);
+  if (!user || user.passwordHash === "") {
+    await burnPasswordCheck(plain); // no such user, or one without a password here
     return null;
   }
   return (await verifyPassword(plain, user.passwordHash)) ? user : null;

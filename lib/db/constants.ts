@@ -32,3 +32,9 @@ export const ENDPOINT_LIMITS = {
   concurrencyMax: 10_000,
   notesMax: 2000,
 } as const;
+
+/** users.provider of the users who sign in with a password here. */
+export const LOCAL_PROVIDER = "local";
+
+/** next-auth's id of the OpenID Connect provider (its callback: /api/auth/callback/oidc); users.provider of its users. */
+export const OIDC_PROVIDER_ID = "oidc";

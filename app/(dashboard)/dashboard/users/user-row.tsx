@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { ROLES, type Role } from "@/lib/db/constants";
+import { LOCAL_PROVIDER, ROLES, type Role } from "@/lib/db/constants";
 import type { listUsers } from "@/lib/auth/users";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import { usersApi } from "@/app/components/api-client";
@@ -14,6 +14,7 @@ export function UserRow({ u, t, lang, self, onChanged }: { u: UserDto; t: Messag
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const local = u.provider === LOCAL_PROVIDER; // an OpenID Connect user has no password here to reset
 
   async function run(p: Promise<{ ok: boolean; message: string | null; fieldErrors: Record<string, string> }>) {
     const res = await p;
@@ -29,6 +30,7 @@ export function UserRow({ u, t, lang, self, onChanged }: { u: UserDto; t: Messag
       <td className="px-3 py-2 font-medium">
         {u.username} {self && <span className="text-xs text-slate-400">({t.you})</span>}
         {u.must_change_password && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.mustChangeFlag}</span>}
+        {local && !u.has_password && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.noPasswordYet}</span>}
       </td>
       <td className="px-3 py-2">
         <select aria-label={`${t.role}: ${u.username}`} className="input w-auto py-1" value={u.role} onChange={(e) => void run(usersApi.update(u.id, { role: e.target.value as Role }))}>
@@ -39,12 +41,15 @@ export function UserRow({ u, t, lang, self, onChanged }: { u: UserDto; t: Messag
           ))}
         </select>
       </td>
+      <td className="px-3 py-2 text-slate-600" data-testid="user-provider">
+        {local ? t.localAccount : u.provider}
+      </td>
       <td className="whitespace-nowrap px-3 py-2 text-slate-500" suppressHydrationWarning>
         {fmtDateTime(u.created_at, lang)}
       </td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap items-center justify-end gap-2">
-          {resetting ? (
+          {!local ? null : resetting ? (
             <form
               className="flex items-center gap-2"
               onSubmit={(e) => {

@@ -57,6 +57,7 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
             <tr>
               <th className="px-3 py-2">{t.username}</th>
               <th className="px-3 py-2">{t.role}</th>
+              <th className="px-3 py-2">{t.signInMethod}</th>
               <th className="px-3 py-2">{t.created}</th>
               <th className="px-3 py-2" />
             </tr>
