@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
-import { call } from "../harness/http";
+import { call, postExpectingContinue } from "../harness/http";
 import { registerOnline, waitDetail } from "../harness/endpoints";
 import { startFake, startHangServer, type FakeKind, type FakeOptions, type FakeUpstream } from "../fakes/upstream";
 
@@ -141,6 +141,17 @@ describe("slow request bodies", () => {
     expect(t.status).toBe(200);
     expect(t.ms).toBeLessThan(1000);
   }, 20_000);
+});
+
+describe("Expect: 100-continue on /api", () => {
+  it("is answered, and the request reaches the API whole", async () => {
+    const up = await fake("openai");
+    const body = Buffer.from(JSON.stringify({ name: "expect-continue", base_url: up.url, notes: "n".repeat(1500) }));
+    const r = await postExpectingContinue(`${s.url}/api/endpoints`, { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body);
+    expect(r.continued).toBe(true);
+    expect(r.status, r.text).toBe(201);
+    expect(JSON.parse(r.text).name).toBe("expect-continue");
+  });
 });
 
 describe("a re-pointed endpoint", () => {

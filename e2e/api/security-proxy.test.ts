@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import { startServer, type TestServer } from "../harness/server";
-import { call } from "../harness/http";
+import { call, postExpectingContinue } from "../harness/http";
 import { registerOnline, waitFor } from "../harness/endpoints";
 import { startFake, type FakeEncoding, type FakeFaults, type FakeUpstream } from "../fakes/upstream";
 import { clusterId } from "../../lib/cluster/via";
@@ -44,23 +44,7 @@ describe("Expect: 100-continue (curl sends it with bodies over 1 MiB)", () => {
   it("is answered by the load balancer, the request is served and the endpoint stays online", async () => {
     const { fake, id } = await serve("expect-model");
     const body = Buffer.from(JSON.stringify({ model: "expect-model", messages: [{ role: "user", content: "x".repeat(1.5 * 1024 * 1024) }] }));
-    const res = await new Promise<{ status: number; continued: boolean; text: string }>((resolve, reject) => {
-      let continued = false;
-      const req = http.request(`${s.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { authorization: "Bearer sk_debug", "content-type": "application/json", "content-length": body.length, expect: "100-continue" },
-      });
-      req.on("continue", () => {
-        continued = true;
-        req.end(body);
-      });
-      req.on("response", (r) => {
-        let text = "";
-        r.on("data", (d) => (text += d));
-        r.on("end", () => resolve({ status: r.statusCode!, continued, text }));
-      });
-      req.on("error", reject);
-    });
+    const res = await postExpectingContinue(`${s.url}/v1/chat/completions`, { authorization: "Bearer sk_debug", "content-type": "application/json" }, body);
     expect(res.continued).toBe(true);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text).choices[0].message.content).toContain("Hello from");

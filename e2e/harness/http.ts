@@ -1,4 +1,5 @@
 // Small HTTP helpers for integration tests: JSON calls with a key or a session cookie.
+import http from "node:http";
 export interface Call {
   status: number;
   headers: Headers;
@@ -45,4 +46,25 @@ export async function login(base: string, username: string, password: string): P
   });
   const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
   return { status: res.status, cookie: session ? session.split(";")[0] : null };
+}
+
+/**
+ * A POST sent as curl sends bodies over 1 MiB: `Expect: 100-continue`, the body only after the server's 100
+ * Continue. Resolves with whether the 100 came, the status and the body's text.
+ */
+export function postExpectingContinue(url: string, headers: Record<string, string>, body: Buffer): Promise<{ continued: boolean; status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const req = http.request(url, { method: "POST", headers: { ...headers, "content-length": body.length, expect: "100-continue" } });
+    req.on("continue", () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on("response", (r) => {
+      let text = "";
+      r.on("data", (d) => (text += d));
+      r.on("end", () => resolve({ continued, status: r.statusCode!, text }));
+    });
+    req.on("error", reject);
+  });
 }
