@@ -37,4 +37,10 @@ test("Playground streams an answer and shows the endpoint that served it", async
   await page.locator("summary", { hasText: "curl" }).click();
   await expect(page.getByTestId("curl")).toContainText(`X-LLMLB-Endpoint: ${id}`);
   await shot(page, testInfo, "02-answered");
+  // how to point Claude Code and the Anthropic SDK here, for the chosen model
+  await page.getByTestId("anthropic-snippets").locator("summary").click();
+  const origin = new URL(page.url()).origin;
+  await expect(page.getByTestId("claude-code-snippet")).toContainText(`ANTHROPIC_BASE_URL=${origin}`);
+  await expect(page.getByTestId("claude-code-snippet")).toContainText("ANTHROPIC_MODEL=llama3.1:8b");
+  await expect(page.getByTestId("anthropic-sdk-snippet")).toContainText(`baseURL: "${origin}"`);
 });

@@ -20,6 +20,8 @@ import {
   responseObject,
   responseStream,
   textCompletion,
+  toolCallCompletion,
+  toolCallStream,
   xllmProgress,
 } from "./wire";
 
@@ -116,6 +118,28 @@ function inputsOf(input: unknown): string[] {
   return input.map((item: unknown) => (typeof item === "string" ? item : JSON.stringify(item)));
 }
 
+/**
+ * The tool a chat request gets called, deterministically: the one `tool_choice` names, else the first of `tools`;
+ * none when there are no tools, `tool_choice` is "none", or the last message is a tool's result (then the model
+ * answers in text, closing the round trip).
+ */
+function toolToCall(body: Json): string | null {
+  if (!Array.isArray(body.tools) || body.tools.length === 0 || body.tool_choice === "none") return null;
+  const last: unknown = Array.isArray(body.messages) ? body.messages.at(-1) : undefined;
+  if (isRecord(last) && last.role === "tool") return null;
+  const named = isRecord(body.tool_choice) && isRecord(body.tool_choice.function) ? body.tool_choice.function.name : undefined;
+  const first: unknown = body.tools[0];
+  const name = named ?? (isRecord(first) && isRecord(first.function) ? first.function.name : undefined);
+  return typeof name === "string" ? name : null;
+}
+
+/** Chat completions: a tool call when the request offers tools (see toolToCall), else the reply text. */
+const chatRoute = inference((body, r) => {
+  const tool = toolToCall(body);
+  if (tool === null) return body.stream === true ? { stream: chatStream(r, includeUsage(body)) } : { json: chatCompletion(r) };
+  return body.stream === true ? { stream: toolCallStream(r, tool, includeUsage(body)) } : { json: toolCallCompletion(r, tool) };
+});
+
 const embeddingsRoute = inference((body, r) => {
   const inputs = inputsOf(body.input);
   return inputs.length === 0 ? { status: 400, json: NO_INPUT } : { json: embeddings(r, inputs) };
@@ -129,7 +153,7 @@ function sendList(x: Exchange, fake: FakeState, body: Json): void {
 
 const COMMON: Array<[string, Handler]> = [
   ["GET /v1/models", (x, fake) => sendList(x, fake, modelList(fake.models, fake.created, OWNED_BY[fake.kind]))],
-  ["POST /v1/chat/completions", streamable(chatCompletion, chatStream)],
+  ["POST /v1/chat/completions", chatRoute],
   ["POST /v1/completions", streamable(textCompletion, completionStream)],
   ["POST /v1/embeddings", embeddingsRoute],
   ["POST /v1/responses", streamable(responseObject, responseStream)],

@@ -98,6 +98,27 @@ export function chatCompletion(r: Reply): Json {
   return { id: `chatcmpl-${r.id}`, object: "chat.completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };
 }
 
+/** The fixed arguments every fake tool call carries, in the fragments a stream sends them as. */
+export const TOOL_ARGUMENT_PIECES = ['{"city":', '"Tokyo",', '"days":', "3}"];
+export const TOOL_ARGUMENTS = TOOL_ARGUMENT_PIECES.join("");
+
+/** A chat completion calling `tool` with TOOL_ARGUMENTS. */
+export function toolCallCompletion(r: Reply, tool: string): Json {
+  const call = { id: `call_${r.id}`, type: "function", function: { name: tool, arguments: TOOL_ARGUMENTS } };
+  const choice = { index: 0, message: { role: "assistant", content: null, tool_calls: [call] }, finish_reason: "tool_calls" };
+  return { id: `chatcmpl-${r.id}`, object: "chat.completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };
+}
+
+/** The same call streamed: the call's id and name first, then its arguments in TOOL_ARGUMENT_PIECES. */
+export function toolCallStream(r: Reply, tool: string, includeUsage: boolean): StreamPlan {
+  return openAiStream({ ...r, pieces: TOOL_ARGUMENT_PIECES }, `chatcmpl-${r.id}`, "chat.completion.chunk", includeUsage, (piece, i) => {
+    if (piece === null) return { index: 0, delta: {}, finish_reason: "tool_calls" };
+    const fn = i === 0 ? { name: tool, arguments: piece } : { arguments: piece };
+    const call = i === 0 ? { index: 0, id: `call_${r.id}`, type: "function", function: fn } : { index: 0, function: fn };
+    return { index: 0, delta: i === 0 ? { role: "assistant", tool_calls: [call] } : { tool_calls: [call] }, finish_reason: null };
+  });
+}
+
 export function textCompletion(r: Reply): Json {
   const choice = { index: 0, text: r.text, logprobs: null, finish_reason: "stop" };
   return { id: `cmpl-${r.id}`, object: "text_completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };

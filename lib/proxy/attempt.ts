@@ -9,7 +9,7 @@ import { type BodyDecoder, createDecoder, encodingOf } from "./decode";
 import { MAX_INSPECTED_BODY, USAGE_TAIL_BYTES, inspectBuffered, isEventStream, startsLikeJson, usageIn, STREAM_ERROR_EVENT } from "./relay";
 import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
-import { SseWriter } from "./sse-writer";
+import { SseWriter, type EventTransform } from "./sse-writer";
 import { estimateTokens } from "./usage";
 
 export const CLIENT_GONE = new Error("client went away");
@@ -17,6 +17,17 @@ const NOT_JSON = "answered 2xx with something that is not JSON";
 
 /** undici's refusals of a request before it is sent: the request's fault (or ours), never the endpoint's. */
 const UNSENDABLE = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]);
+
+/** The most of a whole answer held to be translated (a translation needs all of it; none is passed on uninspected). */
+export const MAX_TRANSLATED_BODY = 8 * MAX_INSPECTED_BODY;
+
+/** The client speaks another API than the upstream: how an answer reaches it (see ./anthropic/messages.ts). */
+export interface AnswerTranslation {
+  /** a whole answer's body for the client, or null when a 2xx one cannot be read as an answer */
+  body(status: number, body: Buffer): Buffer | null;
+  /** the stage an event stream passes through */
+  stream(): EventTransform;
+}
 
 /** What an attempt is doing with the upstream's answer. */
 const Mode = {
@@ -137,7 +148,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
       } else if (this.mode === Mode.Buffered) {
         this.chunks.push(chunk);
         this.bytes += chunk.length;
-        if (this.bytes > MAX_INSPECTED_BODY) this.startPassing();
+        if (this.bytes > MAX_INSPECTED_BODY) this.tooLargeToHold();
       } else if (this.mode === Mode.Passing) this.pass(chunk);
     } catch (err) {
       this.ex.crash(this, err);
@@ -158,10 +169,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   private endBuffered(): void {
-    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
+    const raw = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
-    const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), body);
-    if (!seen.valid) return this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
+    const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), raw);
+    const body = seen.valid && this.ex.input.translation ? this.ex.input.translation.body(this.status, raw) : raw;
+    if (!seen.valid || !body) return this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
     const headers = this.responseHeaders();
     headers.push("content-length", String(body.length));
     this.res.writeHead(this.status, headers);
@@ -169,16 +181,25 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.ex.answered(this, { status: this.status, ttftMs: performance.now() - this.ex.input.rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
   }
 
+  /** The answer outgrew what is held for inspection: passed on as it comes, or (translated) held up to its own limit. */
+  private tooLargeToHold(): void {
+    if (!this.ex.input.translation) return this.startPassing();
+    if (this.bytes > MAX_TRANSLATED_BODY) this.refuse("answered more than can be held to translate");
+  }
+
+  /** The answer is no answer: the next endpoint is tried, and this one's answer is no longer read. */
+  private refuse(reason: string): void {
+    this.ex.attemptFailed(this, { kind: "unreadable", reason });
+    this.decoder?.destroy();
+    this.controller?.abort(new Error(reason));
+  }
+
   /** The answer is larger than what is held for inspection: check its start, then pass it on as it comes. */
   private startPassing(): void {
     const head = Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.bytes = 0;
-    if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) {
-      this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
-      this.decoder?.destroy();
-      return void this.controller?.abort(new Error(NOT_JSON));
-    }
+    if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) return this.refuse(NOT_JSON);
     this.mode = Mode.Passing;
     const headers = this.responseHeaders();
     const length = this.headers["content-length"];
@@ -221,13 +242,14 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.sse,
       () => this.controller?.pause(),
       () => this.controller?.resume(),
+      this.ex.input.translation?.stream() ?? null,
     );
   }
 
   private endStream(broken: boolean): void {
     const sse = this.sse!;
     const writer = this.writer!;
-    if (!this.ex.clientGone) writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "");
+    if (!this.ex.clientGone) writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "", broken);
     const ttftMs = writer.firstWriteAt === null ? null : writer.firstWriteAt - this.ex.input.rec.started;
     this.ex.answered(this, { status: this.status, ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });
   }

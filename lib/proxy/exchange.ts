@@ -2,13 +2,14 @@ import "server-only";
 import type { ServerResponse } from "node:http";
 import { VIA_HEADER } from "../cluster/via";
 import { log } from "../observability/logger";
-import { Attempt, CLIENT_GONE } from "./attempt";
+import { Attempt, CLIENT_GONE, type AnswerTranslation } from "./attempt";
 import { ClientSignal } from "./client-signal";
 import type { DataPlane } from "./data-plane";
 import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
 import { finalError, judge, type Failure } from "./failover";
 import { QueueRejection } from "./queue";
 import type { RequestRecord } from "./record";
+import type { RouteEndpoint } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
 
@@ -22,6 +23,12 @@ export interface ExchangeInput {
   pinned: string | null;
   /** X-LLMLB-Via for the upstream: the clusters this request passed through, this one last */
   via: string;
+  /** the path sent upstream after the endpoint's base path: the client's route, or the one a translation targets */
+  upstreamRoute: string;
+  /** the body for an endpoint type that refuses a field `payload` has; null: `payload` for every endpoint */
+  payloadFor: ((ep: RouteEndpoint) => Buffer) | null;
+  /** the client speaks another API than the upstream: how the answer is translated (null: passed on as it is) */
+  translation: AnswerTranslation | null;
 }
 
 /** What an attempt that reached the client came to. */
@@ -139,7 +146,8 @@ export class Exchange {
       this.release(id);
       return this.next();
     }
-    const { rec, payload } = this.input;
+    const { rec } = this.input;
+    const payload = this.input.payloadFor?.(ep) ?? this.input.payload;
     this.tried.push(id);
     rec.retries = this.attempt;
     rec.endpoint = ep;
@@ -147,7 +155,7 @@ export class Exchange {
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
-    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + rec.route, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
+    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
   }
 
   private release(id: string): void {

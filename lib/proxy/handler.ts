@@ -3,11 +3,13 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasPermission, type Principal } from "../auth/permissions";
 import { CLUSTER_HEADER, decideVia } from "../cluster/via";
+import { ANTHROPIC_ROUTES, UPSTREAM_ROUTE, planMessages } from "./anthropic/messages";
+import { sendAnthropicError } from "./anthropic/errors";
 import { authenticateV1 } from "./auth";
 import { BodyTimeout, BodyTooLarge, MAX_BODY_BYTES, collectBody } from "./body";
 import type { DataPlane } from "./data-plane";
 import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
-import { Exchange, logProxyFailure } from "./exchange";
+import { Exchange, logProxyFailure, type ExchangeInput } from "./exchange";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
 import { sendOpenAIError } from "./openai-error";
 import { finishRecord, type RequestRecord } from "./record";
@@ -33,6 +35,8 @@ function closed(this: ServerResponse & { [REQUEST]?: V1Request }) {
 class V1Request {
   readonly rec: RequestRecord;
   readonly headers: ClientHeaders;
+  /** an Anthropic Messages route: errors in Anthropic's shape, the body translated to a chat completion */
+  readonly anthropic: boolean;
   private exchange: Exchange | null = null;
   private finished = false;
   /** X-LLMLB-Via for the upstream */
@@ -64,6 +68,7 @@ class V1Request {
       retries: 0,
       errorCode: null,
     };
+    this.anthropic = ANTHROPIC_ROUTES.has(this.rec.route);
     plane.inflight++;
     (res as ServerResponse & { [REQUEST]?: V1Request })[REQUEST] = this;
     res.once("close", closed);
@@ -90,7 +95,8 @@ class V1Request {
   private route(): void {
     const { rec, req } = this;
     const isModels = rec.route === "/v1/models" || rec.route.startsWith("/v1/models/");
-    if (!(isModels && req.method === "GET") && !(INFERENCE_ROUTES.has(rec.route) && req.method === "POST")) {
+    const inference = INFERENCE_ROUTES.has(rec.route) || this.anthropic;
+    if (!(isModels && req.method === "GET") && !(inference && req.method === "POST")) {
       return this.fail(v1Error("not_found", { method: req.method, route: rec.route }));
     }
     // before anything else: a request that came back (its own probe included) must not be served or routed again
@@ -163,18 +169,32 @@ class V1Request {
     }
     rec.model = body.model;
     rec.modelKnown = true;
+    if (this.anthropic) return this.proxyMessages(body, entry.endpoints);
 
     const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
-    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: this.via };
-    this.exchange = new Exchange(this.plane, input, entry.endpoints, (error) => (error ? this.fail(error) : this.finish()));
+    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null }, entry.endpoints);
+  }
+
+  /** An Anthropic Messages request: count_tokens answered here, a message forwarded as a chat completion. */
+  private proxyMessages(body: Record<string, unknown>, endpoints: readonly string[]): void {
+    const plan = planMessages(this.rec.route, body);
+    if (plan.kind === "invalid") return this.fail(v1Error("invalid_request", { reason: plan.reason }));
+    if (plan.kind === "answer") return this.answer(plan.body);
+    const { payload, payloadFor, translation } = plan;
+    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE }, endpoints);
+  }
+
+  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation">, endpoints: readonly string[]): void {
+    const input: ExchangeInput = { ...upstream, res: this.res, rec: this.rec, forward: this.headers.forward, pinned: this.headers.pin, via: this.via };
+    this.exchange = new Exchange(this.plane, input, endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }
 
   private serveModels(id: string): void {
-    const { rec, res } = this;
+    const { rec } = this;
     const routing = this.plane.table;
     let body: string;
     if (!id) body = routing.modelsJson;
@@ -184,18 +204,26 @@ class V1Request {
       if (!entry || !online) return this.fail(v1Error("model_not_found", { model: id.length > MAX_LOGGED_MODEL ? id.slice(0, MAX_LOGGED_MODEL) : id }));
       body = JSON.stringify({ id: entry.id, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "llmlb" });
     }
-    rec.status = 200;
-    res.writeHead(200, ["x-request-id", rec.requestId, "content-type", "application/json", "content-length", String(Buffer.byteLength(body))]);
-    res.end(body);
+    this.answer(body);
+  }
+
+  /** Answers 200 with a JSON body made here and finishes. */
+  private answer(body: string): void {
+    this.rec.status = 200;
+    this.res.writeHead(200, ["x-request-id", this.rec.requestId, "content-type", "application/json", "content-length", String(Buffer.byteLength(body))]);
+    this.res.end(body);
     this.finish();
   }
 
-  /** Answers with the one /v1 error shape (when nothing was sent yet) and finishes. */
+  /** Answers with the route's error shape, OpenAI's or Anthropic's (when nothing was sent yet), and finishes. */
   private fail(e: ProxyError): void {
     const { rec } = this;
     rec.status = e.status;
     rec.errorCode = e.code;
-    sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, { ...e.headers, "x-request-id": rec.requestId });
+    if (this.anthropic) {
+      sendAnthropicError(this.res, e, { "x-request-id": rec.requestId });
+      rec.status = this.res.statusCode;
+    } else sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, { ...e.headers, "x-request-id": rec.requestId });
     this.finish();
   }
 

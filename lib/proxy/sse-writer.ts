@@ -1,13 +1,27 @@
 import type { ServerResponse } from "node:http";
 import type { SseRelay } from "./sse";
 
+/** A per-stream stage between the relay and the client: complete upstream events in, the client's bytes out. */
+export interface EventTransform {
+  push(events: Buffer): Buffer | null;
+  /** The upstream ended (`broken`: it failed mid-stream): the stream's last bytes. */
+  end(broken: boolean): Buffer | null;
+  /** A keep-alive event, written while the upstream is silent. */
+  keepAlive(): Buffer;
+}
+
 const flushWriter = (w: SseWriter) => w.flush();
+const keepAlive = (w: SseWriter) => w.keepAlive();
+/** How long a translated stream may be silent before a keep-alive event is written. */
+export const KEEP_ALIVE_MS = 10_000;
 
 /**
  * Writes a relayed event stream to the client. What the upstream sent within one turn of the event loop (its
  * events often come several to a read, each its own HTTP chunk) goes through the relay once and leaves as one
  * chunk in one write; the headers leave with the first events, or alone at the end of the turn when none came
- * with them (a model still reading its prompt).
+ * with them (a model still reading its prompt). With a `transform` (another API's event sequence) the relay's
+ * complete events pass through it before they leave, and its keep-alive event is written after KEEP_ALIVE_MS of
+ * silence.
  */
 export class SseWriter {
   /** when the first event left for the client (performance.now()), null before */
@@ -17,6 +31,8 @@ export class SseWriter {
   private scheduled = false;
   private ended = false;
   private headersOut = false;
+  private wrote = false;
+  private readonly timer: NodeJS.Timeout | null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -24,8 +40,17 @@ export class SseWriter {
     /** the client reads slower than the upstream writes: stop reading the upstream until `resume` */
     private readonly pause: () => void,
     private readonly resume: () => void,
+    private readonly transform: EventTransform | null = null,
   ) {
     this.schedule();
+    this.timer = transform ? setInterval(keepAlive, KEEP_ALIVE_MS, this).unref() : null;
+  }
+
+  /** Writes the transform's keep-alive event when nothing left since the last tick. */
+  keepAlive(): void {
+    if (this.ended || this.res.destroyed) return clearInterval(this.timer!);
+    if (!this.wrote) this.res.write(this.transform!.keepAlive());
+    this.wrote = false;
   }
 
   /** Takes one piece of the upstream's body, as it came. */
@@ -47,7 +72,8 @@ export class SseWriter {
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.bytes);
     this.pending = [];
     this.bytes = 0;
-    const out = this.relay.push(data);
+    const events = this.relay.push(data);
+    const out = events && this.transform ? this.transform.push(events) : events;
     if (out) this.firstWriteAt ??= performance.now();
     return out;
   }
@@ -62,16 +88,24 @@ export class SseWriter {
       return;
     }
     this.headersOut = true;
+    this.wrote = true;
     if (!this.res.write(data)) {
       this.pause();
       this.res.once("drain", this.resume);
     }
   }
 
-  /** Writes what is pending, what never ended and `tail`, and ends the response. */
-  end(tail: string): void {
+  /**
+   * Writes what is pending, what never ended and the end: `tail`, or the transform's end (`broken`: the upstream
+   * failed mid-stream), and ends the response.
+   */
+  end(tail: string, broken: boolean): void {
     this.ended = true;
-    const parts = [this.take(), this.relay.flush(), tail ? Buffer.from(tail) : null].filter((b): b is Buffer => b !== null && b.length > 0);
+    if (this.timer) clearInterval(this.timer);
+    const head = this.take();
+    const rest = this.relay.flush();
+    const last = this.transform ? [rest && this.transform.push(rest), this.transform.end(broken)] : [rest, tail ? Buffer.from(tail) : null];
+    const parts = [head, ...last].filter((b): b is Buffer => b !== null && b.length > 0);
     if (parts.length) this.res.end(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     else this.res.end();
   }

@@ -1,4 +1,4 @@
-// npm run bench [-- --soak] [-- --quick --guard]
+// npm run bench [-- --soak] [-- --quick --guard] [-- --messages-only]
 // Measures the load balancer and the direct upstream in the same run, interleaved, and reports ratios.
 import os from "node:os";
 import path from "node:path";
@@ -6,9 +6,10 @@ import { parseArgs } from "node:util";
 import { ROOT, cpuMs, json, rssMb, startFakeProcess, startLoadBalancer, startServerProcess } from "./procs";
 import { median, percentile, sequentialLatency, throughput, timeToFirstByte, type Target } from "./load";
 import { insertFleet, startPrefixServer } from "./fleet";
+import { messagesRow } from "./messages";
 import { writeOutputs, type Row } from "./report";
 
-const { values: flags } = parseArgs({ options: { soak: { type: "boolean" }, quick: { type: "boolean" }, guard: { type: "boolean" }, "scale-only": { type: "boolean" } } });
+const { values: flags } = parseArgs({ options: { soak: { type: "boolean" }, quick: { type: "boolean" }, guard: { type: "boolean" }, "scale-only": { type: "boolean" }, "messages-only": { type: "boolean" } } });
 const ROUNDS = flags.quick ? 1 : 3;
 const SECONDS = flags.quick ? 3 : 5;
 const LAT_N = flags.quick ? 300 : 1000;
@@ -50,6 +51,16 @@ async function main() {
   const addP99 = percentile(sl, 99) - percentile(sd, 99);
   rows.push({ metric: "latency p50, 1 connection (ms)", direct: f(percentile(sd, 50), 3), lb: f(percentile(sl, 50), 3), result: `+${f(addP50, 3)} ms`, target: "≤ +0.3 ms", pass: addP50 <= 0.3 });
   rows.push({ metric: "latency p99, 1 connection (ms)", direct: f(percentile(sd, 99), 3), lb: f(percentile(sl, 99), 3), result: `+${f(addP99, 3)} ms`, target: "≤ +1 ms", pass: addP99 <= 1 });
+
+  log("messages: the Anthropic translation at 1 connection, against chat completions");
+  const messages = await messagesRow(lb, MODEL, ROUNDS, LAT_N);
+  rows.push(messages.row);
+  raw.messages = messages.raw;
+  if (flags["messages-only"]) {
+    console.table(rows.map((r) => ({ metric: r.metric, direct: r.direct, lb: r.lb, result: r.result, target: r.target, ok: r.pass === null ? "" : r.pass ? "yes" : "NO" })));
+    await server.stop();
+    return fake.stop();
+  }
 
   log("time to first streamed byte");
   const ttfb = { direct: [] as number[], lb: [] as number[] };

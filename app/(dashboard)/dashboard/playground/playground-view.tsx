@@ -6,6 +6,7 @@ import { endpointsApi, listV1Models, usePolling, type EndpointDto } from "@/app/
 import { StatusBadge } from "@/app/components/status-badge";
 import { DASH, fmtMs, fmtNumber } from "@/app/components/format";
 import { curlCommand, sendChat, type ChatMessage, type ChatOutcome, type ChatSettings } from "./chat-request";
+import { AnthropicSnippets } from "./anthropic-snippets";
 import { PlaygroundSettings } from "./playground-settings";
 
 export interface PlaygroundEndpoint {
@@ -137,6 +138,7 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
           </details>
         </section>
       </div>
+      <AnthropicSnippets t={t} model={settings.model} />
     </div>
   );
 }

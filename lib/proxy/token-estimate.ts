@@ -1,0 +1,55 @@
+// How many prompt tokens an OpenAI chat-completions body costs, estimated without a tokenizer. Pure. The one
+// estimate of the /v1 path: `count_tokens` answers it, and routing by context length checks a prompt against it.
+import { isJsonObject } from "../json";
+
+/** Characters per token of the usual rule of thumb (English text and code with BPE vocabularies). */
+export const CHARS_PER_TOKEN = 4;
+/** What one message costs besides its text: the role and the template's delimiters (ChatML: about 4). */
+export const TOKENS_PER_MESSAGE = 4;
+/** The assistant turn's opening the template adds after the last message. */
+export const TOKENS_PER_REPLY = 3;
+/**
+ * One image, whatever its size (no decoding here): about what a 1-megapixel image costs on common vision
+ * models (Anthropic's rule: width × height / 750 ≈ 1,400; LLaVA-style: 576).
+ */
+export const TOKENS_PER_IMAGE = 1000;
+
+/** Characters of text and images in one message's `content` (a string or OpenAI content parts). */
+function contentCost(content: unknown): { chars: number; images: number } {
+  if (typeof content === "string") return { chars: content.length, images: 0 };
+  let chars = 0;
+  let images = 0;
+  if (Array.isArray(content)) {
+    for (const part of content) {
+      if (!isJsonObject(part)) continue;
+      if (typeof part.text === "string") chars += part.text.length;
+      else if (part.type === "image_url" || part.type === "input_image") images++;
+    }
+  }
+  return { chars, images };
+}
+
+/**
+ * Estimated prompt tokens of a chat-completions body: its messages' text at CHARS_PER_TOKEN, TOKENS_PER_MESSAGE
+ * each, TOKENS_PER_IMAGE per image, tool calls and tool definitions as their JSON, and TOKENS_PER_REPLY. On the
+ * sample in ./token-estimate.test.ts it is within 5 % of the fake upstreams' counts for prompts of hundreds of
+ * tokens, and under them by at most 60 tokens for short ones (the fakes count the body's JSON envelope: keys,
+ * model name, max_tokens). Real tokenizers differ by language: CJK text costs about a token a character.
+ */
+export function estimatePromptTokens(chatBody: unknown): number {
+  if (!isJsonObject(chatBody)) return 0;
+  let chars = 0;
+  let tokens = TOKENS_PER_REPLY;
+  const messages = Array.isArray(chatBody.messages) ? chatBody.messages : [];
+  for (const m of messages) {
+    if (!isJsonObject(m)) continue;
+    tokens += TOKENS_PER_MESSAGE;
+    const c = contentCost(m.content);
+    chars += c.chars;
+    tokens += c.images * TOKENS_PER_IMAGE;
+    // chat templates render tool calls as JSON: counted as their JSON
+    if (Array.isArray(m.tool_calls) && m.tool_calls.length) chars += JSON.stringify(m.tool_calls).length;
+  }
+  if (Array.isArray(chatBody.tools) && chatBody.tools.length) chars += JSON.stringify(chatBody.tools).length;
+  return tokens + Math.ceil(chars / CHARS_PER_TOKEN);
+}
