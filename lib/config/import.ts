@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { apiKeys, endpoints, users, type EndpointRow } from "../db/schema";
+import { apiKeys, endpoints, users } from "../db/schema";
 import { LOCAL_PROVIDER } from "../db/constants";
 import { env } from "../env";
 import { ApiError } from "../errors";

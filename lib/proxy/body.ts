@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 

@@ -194,7 +194,6 @@ class V1Request {
   }
 
   private serveModels(id: string): void {
-    const { rec } = this;
     const routing = this.plane.table;
     let body: string;
     if (!id) body = routing.modelsJson;
