@@ -8,7 +8,7 @@ import { createApiKeySchema } from "../auth/api-keys";
 import { changeOwnPasswordSchema, createUserSchema, updateUserSchema } from "../auth/users";
 import { listRequestsQuery } from "../history/schema";
 import { configDocumentSchema, importQuery } from "../config/schema";
-import { chatCompletionRequest, completionRequest, embeddingRequest, openAiError, responsesRequest } from "./v1-schemas";
+import { anthropicError, chatCompletionRequest, completionRequest, countTokensRequest, embeddingRequest, messagesRequest, openAiError, responsesRequest } from "./v1-schemas";
 
 /**
  * The OpenAPI 3.1 document of /api and /v1, built from the zod schemas the route handlers validate with (the
@@ -20,7 +20,7 @@ const apiError = z
 const anyJson = z.looseObject({});
 const id = z.object({ id: z.string() });
 
-type Access = "public" | "api" | "v1";
+type Access = "public" | "api" | "v1" | "anthropic";
 interface Op {
   method: RouteConfig["method"];
   path: string;
@@ -37,8 +37,8 @@ interface Op {
 const SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { apiKeyHeader: [] }, { session: [] }];
 
 function route(o: Op): RouteConfig {
-  const tag = o.path.startsWith("/v1") ? "OpenAI-compatible" : o.path === "/metrics" ? "Metrics" : o.path.split("/")[2] ?? "api";
-  const errorBody = o.access === "v1" ? openAiError : apiError;
+  const tag = o.access === "anthropic" ? "Anthropic-compatible" : o.path.startsWith("/v1") ? "OpenAI-compatible" : o.path === "/metrics" ? "Metrics" : o.path.split("/")[2] ?? "api";
+  const errorBody = o.access === "v1" ? openAiError : o.access === "anthropic" ? anthropicError : apiError;
   const ok = o.ok ?? 200;
   return {
     method: o.method,
@@ -98,6 +98,8 @@ const OPS: Op[] = [
   { method: "post", path: "/v1/completions", summary: "Text completion (proxied)", access: "v1", permission: "openai.inference", body: completionRequest },
   { method: "post", path: "/v1/embeddings", summary: "Embeddings (proxied)", access: "v1", permission: "openai.inference", body: embeddingRequest },
   { method: "post", path: "/v1/responses", summary: "Responses API (proxied)", access: "v1", permission: "openai.inference", body: responsesRequest },
+  { method: "post", path: "/v1/messages", summary: "Anthropic Messages API (translated to a chat completion)", access: "anthropic", permission: "openai.inference", body: messagesRequest },
+  { method: "post", path: "/v1/messages/count_tokens", summary: "Anthropic token count (estimated here)", access: "anthropic", permission: "openai.inference", body: countTokensRequest },
   { method: "get", path: "/metrics", summary: "Prometheus metrics", access: "api", permission: "metrics.read", text: true },
 ];
 

@@ -25,3 +25,19 @@ export const responsesRequest = z
 export const openAiError = z
   .object({ error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable() }) })
   .meta({ id: "OpenAIError" });
+
+/** Anthropic's Messages API (`/v1/messages`), as far as the load balancer reads it before translating it. */
+export const messagesRequest = z
+  .looseObject({
+    model: z.string().min(1),
+    max_tokens: z.number().int().positive(),
+    messages: z.array(z.looseObject({ role: z.enum(["user", "assistant"]), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]) })).min(1),
+    system: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).optional(),
+    stream: z.boolean().optional(),
+  })
+  .meta({ id: "MessagesRequest" });
+export const countTokensRequest = messagesRequest.omit({ max_tokens: true }).meta({ id: "CountTokensRequest" });
+
+export const anthropicError = z
+  .object({ type: z.literal("error"), error: z.object({ type: z.string(), message: z.string() }) })
+  .meta({ id: "AnthropicError" });
