@@ -12,6 +12,7 @@ import type { RequestRecord } from "./record";
 import type { RouteEndpoint } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
+import { attemptTimeouts } from "./timeouts";
 
 export interface ExchangeInput {
   res: ServerResponse;
@@ -155,7 +156,8 @@ export class Exchange {
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
-    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
+    const timeouts = attemptTimeouts(ep, this.plane.table.modelLoaded(id, this.model));
+    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts }, attempt);
   }
 
   private release(id: string): void {
