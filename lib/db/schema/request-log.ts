@@ -26,8 +26,6 @@ export const requestLog = sqliteTable(
     errorCode: text("error_code"),
     /** success | incomplete | cancelled | error (REQUEST_OUTCOMES); null on rows older than the column */
     outcome: text("outcome", { enum: REQUEST_OUTCOMES }),
-    /** the endpoint that continued a broken stream (SPEC §15 resume), null when none did */
-    resumedEndpointId: text("resumed_endpoint_id"),
   },
   (t) => [index("request_log_ts_idx").on(t.ts), index("request_log_endpoint_idx").on(t.endpointId, t.ts)],
 );
