@@ -104,6 +104,8 @@ export interface EndpointInput {
   api_key?: string | null;
   health_check_interval_secs?: number;
   inference_timeout_secs?: number;
+  model_load_timeout_secs?: number;
+  generation_probe?: boolean | null;
   max_concurrency?: number | null;
   notes?: string | null;
 }

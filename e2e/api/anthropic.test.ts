@@ -230,7 +230,7 @@ describe("routed like chat completions", () => {
     const ep = endpoints.find((e) => e.base_url === ollama.url)!;
     await waitFor(async () => (await call(s.url, "GET", `/api/endpoints/${ep.id}`, { key: "sk_debug" })).body.models.some((m: { tps: number | null }) => (m.tps ?? 0) > 0), 5000);
     const metrics = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
-    expect(metrics).toMatch(/llmlb_requests_total\{model="llama3\.1:8b",endpoint="ollama-llama3\.1:8b-1",status="200"\} \d+/);
-    expect(metrics).toMatch(/llmlb_requests_total\{model="queued-model",endpoint="",status="529"\} 1/);
+    expect(metrics).toMatch(/llmlb_requests_total\{model="llama3\.1:8b",endpoint="ollama-llama3\.1:8b-1",status="200",outcome="success"\} \d+/);
+    expect(metrics).toMatch(/llmlb_requests_total\{model="queued-model",endpoint="",status="529",outcome="error"\} 1/);
   });
 });

@@ -167,7 +167,7 @@ describe("accounting", () => {
 
     await waitFor(async () => Number((await s.db().execute("SELECT count(*) AS n FROM request_log WHERE model = 'equal'")).rows[0].n) === 40, 5000);
     const metrics = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
-    expect(metrics).toMatch(/llmlb_requests_total\{model="equal",endpoint="equal-0",status="200"\} \d+/);
+    expect(metrics).toMatch(/llmlb_requests_total\{model="equal",endpoint="equal-0",status="200",outcome="success"\} \d+/);
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
   });
 });

@@ -96,7 +96,7 @@ describe("client-supplied strings are bounded where they are stored and exported
     expect(huge.text.length).toBeLessThan(2000);
     const m = await metricsText();
     expect(m).not.toContain("invented-");
-    expect(m).toMatch(/llmlb_requests_total\{model="\(unknown\)",endpoint="",status="404"\} 41/);
+    expect(m).toMatch(/llmlb_requests_total\{model="\(unknown\)",endpoint="",status="404",outcome="error"\} 41/);
     expect(m.length - before).toBeLessThan(20_000);
     const logged = async () => (await s.db().execute("SELECT model FROM request_log WHERE status = 404")).rows.map((r) => String(r.model));
     await waitFor(async () => (await logged()).length >= 41, 5000);

@@ -20,6 +20,10 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What a /v1 request came to (request_log.outcome, /metrics `outcome`): a cut stream is `incomplete`, never a success. */
+export const REQUEST_OUTCOMES = ["success", "incomplete", "cancelled", "error"] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
 export const DOWNLOAD_STATUSES = ["pending", "downloading", "completed", "failed"] as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
 
@@ -29,6 +33,8 @@ export const ENDPOINT_LIMITS = {
   intervalMax: 300,
   timeoutMin: 10,
   timeoutMax: 600,
+  modelLoadTimeoutMin: 10,
+  modelLoadTimeoutMax: 3600,
   concurrencyMax: 10_000,
   notesMax: 2000,
 } as const;

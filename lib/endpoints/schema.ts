@@ -24,6 +24,9 @@ const name = z.string().trim().min(1, "must not be empty").max(L.nameMax, `at mo
 const apiKey = z.string().trim().min(1).max(4096);
 const interval = z.number().int().min(L.intervalMin).max(L.intervalMax);
 const timeout = z.number().int().min(L.timeoutMin).max(L.timeoutMax);
+const modelLoadTimeout = z.number().int().min(L.modelLoadTimeoutMin).max(L.modelLoadTimeoutMax);
+/** null: by type (off for openai_compatible hosted APIs, on for the rest); see lib/health/generation-probe.ts */
+const generationProbe = z.boolean().nullable();
 const concurrency = z.number().int().min(1).max(L.concurrencyMax).nullable();
 const notes = z.string().max(L.notesMax).nullable();
 
@@ -33,6 +36,8 @@ export const createEndpointSchema = z.strictObject({
   api_key: apiKey.nullish(),
   health_check_interval_secs: interval.optional(),
   inference_timeout_secs: timeout.optional(),
+  model_load_timeout_secs: modelLoadTimeout.optional(),
+  generation_probe: generationProbe.optional(),
   max_concurrency: concurrency.optional(),
   notes: notes.optional(),
 });
@@ -44,6 +49,8 @@ export const updateEndpointSchema = z.strictObject({
   api_key: apiKey.nullable().optional(),
   health_check_interval_secs: interval.optional(),
   inference_timeout_secs: timeout.optional(),
+  model_load_timeout_secs: modelLoadTimeout.optional(),
+  generation_probe: generationProbe.optional(),
   max_concurrency: concurrency.optional(),
   notes: notes.optional(),
 });

@@ -1,3 +1,4 @@
+import { generationProbeOn } from "../health/generation-probe";
 import type { EndpointModelRow, EndpointRow } from "../db/schema";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -17,6 +18,11 @@ export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates) {
     endpoint_type: row.endpointType,
     health_check_interval_secs: row.healthCheckIntervalSecs,
     inference_timeout_secs: row.inferenceTimeoutSecs,
+    model_load_timeout_secs: row.modelLoadTimeoutSecs,
+    /** as stored (null: by type) */
+    generation_probe: row.generationProbe,
+    /** what applies now */
+    generation_probe_effective: generationProbeOn(row),
     max_concurrency: row.maxConcurrency,
     has_api_key: row.apiKey !== null,
     latency_ms: row.latencyMs,

@@ -1,4 +1,5 @@
 import "server-only";
+import { Agent, fetch, type Dispatcher, type Headers, type Response } from "undici";
 import { env } from "../env";
 import { CLUSTER_HEADER, VIA_HEADER, clusterId } from "../cluster/via";
 
@@ -16,6 +17,21 @@ function describeFailure(err: unknown): string {
     return err.message;
   }
   return String(err);
+}
+
+/**
+ * Management calls (probes, detection, sync, metadata, download, telemetry) go through one agent of ours, each with
+ * its own header and body timeouts (the call's `timeoutMs`), never undici's 300 s defaults: see callTimeouts().
+ */
+let agent: Agent | null = null;
+export const MANAGEMENT_CONNECT_TIMEOUT_MS = 10_000;
+/** The agent's own values, used by nothing (every call sets its own): explicit so that no library default remains. */
+export const MANAGEMENT_AGENT_OPTIONS = { headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: MANAGEMENT_CONNECT_TIMEOUT_MS } } as const;
+
+/** The dispatcher for one call: the shared agent with this call's header and body timeouts. */
+export function callTimeouts(timeoutMs: number): Dispatcher {
+  agent ??= new Agent(MANAGEMENT_AGENT_OPTIONS);
+  return agent.compose((dispatch) => (opts, handler) => dispatch({ ...opts, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler));
 }
 
 let ownCluster: string | null = null;
@@ -79,7 +95,7 @@ export async function upstreamJson(
   let text: string;
   try {
     const signal = AbortSignal.timeout(opts.timeoutMs);
-    res = await fetch(baseUrl + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: "manual" });
+    res = await fetch(baseUrl + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: "manual", dispatcher: callTimeouts(opts.timeoutMs) });
     if (res.status < 200 || res.status >= 300) {
       await res.body?.cancel().catch(() => undefined); // the status is the answer: its body is not read
       if (res.status === 508 && res.headers.get(CLUSTER_HEADER) === cluster()) {

@@ -63,6 +63,8 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     endpointType: probe.endpointType,
     healthCheckIntervalSecs: input.health_check_interval_secs ?? env().LLMLB_HEALTH_CHECK_INTERVAL,
     inferenceTimeoutSecs: input.inference_timeout_secs ?? 120,
+    modelLoadTimeoutSecs: input.model_load_timeout_secs ?? 600,
+    generationProbe: input.generation_probe ?? null,
     maxConcurrency: input.max_concurrency ?? null,
     latencyMs: null,
     lastSeenAt: null,
@@ -89,6 +91,8 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
   if (input.name !== undefined) patch.name = input.name;
   if (input.health_check_interval_secs !== undefined) patch.healthCheckIntervalSecs = input.health_check_interval_secs;
   if (input.inference_timeout_secs !== undefined) patch.inferenceTimeoutSecs = input.inference_timeout_secs;
+  if (input.model_load_timeout_secs !== undefined) patch.modelLoadTimeoutSecs = input.model_load_timeout_secs;
+  if (input.generation_probe !== undefined) patch.generationProbe = input.generation_probe;
   if (input.max_concurrency !== undefined) patch.maxConcurrency = input.max_concurrency;
   if (input.notes !== undefined) patch.notes = input.notes;
   if (input.api_key !== undefined) patch.apiKey = sealApiKey(input.api_key);

@@ -26,6 +26,8 @@ function serializeRequest(r: RequestLogRow, endpointName: string | null) {
     stream: r.stream,
     retries: r.retries,
     error_code: r.errorCode,
+    /** success | incomplete | cancelled | error; null on rows logged before outcomes were recorded */
+    outcome: r.outcome,
     api_key_id: r.apiKeyId,
     user_id: r.userId,
     client_ip: r.clientIp,

@@ -24,7 +24,7 @@ async function percentile(db: Db, since: number, n: number, p: number): Promise<
 
 /**
  * `GET /api/stats/overview`: endpoints by status, and over the last 24 h: requests and tokens per hour, the
- * success rate (status < 400 among all /v1 requests) and p50/p95 latency of requests that reached an endpoint.
+ * success rate (outcome `success` among all /v1 requests: a cut stream or a client that left is none) and p50/p95 latency of requests that reached an endpoint.
  */
 export async function getOverview({ db, now = Date.now() }: { db: Db; now?: number }) {
   const since = now - DAY;
@@ -34,7 +34,10 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
     db
       .select({
         requests: sql<number>`count(*)`.mapWith(Number),
-        successes: sql<number>`coalesce(sum(case when ${requestLog.status} < 400 then 1 else 0 end), 0)`.mapWith(Number),
+        // rows older than the outcome column: a status below 400 was a success
+        successes: sql<number>`coalesce(sum(case when coalesce(${requestLog.outcome}, case when ${requestLog.status} < 400 then 'success' end) = 'success' then 1 else 0 end), 0)`.mapWith(Number),
+        incomplete: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'incomplete' then 1 else 0 end), 0)`.mapWith(Number),
+        cancelled: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'cancelled' then 1 else 0 end), 0)`.mapWith(Number),
         promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
         completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
       })
@@ -54,6 +57,9 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
       requests: totals.requests,
       successes: totals.successes,
       errors: totals.requests - totals.successes,
+      /** of the errors: streams cut mid-way, and clients that left */
+      incomplete: totals.incomplete,
+      cancelled: totals.cancelled,
       success_rate: totals.requests ? totals.successes / totals.requests : null,
       p50_latency_ms: p50,
       p95_latency_ms: p95,

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import v8 from "node:v8";
 import { PairMap } from "../pair-map";
+import { REQUEST_OUTCOMES, type RequestOutcome } from "../db/constants";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -56,7 +57,8 @@ export interface Gauges {
 
 /** The counters of one (model, endpoint) pair. */
 interface Series {
-  byStatus: Map<number, number>;
+  /** by HTTP status: counts by outcome, in REQUEST_OUTCOMES order */
+  byStatus: Map<number, number[]>;
   promptTokens: number;
   completionTokens: number;
 }
@@ -80,10 +82,12 @@ export class Metrics {
     return h;
   }
 
-  recordRequest(r: { model: string; endpoint: string; status: number; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
+  recordRequest(r: { model: string; endpoint: string; status: number; outcome: RequestOutcome; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
     let s = this.series.get(r.model, r.endpoint);
     if (!s) this.series.set(r.model, r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
-    s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
+    let counts = s.byStatus.get(r.status);
+    if (!counts) s.byStatus.set(r.status, (counts = REQUEST_OUTCOMES.map(() => 0)));
+    counts[REQUEST_OUTCOMES.indexOf(r.outcome)]++;
     s.promptTokens += r.promptTokens;
     s.completionTokens += r.completionTokens;
     Metrics.hist(this.latency, r.model).observe(r.durationMs / 1000);
@@ -126,7 +130,9 @@ export class Metrics {
         out.push(`${name}_bucket${labels({ ...l, le: "+Inf" })} ${h.count}`, `${name}_sum${labels(l)} ${h.sum}`, `${name}_count${labels(l)} ${h.count}`);
       }
     };
-    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint and HTTP status.", (s) => [...s.byStatus].map(([status, n]) => [{ status: String(status) }, n]));
+    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint, HTTP status and outcome (success, incomplete, cancelled, error).", (s) =>
+      [...s.byStatus].flatMap(([status, counts]) => REQUEST_OUTCOMES.flatMap((outcome, i) => (counts[i] ? [[{ status: String(status), outcome }, counts[i]] as [Record<string, string>, number]] : []))),
+    );
     counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", (s) => [
       ...(s.promptTokens ? [[{ kind: "prompt" }, s.promptTokens] as [Record<string, string>, number]] : []),
       ...(s.completionTokens ? [[{ kind: "completion" }, s.completionTokens] as [Record<string, string>, number]] : []),

@@ -29,6 +29,7 @@ describe("RequestLogWriter", () => {
       stream: false,
       retries: 1,
       errorCode: "x",
+      outcome: "error" as const,
     };
     w.add(row);
     w.add({ ts: 2, requestId: "s", route: "/v1/models", status: 404, durationMs: 1 });
@@ -41,7 +42,7 @@ describe("RequestLogWriter", () => {
 });
 
 describe("insertNative", () => {
-  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, null];
+  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, null, "success"];
 
   it("writes whole batches and the rest, every value in its column; a failing batch writes nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-log-"));

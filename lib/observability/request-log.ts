@@ -29,6 +29,7 @@ export const COLUMNS: Array<[string, keyof NewRequestLogRow]> = [
   ["stream", "stream"],
   ["retries", "retries"],
   ["error_code", "errorCode"],
+  ["outcome", "outcome"],
 ];
 const ROW_PLACEHOLDER = `(${COLUMNS.map(() => "?").join(",")})`;
 const INSERT = `INSERT INTO request_log (${COLUMNS.map(([c]) => c).join(",")}) VALUES `;
@@ -106,7 +107,7 @@ export class RequestLogWriter {
     // in COLUMNS order (request-log.test.ts holds the two together), one named load per field
     const r = row;
     this.values.push(r.ts, r.requestId, r.apiKeyId ?? null, r.userId ?? null, r.clientIp ?? null, r.route, r.model ?? null, r.endpointId ?? null, r.status, r.durationMs, r.ttftMs ?? null);
-    this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.errorCode ?? null);
+    this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.errorCode ?? null, r.outcome ?? null);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 

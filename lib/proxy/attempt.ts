@@ -11,6 +11,7 @@ import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter, type EventTransform } from "./sse-writer";
 import { estimateTokens } from "./usage";
+import type { ProxyError } from "./errors";
 
 export const CLIENT_GONE = new Error("client went away");
 const NOT_JSON = "answered 2xx with something that is not JSON";
@@ -27,6 +28,10 @@ export interface AnswerTranslation {
   body(status: number, body: Buffer): Buffer | null;
   /** the stage an event stream passes through */
   stream(): EventTransform;
+  /** the keep-alive event of this API (./keep-alive.ts) */
+  readonly keepAlive: Buffer;
+  /** an error delivered after the response was committed, as this API's SSE error event */
+  errorEvent(e: ProxyError): Buffer;
 }
 
 /** What an attempt is doing with the upstream's answer. */
@@ -174,10 +179,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const seen = inspectBuffered(this.status, String(this.headers["content-type"] ?? ""), raw);
     const body = seen.valid && this.ex.input.translation ? this.ex.input.translation.body(this.status, raw) : raw;
     if (!seen.valid || !body) return this.ex.attemptFailed(this, { kind: "unreadable", reason: NOT_JSON });
-    const headers = this.responseHeaders();
-    headers.push("content-length", String(body.length));
-    this.res.writeHead(this.status, headers);
-    this.res.end(body);
+    if (this.res.headersSent) this.ex.afterCommit(this.status, body);
+    else {
+      const headers = this.responseHeaders();
+      headers.push("content-length", String(body.length));
+      this.res.writeHead(this.status, headers);
+      this.res.end(body);
+    }
     this.ex.answered(this, { status: this.status, ttftMs: performance.now() - this.ex.input.rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
   }
 
@@ -200,6 +208,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.chunks = [];
     this.bytes = 0;
     if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) return this.refuse(NOT_JSON);
+    // a stream's response committed by a keep-alive cannot take a whole answer this large
+    if (this.res.headersSent) return this.refuse("answered a whole answer too large to pass on as an event");
     this.mode = Mode.Passing;
     const headers = this.responseHeaders();
     const length = this.headers["content-length"];
@@ -236,13 +246,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.sse = new SseRelay(this.ex.input.dropUsageChunk);
     const headers = this.responseHeaders();
     headers.push("cache-control", "no-cache", "x-accel-buffering", "no");
-    this.res.writeHead(this.status, headers);
+    // committed already when keep-alives went out before this answer
+    if (!this.res.headersSent) this.res.writeHead(this.status, headers);
     this.writer = new SseWriter(
       this.res,
       this.sse,
       () => this.controller?.pause(),
       () => this.controller?.resume(),
       this.ex.input.translation?.stream() ?? null,
+      this.ex.keepAlive,
     );
   }
 

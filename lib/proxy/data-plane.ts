@@ -37,6 +37,8 @@ export interface ProxyConfig {
   secret: string;
   publicUrl: string | undefined;
   bodyTimeoutMs: number;
+  /** SSE keep-alive interval for `stream: true` requests, 0 = off (./keep-alive.ts) */
+  keepAliveMs: number;
 }
 
 export interface DataPlane {
@@ -86,6 +88,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
       secret: config.LLMLB_SECRET,
       publicUrl: config.LLMLB_PUBLIC_URL,
       bodyTimeoutMs: config.LLMLB_BODY_TIMEOUT_SECS * 1000,
+      keepAliveMs: (config.LLMLB_SSE_KEEPALIVE_SECS ?? 15) * 1000,
     },
     cluster: clusterId(config.LLMLB_SECRET),
     db,

@@ -93,14 +93,38 @@ function parse(raw: string): Sent {
   return { status: Number(lines[0].split(" ")[1]), headers, body };
 }
 
+/** A dispatcher driven by hand: headers, then chunks at the given times, then an error (a cut) or the end. */
+function scripted(steps: { chunks: Array<[number, string]>; cut: boolean }, seen: { abortedAt?: number }) {
+  return {
+    dispatch(_opts: Dispatcher.DispatchOptions, h: Dispatcher.DispatchHandler) {
+      const timers: NodeJS.Timeout[] = [];
+      const controller = {
+        abort: () => {
+          seen.abortedAt ??= Date.now();
+          timers.forEach(clearTimeout);
+          h.onResponseError?.(controller as never, new Error("aborted"));
+        },
+        pause() {},
+        resume() {},
+      };
+      h.onRequestStart?.(controller as never, {});
+      h.onResponseStart?.(controller as never, 200, { "content-type": "text/event-stream" }, "OK");
+      let last = 0;
+      for (const [at, data] of steps.chunks) (last = Math.max(last, at)), timers.push(setTimeout(() => h.onResponseData?.(controller as never, Buffer.from(data)), at));
+      timers.push(setTimeout(() => (steps.cut ? h.onResponseError?.(controller as never, Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })) : h.onResponseEnd?.(controller as never, {})), last + 10));
+      return true;
+    },
+  } as unknown as Dispatcher;
+}
+
 /** One request through handleV1: resolves when the response finishes (or the socket is destroyed). */
-function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number } = {}): Promise<Sent & { raw: string }> {
+function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number; route?: string } = {}): Promise<Sent & { raw: string }> {
   const socket = new PassThrough();
   let raw = "";
   socket.on("data", (d) => (raw += d));
   const req = new IncomingMessage(socket as never);
   req.method = "POST";
-  req.url = "/v1/chat/completions";
+  req.url = opts.route ?? "/v1/chat/completions";
   req.rawHeaders = ["Authorization", "Bearer sk_debug", "Content-Type", "application/json"];
   const res = new ServerResponse(req);
   res.assignSocket(socket as never);
@@ -187,7 +211,8 @@ describe("Exchange through MockAgent", () => {
     await request(p, chat, { leaveAfterMs: 50 });
     await p.requestLog.flush();
     expect(Date.now() - t0).toBeLessThan(400);
-    expect(rows[0].at(-1)).toBe("client_disconnected");
+    // the last two columns: error_code, outcome
+    expect(rows[0].slice(-2)).toEqual(["client_disconnected", "cancelled"]);
     expect(failed(writes)).toEqual([]);
     expect(p.inflight).toBe(0);
   });
@@ -216,5 +241,98 @@ describe("Exchange through MockAgent", () => {
     expect(d).toMatchObject({ endpointId: "a", modelId: MODEL, requests: 3, successes: 3, failures: 0, outputTokens: 21 });
     expect(d.tpsEma).toBe(p.table.tpsOf("a", MODEL));
     expect(d.tpsEma).toBeGreaterThan(0);
+  });
+
+  const delta = (c: string) => `data: {"choices":[{"index":0,"delta":{"content":"${c}"}}]}\n\n`;
+  const rowsOf = (p: DataPlane) => {
+    const rows: unknown[][] = [];
+    p.requestLog.sink = async (args) => void rows.push(args);
+    return rows;
+  };
+
+  it("keep-alive: a stream silent before its first token is committed and gets comments, then its events", async () => {
+    const { plane: p } = await plane([endpointRow("a")]);
+    p.config.keepAliveMs = 40;
+    intercept("http://a.test").reply(200, delta("hi") + "data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } }).delay(150);
+    const r = await request(p, { ...chat, stream: true });
+    expect(r.status).toBe(200);
+    expect(r.headers["content-type"]).toBe("text/event-stream");
+    expect(r.body).toMatch(/^(: keep-alive\n\n){2,}data: \{"choices".*"hi"[\s\S]*data: \[DONE\]\n\n$/);
+  });
+
+  it("keep-alive off (0): nothing is written before the answer; non-streaming requests never get one", async () => {
+    const { plane: p } = await plane([endpointRow("a")]);
+    p.config.keepAliveMs = 0;
+    intercept("http://a.test").reply(200, delta("hi") + "data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } }).delay(100);
+    expect((await request(p, { ...chat, stream: true })).body).toBe(delta("hi") + "data: [DONE]\n\n");
+    p.config.keepAliveMs = 20;
+    intercept("http://a.test").reply(200, answer, json).delay(100);
+    const plain = await request(p, chat);
+    expect(plain.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(plain.body).choices[0].message.content).toBe("hello");
+  });
+
+  it("failover still happens after keep-alive comments, before any data", async () => {
+    const { plane: p, writes } = await plane([endpointRow("a"), endpointRow("b")]);
+    p.config.keepAliveMs = 30;
+    const sse = { headers: { "content-type": "text/event-stream" } };
+    // whichever endpoint is tried first fails after the comments went out; the second answers
+    let calls = 0;
+    p.pools.for = () => mockPool(calls++ === 0 ? "http://fail.test" : "http://ok.test");
+    intercept("http://fail.test").reply(503, { error: { message: "down" } }, json).delay(120);
+    intercept("http://ok.test").reply(200, delta("ok") + "data: [DONE]\n\n", sse);
+    const r = await request(p, { ...chat, stream: true });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/^(: keep-alive\n\n)+data: .*"ok"[\s\S]*data: \[DONE\]\n\n$/);
+    expect(failed(writes)).toHaveLength(1);
+  });
+
+  it("every endpoint failing after the commit: an SSE error event, never [DONE], outcome error", async () => {
+    const { plane: p } = await plane([endpointRow("a"), endpointRow("b")]);
+    p.config.keepAliveMs = 30;
+    for (const o of ["http://a.test", "http://b.test"]) intercept(o).reply(503, { error: { message: "down" } }, json).delay(80);
+    const rows = rowsOf(p);
+    const r = await request(p, { ...chat, stream: true });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/^(: keep-alive\n\n)+data: \{"error":\{.*"code":"upstream_error"\}\}\n\n$/);
+    expect(r.body).not.toContain("[DONE]");
+    await p.requestLog.flush();
+    expect(rows[0].at(-1)).toBe("error");
+  });
+
+  it("the Anthropic route: its ping as keep-alive, its error event after the commit", async () => {
+    const { plane: p } = await plane([endpointRow("a")]);
+    p.config.keepAliveMs = 30;
+    intercept("http://a.test").reply(503, { error: { message: "down" } }, json).delay(100);
+    const r = await request(p, { model: MODEL, max_tokens: 5, stream: true, messages: [{ role: "user", content: "hi" }] }, { route: "/v1/messages" });
+    expect(r.body).toMatch(/^(event: ping\ndata: \{"type":"ping"\}\n\n)+event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+  });
+
+  it("a stream cut mid-way is incomplete (log and /metrics), and never followed by [DONE]", async () => {
+    const { plane: p } = await plane([endpointRow("a")]);
+    const seen = {};
+    p.pools.for = () => scripted({ chunks: [[5, delta("he")], [10, delta("llo")]], cut: true }, seen);
+    const rows = rowsOf(p);
+    const r = await request(p, { ...chat, stream: true });
+    expect(r.body).toBe(delta("he") + delta("llo") + `data: {"error":{"message":"the upstream endpoint failed mid-stream","type":"server_error","param":null,"code":"upstream_stream_error"}}\n\n`);
+    await p.requestLog.flush();
+    expect(rows[0].slice(-2)).toEqual(["upstream_stream_error", "incomplete"]);
+    const metrics = p.metrics.render({ inflight: 0, queueDepth: 0, requestLogDropped: 0, endpoints: [] }, null);
+    expect(metrics).toContain('status="200",outcome="incomplete"} 1');
+  });
+
+  it("a client leaving a stream aborts the upstream within 1 s and is cancelled", async () => {
+    const { plane: p } = await plane([endpointRow("a")]);
+    const seen: { abortedAt?: number } = {};
+    p.pools.for = () => scripted({ chunks: [[5, delta("he")], [5000, delta("llo")]], cut: false }, seen);
+    const rows = rowsOf(p);
+    const t0 = Date.now();
+    await request(p, { ...chat, stream: true }, { leaveAfterMs: 100 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.abortedAt).toBeDefined();
+    expect(seen.abortedAt! - t0 - 100).toBeLessThan(1000);
+    await p.requestLog.flush();
+    expect(rows[0].slice(-2)).toEqual(["client_disconnected", "cancelled"]);
+    expect(p.inflight).toBe(0);
   });
 });

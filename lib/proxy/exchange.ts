@@ -12,6 +12,9 @@ import type { RequestRecord } from "./record";
 import type { RouteEndpoint } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
 import type { Usage } from "./usage";
+import { attemptTimeouts } from "./timeouts";
+import { KeepAlive, SSE_COMMENT } from "./keep-alive";
+import { openAIErrorBody } from "./openai-error";
 
 export interface ExchangeInput {
   res: ServerResponse;
@@ -76,6 +79,8 @@ export class Exchange {
   private attempt = -1;
   private current: Attempt | null = null;
   private signal: ClientSignal | null = null;
+  /** `stream: true`: keep-alives in the client's silences (./keep-alive.ts), null when off */
+  keepAlive: KeepAlive | null = null;
   clientGone = false;
   finished = false;
 
@@ -93,6 +98,9 @@ export class Exchange {
     if (!this.ids.some((id) => this.plane.table.isRoutable(this.plane.table.endpoints.get(id)))) {
       return this.finish(v1Error("no_endpoint_available", { model: this.model }));
     }
+    const { rec, translation } = this.input;
+    const ms = this.plane.config.keepAliveMs;
+    if (rec.stream && ms > 0) this.keepAlive = new KeepAlive(this.input.res, ms, translation?.keepAlive ?? SSE_COMMENT, rec.requestId);
     this.next();
   }
 
@@ -155,7 +163,8 @@ export class Exchange {
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
-    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, headersTimeout: ep.timeoutMs, bodyTimeout: ep.timeoutMs }, attempt);
+    const timeouts = attemptTimeouts(ep, this.plane.table.modelLoaded(id, this.model));
+    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts }, attempt);
   }
 
   private release(id: string): void {
@@ -200,6 +209,19 @@ export class Exchange {
     this.finish(null);
   }
 
+  /**
+   * A whole answer arrived after keep-alives committed the response as an event stream: an error answer becomes
+   * the API's error event, anything else one data event. Never `[DONE]` after an error.
+   */
+  afterCommit(status: number, body: Buffer): void {
+    const res = this.input.res;
+    if (status >= 400) {
+      this.input.rec.errorCode = "upstream_error";
+      const error = { ...v1Error("upstream_error", { model: this.model, status }), message: upstreamMessage(body) ?? `The upstream endpoint answered HTTP ${status}.` };
+      res.end(errorEvent(this.input.translation, error));
+    } else res.end(Buffer.concat([Buffer.from("data: "), body, Buffer.from("\n\n")]));
+  }
+
   /** A bug in the relay: never leave the client hanging. */
   crash(a: Attempt, err: unknown): void {
     if (a.settled) return logProxyFailure(this.input.rec.requestId, err);
@@ -220,7 +242,25 @@ export class Exchange {
     if (this.finished) return;
     this.finished = true;
     this.current = null;
+    this.keepAlive?.stop();
     if (!error && this.clientGone && !this.input.rec.errorCode) this.input.rec.errorCode = "client_disconnected";
     this.done(error);
+  }
+}
+
+/** An error after the response was committed, as an SSE error event of the client's API (never followed by `[DONE]`). */
+export function errorEvent(translation: AnswerTranslation | null, e: ProxyError): Buffer {
+  if (translation) return translation.errorEvent(e);
+  return Buffer.from(`data: ${openAIErrorBody(e.message, e.type, e.code, e.param ?? null)}\n\n`);
+}
+
+/** The message of an upstream's error answer (`{error:{message}}` or `{error:"…"}`), or null. */
+function upstreamMessage(body: Buffer): string | null {
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { error?: { message?: unknown } | string };
+    const m = typeof json.error === "string" ? json.error : json.error?.message;
+    return typeof m === "string" && m ? m : null;
+  } catch {
+    return null;
   }
 }

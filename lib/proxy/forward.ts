@@ -1,5 +1,20 @@
 import "server-only";
 import { Pool, type Dispatcher } from "undici";
+import { ENDPOINT_LIMITS } from "../db/constants";
+
+/**
+ * The pools' own timeouts. Every attempt sets its own (lib/proxy/exchange.ts: the endpoint's inference timeout, or
+ * its model-load timeout for headers); these only replace undici's 300 s defaults, at the longest wait allowed.
+ */
+export const POOL_OPTIONS = {
+  connections: 256,
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 600_000,
+  connect: { timeout: 5_000 },
+  headersTimeout: ENDPOINT_LIMITS.modelLoadTimeoutMax * 1000,
+  bodyTimeout: ENDPOINT_LIMITS.modelLoadTimeoutMax * 1000,
+} as const;
 
 /** Where an attempt's request is dispatched: one keep-alive pool per upstream origin. */
 export interface UpstreamPools {
@@ -14,7 +29,7 @@ export function upstreamPools(): UpstreamPools {
     for(origin) {
       let pool = pools.get(origin);
       if (!pool) {
-        pool = new Pool(origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: 5_000 } });
+        pool = new Pool(origin, POOL_OPTIONS);
         pools.set(origin, pool);
       }
       return pool;

@@ -9,7 +9,7 @@ import { authenticateV1 } from "./auth";
 import { BodyTimeout, BodyTooLarge, MAX_BODY_BYTES, collectBody } from "./body";
 import type { DataPlane } from "./data-plane";
 import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
-import { Exchange, logProxyFailure, type ExchangeInput } from "./exchange";
+import { Exchange, errorEvent, logProxyFailure, type ExchangeInput } from "./exchange";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
 import { sendOpenAIError } from "./openai-error";
 import { finishRecord, type RequestRecord } from "./record";
@@ -219,7 +219,10 @@ class V1Request {
     const { rec } = this;
     rec.status = e.status;
     rec.errorCode = e.code;
-    if (this.anthropic) {
+    if (this.res.headersSent) {
+      // keep-alives committed a stream before any endpoint answered: the error is the stream's error event
+      this.res.end(errorEvent(this.exchange?.input.translation ?? null, e));
+    } else if (this.anthropic) {
       sendAnthropicError(this.res, e, { "x-request-id": rec.requestId });
       rec.status = this.res.statusCode;
     } else sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, { ...e.headers, "x-request-id": rec.requestId });

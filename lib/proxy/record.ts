@@ -3,6 +3,7 @@ import type { Principal } from "../auth/permissions";
 import type { DataPlane } from "./data-plane";
 import type { V1ErrorCode, V1OutcomeCode } from "./errors";
 import type { Usage } from "./usage";
+import { outcomeOf } from "./outcome";
 
 /** What one /v1 request came to; becomes a request_log row and metrics when it finishes. */
 export interface RequestRecord {
@@ -35,6 +36,7 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
   const durationMs = performance.now() - rec.started;
   const p = rec.principal;
   const usage = rec.usage;
+  const outcome = outcomeOf(rec);
   plane.requestLog.add({
     ts: rec.ts,
     requestId: rec.requestId,
@@ -53,11 +55,13 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
     stream: rec.stream,
     retries: rec.retries,
     errorCode: rec.errorCode,
+    outcome,
   });
   plane.metrics.recordRequest({
     model: rec.modelKnown ? rec.model! : rec.model === null ? "" : UNKNOWN_MODEL_LABEL,
     endpoint: rec.endpoint?.name ?? "",
     status: rec.status,
+    outcome,
     durationMs,
     ttftMs: rec.stream ? rec.ttftMs : null,
     promptTokens: usage?.promptTokens ?? 0,

@@ -22,6 +22,8 @@ export interface RouteEndpoint {
   type: EndpointType;
   maxConcurrency: number | null;
   timeoutMs: number;
+  /** the header wait when the model is known not to be loaded (see modelLoaded) */
+  modelLoadTimeoutMs: number;
 }
 
 interface ModelEntry {
@@ -58,6 +60,15 @@ export class RoutingTable {
 
   isRoutable(e: RouteEndpoint | undefined): e is RouteEndpoint {
     return !!e && e.status === "online";
+  }
+
+  /**
+   * Whether `model` is loaded on the endpoint: true, false, or null when unknown. The hook for the engines'
+   * telemetry (loaded models); until it is wired, always unknown, and the header wait is the inference timeout
+   * (lib/proxy/timeouts.ts).
+   */
+  modelLoaded(_endpointId: string, _model: string): boolean | null {
+    return null;
   }
 
   tpsOf(endpointId: string, model: string): number | null {
@@ -163,5 +174,6 @@ function routeEndpoint(e: EndpointRow): RouteEndpoint {
     type: e.endpointType,
     maxConcurrency: e.maxConcurrency,
     timeoutMs: e.inferenceTimeoutSecs * 1000,
+    modelLoadTimeoutMs: e.modelLoadTimeoutSecs * 1000,
   };
 }

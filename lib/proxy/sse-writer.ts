@@ -1,27 +1,23 @@
 import type { ServerResponse } from "node:http";
 import type { SseRelay } from "./sse";
+import type { KeepAlive } from "./keep-alive";
 
 /** A per-stream stage between the relay and the client: complete upstream events in, the client's bytes out. */
 export interface EventTransform {
   push(events: Buffer): Buffer | null;
   /** The upstream ended (`broken`: it failed mid-stream): the stream's last bytes. */
   end(broken: boolean): Buffer | null;
-  /** A keep-alive event, written while the upstream is silent. */
-  keepAlive(): Buffer;
 }
 
 const flushWriter = (w: SseWriter) => w.flush();
-const keepAlive = (w: SseWriter) => w.keepAlive();
-/** How long a translated stream may be silent before a keep-alive event is written. */
-export const KEEP_ALIVE_MS = 10_000;
 
 /**
  * Writes a relayed event stream to the client. What the upstream sent within one turn of the event loop (its
  * events often come several to a read, each its own HTTP chunk) goes through the relay once and leaves as one
  * chunk in one write; the headers leave with the first events, or alone at the end of the turn when none came
  * with them (a model still reading its prompt). With a `transform` (another API's event sequence) the relay's
- * complete events pass through it before they leave, and its keep-alive event is written after KEEP_ALIVE_MS of
- * silence.
+ * complete events pass through it before they leave. Keep-alives in silences are the exchange's (./keep-alive.ts):
+ * every write here tells it the client got bytes.
  */
 export class SseWriter {
   /** when the first event left for the client (performance.now()), null before */
@@ -31,8 +27,6 @@ export class SseWriter {
   private scheduled = false;
   private ended = false;
   private headersOut = false;
-  private wrote = false;
-  private readonly timer: NodeJS.Timeout | null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -41,16 +35,9 @@ export class SseWriter {
     private readonly pause: () => void,
     private readonly resume: () => void,
     private readonly transform: EventTransform | null = null,
+    private readonly keepAlive: KeepAlive | null = null,
   ) {
     this.schedule();
-    this.timer = transform ? setInterval(keepAlive, KEEP_ALIVE_MS, this).unref() : null;
-  }
-
-  /** Writes the transform's keep-alive event when nothing left since the last tick. */
-  keepAlive(): void {
-    if (this.ended || this.res.destroyed) return clearInterval(this.timer!);
-    if (!this.wrote) this.res.write(this.transform!.keepAlive());
-    this.wrote = false;
   }
 
   /** Takes one piece of the upstream's body, as it came. */
@@ -88,7 +75,7 @@ export class SseWriter {
       return;
     }
     this.headersOut = true;
-    this.wrote = true;
+    this.keepAlive?.touch();
     if (!this.res.write(data)) {
       this.pause();
       this.res.once("drain", this.resume);
@@ -101,7 +88,6 @@ export class SseWriter {
    */
   end(tail: string, broken: boolean): void {
     this.ended = true;
-    if (this.timer) clearInterval(this.timer);
     const head = this.take();
     const rest = this.relay.flush();
     const last = this.transform ? [rest && this.transform.push(rest), this.transform.end(broken)] : [rest, tail ? Buffer.from(tail) : null];

@@ -11,6 +11,10 @@ export const endpoints = sqliteTable("endpoints", {
   endpointType: text("endpoint_type", { enum: ENDPOINT_TYPES }).notNull().default("unknown"),
   healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(30),
   inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(120),
+  /** the header wait allowed when the model is known not to be loaded (a cold load), SPEC §15 */
+  modelLoadTimeoutSecs: integer("model_load_timeout_secs").notNull().default(600),
+  /** whether a health check may generate one token; null = by type (off for openai_compatible, on for the rest) */
+  generationProbe: integer("generation_probe", { mode: "boolean" }),
   maxConcurrency: integer("max_concurrency"),
   latencyMs: real("latency_ms"),
   lastSeenAt: timestamp("last_seen_at"),

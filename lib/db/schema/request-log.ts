@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, real, index } from "drizzle-orm/sqlite-core";
 import { timestamp } from "./common";
+import { REQUEST_OUTCOMES } from "../constants";
 
 /** One row per /v1 request, refused ones included. Prompts and completions are never stored. */
 export const requestLog = sqliteTable(
@@ -23,6 +24,8 @@ export const requestLog = sqliteTable(
     stream: integer("stream", { mode: "boolean" }).notNull().default(false),
     retries: integer("retries").notNull().default(0),
     errorCode: text("error_code"),
+    /** success | incomplete | cancelled | error (REQUEST_OUTCOMES); null on rows older than the column */
+    outcome: text("outcome", { enum: REQUEST_OUTCOMES }),
   },
   (t) => [index("request_log_ts_idx").on(t.ts), index("request_log_endpoint_idx").on(t.endpointId, t.ts)],
 );

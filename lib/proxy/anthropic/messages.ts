@@ -6,10 +6,11 @@ import type { AnswerTranslation } from "../attempt";
 import type { RouteEndpoint } from "../routing-table";
 import type { EventTransform } from "../sse-writer";
 import { estimatePromptTokens } from "../token-estimate";
-import { upstreamErrorBody } from "./errors";
+import type { ProxyError } from "../errors";
+import { anthropicError, upstreamErrorBody } from "./errors";
 import { toChatRequest, withoutTopK, type MessagesContext } from "./request";
 import { toAnthropicMessage } from "./response";
-import { AnthropicStream } from "./stream";
+import { AnthropicStream, PING } from "./stream";
 
 export const MESSAGES_ROUTE = "/v1/messages";
 export const COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens";
@@ -45,6 +46,12 @@ class MessagesAnswer implements AnswerTranslation {
 
   stream(): EventTransform {
     return new AnthropicStream(this.ctx);
+  }
+
+  readonly keepAlive = PING;
+
+  errorEvent(e: ProxyError): Buffer {
+    return Buffer.from(`event: error\ndata: ${anthropicError(e).body}\n\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AnthropicStream } from "./stream";
+import { AnthropicStream, PING } from "./stream";
 
 const ctx = { model: "claude-local", stream: true, stopSequences: [] };
 const sse = (data: unknown) => `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
@@ -103,6 +103,6 @@ describe("AnthropicStream: OpenAI chunks → Anthropic's event sequence", () => 
   it("an empty upstream still makes a whole message; keep-alive is a ping", () => {
     const t = new AnthropicStream(ctx);
     expect(events(t.end(false)!.toString()).map(([n]) => n)).toEqual(["message_start", "ping", "message_delta", "message_stop"]);
-    expect(t.keepAlive().toString()).toBe('event: ping\ndata: {"type":"ping"}\n\n');
+    expect(PING.toString()).toBe('event: ping\ndata: {"type":"ping"}\n\n');
   });
 });

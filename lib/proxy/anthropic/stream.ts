@@ -10,7 +10,8 @@ import { matchedStop, messageId, stopReasonOf, usageOf, type StopReason } from "
 type Json = Record<string, unknown>;
 
 const frame = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-const PING = Buffer.from(frame("ping", {}));
+/** Anthropic's keep-alive event (lib/proxy/keep-alive.ts writes it in silences) */
+export const PING = Buffer.from(frame("ping", {}));
 const EVENT_END = /\r?\n\r?\n/;
 export const MID_STREAM_FAILURE = "The upstream endpoint failed mid-stream.";
 
@@ -56,10 +57,6 @@ export class AnthropicStream implements EventTransform {
       out += `event: error\ndata: ${anthropicErrorBody("api_error", MID_STREAM_FAILURE)}\n\n`;
     } else out += this.finish();
     return Buffer.from(out);
-  }
-
-  keepAlive(): Buffer {
-    return PING;
   }
 
   /** One upstream event (without its blank line): the Anthropic events it makes. */

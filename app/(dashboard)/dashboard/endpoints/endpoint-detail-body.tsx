@@ -14,6 +14,8 @@ function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
     [t.registered, fmtDateTime(d.registered_at, lang)],
     [t.healthCheckInterval, d.health_check_interval_secs],
     [t.inferenceTimeout, d.inference_timeout_secs],
+    [t.modelLoadTimeout, d.model_load_timeout_secs],
+    [t.generationProbe, d.generation_probe_effective ? t.generationProbeOn : t.generationProbeOff],
     [t.maxConcurrency, d.max_concurrency ?? t.unlimited],
     [t.apiKey, d.has_api_key ? t.apiKeySet : t.none],
   ];

@@ -16,6 +16,10 @@ export function readEndpointForm(form: HTMLFormElement, mode: "create" | "edit")
   const timeout = int("inference_timeout_secs");
   if (interval !== undefined) body.health_check_interval_secs = interval;
   if (timeout !== undefined) body.inference_timeout_secs = timeout;
+  const loadTimeout = int("model_load_timeout_secs");
+  if (loadTimeout !== undefined) body.model_load_timeout_secs = loadTimeout;
+  const probe = text("generation_probe");
+  if (probe || mode === "edit") body.generation_probe = probe === "on" ? true : probe === "off" ? false : null;
   const conc = int("max_concurrency");
   if (conc !== undefined || mode === "edit") body.max_concurrency = conc ?? null;
   const notes = text("notes");
@@ -67,6 +71,16 @@ export function EndpointFields({ t, errors, initial }: { t: Messages; errors: Fi
           </Field>
           <Field label={t.inferenceTimeout} name="inference_timeout_secs" error={errors.inference_timeout_secs}>
             <input {...attrs("inference_timeout_secs")} type="number" min={L.timeoutMin} max={L.timeoutMax} defaultValue={initial?.inference_timeout_secs} placeholder="120" className="input" />
+          </Field>
+          <Field label={t.modelLoadTimeout} name="model_load_timeout_secs" error={errors.model_load_timeout_secs}>
+            <input {...attrs("model_load_timeout_secs")} type="number" min={L.modelLoadTimeoutMin} max={L.modelLoadTimeoutMax} defaultValue={initial?.model_load_timeout_secs} placeholder="600" className="input" />
+          </Field>
+          <Field label={t.generationProbe} name="generation_probe" error={errors.generation_probe}>
+            <select {...attrs("generation_probe")} defaultValue={initial?.generation_probe === true ? "on" : initial?.generation_probe === false ? "off" : ""} className="input">
+              <option value="">{t.generationProbeByType}</option>
+              <option value="on">{t.generationProbeOn}</option>
+              <option value="off">{t.generationProbeOff}</option>
+            </select>
           </Field>
           <Field label={t.maxConcurrency} name="max_concurrency" error={errors.max_concurrency}>
             <input {...attrs("max_concurrency")} type="number" min={1} max={L.concurrencyMax} defaultValue={initial?.max_concurrency ?? undefined} placeholder={t.unlimited} className="input" />

@@ -14,6 +14,9 @@ function statusClass(s: number) {
   return "bg-green-100 text-green-800";
 }
 
+const outcomeLabel = (t: Messages, o: NonNullable<RequestDto["outcome"]>) =>
+  ({ success: t.outcomeSuccess, incomplete: t.outcomeIncomplete, cancelled: t.outcomeCancelled, error: t.outcomeError })[o];
+
 function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
   return [
     { accessorKey: "ts", header: t.time, cell: ({ row }) => <span suppressHydrationWarning>{fmtDateTime(row.original.ts, lang)}</span> },
@@ -29,6 +32,7 @@ function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
         </span>
       ),
     },
+    { accessorKey: "outcome", header: t.outcome, cell: ({ row }) => <span data-testid="outcome">{row.original.outcome ? outcomeLabel(t, row.original.outcome) : DASH}</span> },
     { accessorKey: "duration_ms", header: t.duration, meta: right, cell: ({ row }) => fmtMs(row.original.duration_ms) },
     { accessorKey: "ttft_ms", header: t.ttft, meta: right, cell: ({ row }) => fmtMs(row.original.ttft_ms) },
     {
