@@ -36,6 +36,8 @@ const schema = z.object({
   LLMLB_SESSION_MAX_AGE_SECS: int(5, 30 * 86_400).default(86_400),
   LLMLB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LLMLB_SCHEDULER: bool.default(true),
+  /** one JSON line per /v1 request on stdout (request id, key, model, endpoint, status, outcome, times, tokens) */
+  LLMLB_ACCESS_LOG: bool.default(false),
   LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
   /** SPEC §15: a `stream: true` response silent this long gets a keep-alive (committing 200 first); 0 = off */
   LLMLB_SSE_KEEPALIVE_SECS: int(0, 3600).default(15),

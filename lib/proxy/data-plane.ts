@@ -14,6 +14,7 @@ import type { SessionUserState } from "../auth/session-principal";
 import { clusterId } from "../cluster/via";
 import { Metrics, type ControlTelemetry } from "../observability/metrics";
 import { RequestLogWriter } from "../observability/request-log";
+import { AccessLog } from "../observability/access-log";
 import { Accountant } from "./accounting";
 import { upstreamPools, type UpstreamPools } from "./forward";
 import { AdmissionQueue } from "./queue";
@@ -56,6 +57,8 @@ export interface DataPlane {
   readonly sessions: EpochCache<SessionUserState | null>;
   readonly metrics: Metrics;
   readonly requestLog: RequestLogWriter;
+  /** LLMLB_ACCESS_LOG: null when off (the request path then pays one null check) */
+  readonly accessLog: AccessLog | null;
   readonly stats: Accountant;
   readonly keyUsage: KeyUsage;
   /** hands a write to the control thread */
@@ -100,6 +103,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
     keys: new ApiKeyCache(events, config.LLMLB_DEBUG_KEYS),
     sessions,
     metrics: new Metrics(),
+    accessLog: config.LLMLB_ACCESS_LOG ? new AccessLog((text) => process.stdout.write(text)) : null,
     requestLog: new RequestLogWriter(async (args, rows) => write({ t: "request-log", args, rows })),
     stats: new Accountant((deltas, at) => write({ t: "stats", deltas, at })),
     keyUsage: new KeyUsage((ids, at) => write({ t: "keys-used", ids, at })),
@@ -111,6 +115,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
 /** Flushes what is queued for the control thread and closes the upstream pools. */
 export async function stopDataPlane(plane: DataPlane): Promise<void> {
   plane.stats.flush();
+  plane.accessLog?.flush();
   plane.keyUsage.flush();
   await plane.requestLog.flush();
   await plane.pools.close();

@@ -1,4 +1,4 @@
-// What a /v1 request came to, as it was (SPEC §15 truthful outcomes). Pure.
+// What a /v1 request came to, as it was: a stream cut short is not a success, nor a client that left. Pure.
 import type { RequestOutcome } from "../db/constants";
 import type { V1ErrorCode, V1OutcomeCode } from "./errors";
 
