@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { API_BODY_LIMIT, ApiError, bodyTooLarge, uniqueViolation, type FieldIssue } from "./errors";
+import { API_BODY_LIMIT, ApiError, bodyTooLarge, internalError, requestIdOf, uniqueViolation, type FieldIssue } from "./errors";
 import { log } from "./observability/logger";
 
 export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
@@ -70,18 +70,16 @@ export function parseQuery<S extends z.ZodType>(req: NextRequest | Request, sche
   return parseWith(schema, obj);
 }
 
-export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return json(err.toJSON(), err.status, err.headers);
-  if (err instanceof z.ZodError) {
-    const e = validationFailure(err);
-    return json(e.toJSON(), e.status);
-  }
-  if (uniqueViolation(err)) {
-    // a unique value taken by a concurrent request between a route's own check and its write
-    return json(new ApiError("conflict", "already exists").toJSON(), 409);
-  }
-  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err) });
-  return json({ error: { code: "internal", message: "internal error" } }, 500);
+/** Every /api failure as the one error shape, with the request's id when it has one. */
+export function errorResponse(err: unknown, req?: Request): Response {
+  const requestId = req ? requestIdOf(req.headers) : null;
+  const send = (e: ApiError) => json(e.toJSON(requestId), e.status, e.headers);
+  if (err instanceof ApiError) return send(err);
+  if (err instanceof z.ZodError) return send(validationFailure(err));
+  // a unique value taken by a concurrent request between a route's own check and its write
+  if (uniqueViolation(err)) return send(new ApiError("conflict", "already exists"));
+  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err), request_id: requestId ?? undefined });
+  return send(internalError());
 }
 
 type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
@@ -92,7 +90,7 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     try {
       return await handler(req, ctx);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, req);
     }
   };
 }

@@ -32,3 +32,11 @@ export const ENDPOINT_LIMITS = {
   concurrencyMax: 10_000,
   notesMax: 2000,
 } as const;
+
+/** Defaults of a new endpoint: the table's column defaults, registration and the form's placeholders use these. */
+export const ENDPOINT_DEFAULTS = {
+  /** `health_check_interval_secs` (also `LLMLB_HEALTH_CHECK_INTERVAL`'s default) */
+  healthCheckIntervalSecs: 30,
+  /** `inference_timeout_secs` */
+  inferenceTimeoutSecs: 120,
+} as const;

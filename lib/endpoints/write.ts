@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
+import { ENDPOINT_DEFAULTS } from "../db/constants";
 import { auditEntry } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
@@ -62,7 +63,7 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     status: "pending",
     endpointType: probe.endpointType,
     healthCheckIntervalSecs: input.health_check_interval_secs ?? env().LLMLB_HEALTH_CHECK_INTERVAL,
-    inferenceTimeoutSecs: input.inference_timeout_secs ?? 120,
+    inferenceTimeoutSecs: input.inference_timeout_secs ?? ENDPOINT_DEFAULTS.inferenceTimeoutSecs,
     maxConcurrency: input.max_concurrency ?? null,
     latencyMs: null,
     lastSeenAt: null,

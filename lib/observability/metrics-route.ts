@@ -9,17 +9,20 @@ import { admissionQueue } from "../proxy/exchange";
 import { inflight } from "../proxy/inflight";
 import { metrics } from "./metrics";
 import { controlTelemetry } from "../server/bridge";
+import { ApiError, requestIdOf } from "../errors";
 
-const deny = (res: ServerResponse, status: number, code: string, message: string) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { code, message } }));
+const deny = (req: IncomingMessage, res: ServerResponse, err: ApiError) => {
+  const sent = req.headers["x-request-id"];
+  const requestId = requestIdOf({ get: () => (typeof sent === "string" ? sent : null) });
+  res.writeHead(err.status, { "content-type": "application/json" });
+  res.end(JSON.stringify(err.toJSON(requestId)));
 };
 
 /** `GET /metrics`: Prometheus text, for holders of `metrics.read`. */
 export async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const principal = await authenticateV1(req, scanClientHeaders(req.rawHeaders));
-  if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
-  if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
+  if (!principal) return deny(req, res, new ApiError("unauthorized", "sign in or send an API key"));
+  if (!hasPermission(principal, "metrics.read")) return deny(req, res, new ApiError("forbidden", "missing permission: metrics.read"));
   const table = routingTable(getDb);
   const control = (await controlTelemetry().source?.()) ?? null;
   const lines = metrics().lines(

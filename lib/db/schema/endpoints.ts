@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, real } from "drizzle-orm/sqlite-core";
-import { ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../constants";
+import { ENDPOINT_DEFAULTS, ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../constants";
 import { timestamp } from "./common";
 
 export const endpoints = sqliteTable("endpoints", {
@@ -9,8 +9,8 @@ export const endpoints = sqliteTable("endpoints", {
   apiKey: text("api_key"), // AES-256-GCM ciphertext
   status: text("status", { enum: ENDPOINT_STATUSES }).notNull().default("pending"),
   endpointType: text("endpoint_type", { enum: ENDPOINT_TYPES }).notNull().default("unknown"),
-  healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(30),
-  inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(120),
+  healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(ENDPOINT_DEFAULTS.healthCheckIntervalSecs),
+  inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(ENDPOINT_DEFAULTS.inferenceTimeoutSecs),
   maxConcurrency: integer("max_concurrency"),
   latencyMs: real("latency_ms"),
   lastSeenAt: timestamp("last_seen_at"),

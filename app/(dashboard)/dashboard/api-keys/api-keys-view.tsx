@@ -1,10 +1,12 @@
 "use client";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useRouter } from "next/navigation";
 import type { listApiKeys } from "@/lib/auth/api-keys";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import { apiKeysApi } from "@/app/components/api-client";
 import { ConfirmButton } from "@/app/components/confirm-button";
+import { DataTable } from "@/app/components/data-table";
 import { DASH, fmtDateTime } from "@/app/components/format";
 import { CreateKeyForm } from "./create-key-form";
 
@@ -19,17 +21,67 @@ const STATUS_STYLE: Record<KeyStatus, string> = {
   expired: "bg-amber-100 text-amber-800",
 };
 
+function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: string) => Promise<void>): ColumnDef<KeyRow>[] {
+  return [
+    { id: "name", header: t.name, cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
+    { id: "prefix", header: t.prefix, cell: ({ row }) => <span className="font-mono text-xs">{row.original.prefix}…</span> },
+    {
+      id: "permissions",
+      header: t.permissions,
+      meta: { wrap: true },
+      cell: ({ row }) => (
+        <span className="flex max-w-md flex-wrap gap-1">
+          {row.original.permissions.map((p) => (
+            <span key={p} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
+              {p}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    { id: "created", header: t.created, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{fmtDateTime(row.original.created_at, lang)}</span> },
+    { id: "expires", header: t.expires, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{row.original.expires_at ? fmtDateTime(row.original.expires_at, lang) : DASH}</span> },
+    {
+      id: "status",
+      header: t.status,
+      cell: ({ row }) => (
+        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(row.original.status)]}`} data-testid="api-key-status">
+          {t[`key_${keyStatus(row.original.status)}`]}
+        </span>
+      ),
+    },
+    {
+      id: "actions",
+      header: "",
+      meta: { align: "right" },
+      cell: ({ row }) =>
+        canManage && row.original.status === "active" ? (
+          <ConfirmButton label={t.revoke} question={t.confirmRevoke} confirmLabel={t.revoke} cancelLabel={t.cancel} onConfirm={() => onRevoke(row.original.id)} />
+        ) : null,
+    },
+  ];
+}
+
+function KeysTable({ t, lang, keys, canManage, onRevoke }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; onRevoke: (id: string) => Promise<void> }) {
+  const cols = useMemo(() => keyColumns(t, lang, canManage, onRevoke), [t, lang, canManage, onRevoke]);
+  const table = useReactTable({ data: keys, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (k) => k.id });
+  return <DataTable table={table} label={t.apiKeys} empty={t.noKeys} rowTestId="api-key-row" rowAttrs={(k) => ({ "data-key-name": k.name })} />;
+}
+
 export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean }) {
   const router = useRouter();
   const [plaintext, setPlaintext] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function revoke(id: string) {
-    const res = await apiKeysApi.revoke(id);
-    setError(res.ok ? null : res.message);
-    router.refresh();
-  }
+  const revoke = useCallback(
+    async (id: string) => {
+      const res = await apiKeysApi.revoke(id);
+      setError(res.ok ? null : res.message);
+      router.refresh();
+    },
+    [router],
+  );
 
   return (
     <div className="space-y-4">
@@ -62,55 +114,7 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
         </div>
       )}
       {error && <p className="field-error">{error}</p>}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={t.apiKeys}>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              {[t.name, t.prefix, t.permissions, t.created, t.expires, t.status, ""].map((h, i) => (
-                <th key={i} className="px-3 py-2">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {keys.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
-                  {t.noKeys}
-                </td>
-              </tr>
-            )}
-            {keys.map((k) => (
-              <tr key={k.id} data-testid="api-key-row" data-key-name={k.name}>
-                <td className="px-3 py-2 font-medium">{k.name}</td>
-                <td className="px-3 py-2 font-mono text-xs">{k.prefix}…</td>
-                <td className="px-3 py-2">
-                  <span className="flex max-w-md flex-wrap gap-1">
-                    {k.permissions.map((p) => (
-                      <span key={p} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
-                        {p}
-                      </span>
-                    ))}
-                  </span>
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-500" suppressHydrationWarning>{fmtDateTime(k.created_at, lang)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-500" suppressHydrationWarning>{k.expires_at ? fmtDateTime(k.expires_at, lang) : DASH}</td>
-                <td className="px-3 py-2">
-                  <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(k.status)]}`} data-testid="api-key-status">
-                    {t[`key_${keyStatus(k.status)}`]}
-                  </span>
-                </td>
-                <td className="px-3 py-2 text-right">
-                  {canManage && k.status === "active" && (
-                    <ConfirmButton label={t.revoke} question={t.confirmRevoke} confirmLabel={t.revoke} cancelLabel={t.cancel} onConfirm={() => revoke(k.id)} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <KeysTable t={t} lang={lang} keys={keys} canManage={canManage} onRevoke={revoke} />
     </div>
   );
 }

@@ -1,6 +1,10 @@
+"use client";
+import { useMemo } from "react";
+import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import type { EndpointDetail } from "@/app/components/api-client";
 import { BarChart } from "@/app/components/bar-chart";
+import { DataTable } from "@/app/components/data-table";
 import { StatusBadge } from "@/app/components/status-badge";
 import { DASH, fmtAgo, fmtClock, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
 
@@ -35,6 +39,36 @@ function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   );
 }
 
+type ModelRow = EndpointDetail["models"][number];
+
+function modelColumns(t: Messages): ColumnDef<ModelRow>[] {
+  return [
+    { id: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model_id}</span> },
+    {
+      id: "capabilities",
+      header: t.capabilities,
+      meta: { wrap: true },
+      cell: ({ row }) => (
+        <span className="flex flex-wrap gap-1">
+          {row.original.capabilities.map((c) => (
+            <span key={c} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">
+              {c}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    { id: "context", header: t.contextLength, meta: { align: "right" }, cell: ({ row }) => fmtNumber(row.original.context_length) },
+    { id: "tps", header: t.tps, meta: { align: "right" }, cell: ({ row }) => (row.original.tps === null ? DASH : fmtNumber(row.original.tps, 1)) },
+  ];
+}
+
+function ModelsTable({ d, t }: { d: EndpointDetail; t: Messages }) {
+  const cols = useMemo(() => modelColumns(t), [t]);
+  const table = useReactTable({ data: d.models, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (m) => m.model_id });
+  return <DataTable table={table} label={t.models} empty={t.noModels} rowTestId="detail-model" className="rounded-md border border-slate-200" />;
+}
+
 function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
   return (
     <section className="space-y-2">
@@ -44,36 +78,7 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
       {d.models.length === 0 ? (
         <p className="text-sm text-slate-500">{t.noModels}</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200">
-          <table className="min-w-full text-sm" aria-label={t.models}>
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-3 py-1.5">{t.model}</th>
-                <th className="px-3 py-1.5">{t.capabilities}</th>
-                <th className="px-3 py-1.5 text-right">{t.contextLength}</th>
-                <th className="px-3 py-1.5 text-right">{t.tps}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.models.map((m) => (
-                <tr key={m.model_id} data-testid="detail-model">
-                  <td className="px-3 py-1.5 font-mono text-xs">{m.model_id}</td>
-                  <td className="px-3 py-1.5">
-                    <span className="flex flex-wrap gap-1">
-                      {m.capabilities.map((c) => (
-                        <span key={c} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">
-                          {c}
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{fmtNumber(m.context_length)}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{m.tps === null ? DASH : fmtNumber(m.tps, 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ModelsTable d={d} t={t} />
       )}
     </section>
   );
