@@ -3,13 +3,45 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { API_BODY_LIMIT, ApiError, bodyTooLarge, internalError, requestIdOf, uniqueViolation, type FieldIssue } from "./errors";
 import { log } from "./observability/logger";
+import { englishMessage } from "./i18n/localize";
 
 export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
   return Response.json(data, { status, headers });
 }
 
+/** One zod issue as a catalogue message (what is wrong and what to enter), never zod's own wording. */
+function issueMessage(i: z.core.$ZodIssue): string {
+  const size = (n: unknown) => Number(n);
+  switch (i.code) {
+    case "custom":
+      return i.message; // written by us, from the catalogue
+    case "too_small":
+      if (size(i.minimum) <= 1 && (i.origin === "string" || i.origin === "array")) return englishMessage("val_required");
+      return englishMessage(i.origin === "string" ? "val_too_short" : "val_too_small", { min: size(i.minimum) });
+    case "too_big":
+      return englishMessage(i.origin === "string" ? "val_too_long" : "val_too_big", { max: size(i.maximum) });
+    case "invalid_type":
+      if (i.input === undefined) return englishMessage("val_required");
+      if (i.expected === "int") return englishMessage("val_not_integer");
+      return englishMessage(i.expected === "number" ? "val_not_number" : "val_invalid");
+    case "invalid_value":
+      return englishMessage("val_one_of", { values: i.values.map(String).join(", ") });
+    case "unrecognized_keys":
+      return englishMessage("val_unknown_field");
+    case "invalid_format":
+      return i.format === "regex" && i.message && !i.message.startsWith("Invalid") ? i.message : englishMessage("val_invalid");
+    default:
+      return englishMessage("val_invalid");
+  }
+}
+
 export function issuesToFields(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ field: i.path.length ? i.path.join(".") : "body", message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    // an unknown field is named itself, not its parent object
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...at, k].join("."), message: issueMessage(i) }));
+    return [{ field: at.length ? at.join(".") : "body", message: issueMessage(i) }];
+  });
 }
 
 export function validationFailure(error: z.ZodError): ApiError {
@@ -51,7 +83,7 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError("validation_error", "body: malformed JSON", [{ field: "body", message: "malformed JSON" }]);
+    throw new ApiError("validation_error", `body: ${englishMessage("val_malformed_json")}`, [{ field: "body", message: englishMessage("val_malformed_json") }]);
   }
   return parseWith(schema, value);
 }

@@ -1,9 +1,12 @@
 // The dashboard's one small client module for /api calls, live polling and mutations: JSON in, JSON out, field
-// errors mapped for forms. Imported by client components only; it imports nothing but types from lib.
+// errors mapped for forms. Imported by client components only; from lib it imports types, the message catalogue
+// (plain data) and the pure catalogue formatter.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EndpointDto } from "@/lib/endpoints/serialize";
 import type { getEndpointDetail } from "@/lib/endpoints/read";
 import type { z } from "zod";
+import { MESSAGES, type Messages } from "@/lib/i18n/messages";
+import { localize } from "@/lib/i18n/localize";
 import type { probeUrl, testEndpoint } from "@/lib/endpoints/connection-test";
 import type { applyModels } from "@/lib/endpoints/sync";
 import type { downloadProgress } from "@/lib/endpoints/download";
@@ -18,11 +21,31 @@ export interface ApiResult<T> {
   status: number;
   data: T | null;
   message: string | null;
+  /** the server's own `message` (English, as stored in `last_error`), before translation */
+  raw: string | null;
   fieldErrors: FieldErrors;
 }
 
 interface ErrorBody {
   error?: { code?: string; message?: string; details?: Array<{ field: string; message: string }> | Record<string, unknown> };
+}
+
+/** The catalogue of the page's language (`<html lang>`, set by the root layout from the reader's choice). */
+export function pageMessages(): Messages {
+  return typeof document !== "undefined" && document.documentElement.lang === "ja" ? MESSAGES.ja : MESSAGES.en;
+}
+
+/** A whole API `message`: "field: catalogue text; field: …" has each part translated. */
+function localizeMessage(message: string, t: Messages): string {
+  return message
+    .split("; ")
+    .map((part) => {
+      const whole = localize(part, t);
+      if (whole !== part) return whole;
+      const m = /^([\w.]+): (.*)$/s.exec(part);
+      return m ? `${m[1]}: ${localize(m[2], t)}` : part;
+    })
+    .join("; ");
 }
 
 export async function apiFetch<T = unknown>(url: string, opts: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
@@ -35,17 +58,20 @@ export async function apiFetch<T = unknown>(url: string, opts: { method?: string
       cache: "no-store",
     });
   } catch (err) {
-    return { ok: false, status: 0, data: null, message: String(err), fieldErrors: { form: String(err) } };
+    const text = pageMessages().networkError;
+    return { ok: false, status: 0, data: null, message: text, raw: null, fieldErrors: { form: text } };
   }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (res.ok) return { ok: true, status: res.status, data: data as T, message: null, fieldErrors: {} };
+  if (res.ok) return { ok: true, status: res.status, data: data as T, message: null, raw: null, fieldErrors: {} };
   const err = (data as ErrorBody | null)?.error;
   const fieldErrors: FieldErrors = {};
-  if (Array.isArray(err?.details)) for (const d of err.details) fieldErrors[d.field] = d.message;
-  const message = err?.message ?? `HTTP ${res.status}`;
+  // the server answers English catalogue messages; the reader sees them in the page's language
+  const t = pageMessages();
+  if (Array.isArray(err?.details)) for (const d of err.details) fieldErrors[d.field] = localize(d.message, t);
+  const message = err?.message ? localizeMessage(err.message, t) : `HTTP ${res.status}`;
   if (!Object.keys(fieldErrors).length) fieldErrors.form = message;
   if (res.status === 401) window.location.href = "/login";
-  return { ok: false, status: res.status, data: null, message, fieldErrors };
+  return { ok: false, status: res.status, data: null, message, raw: err?.message ?? null, fieldErrors };
 }
 
 /**

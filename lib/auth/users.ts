@@ -1,4 +1,5 @@
 import "server-only";
+import { englishMessage } from "../i18n/localize";
 import crypto from "node:crypto";
 import { asc, eq, and, ne, count, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -19,13 +20,13 @@ function assertCanGrant(actor: Principal, role: Role, what: string) {
   if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, { permission: missing });
 }
 
-const password = z.string().min(8, "must be at least 8 characters").max(200);
-const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, "letters, digits, . _ @ - only");
+const password = z.string().min(8).max(200);
+const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, englishMessage("val_username_chars"));
 
 export const createUserSchema = z.strictObject({ username, password, role: z.enum(ROLES) });
 export const updateUserSchema = z
   .strictObject({ role: z.enum(ROLES).optional(), password: password.optional() })
-  .refine((v) => v.role !== undefined || v.password !== undefined, { message: "give role or password", path: ["role"] });
+  .refine((v) => v.role !== undefined || v.password !== undefined, { message: englishMessage("val_role_or_password"), path: ["role"] });
 export const changeOwnPasswordSchema = z.strictObject({ current_password: z.string().min(1).max(200), new_password: password });
 
 export const serializeUser = (u: UserRow) => ({

@@ -23,6 +23,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const DOWNLOAD_STATUSES = ["pending", "downloading", "completed", "failed"] as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
 
+/** A base URL ending in the SDK's `/v1`: removed when saved, since the load balancer adds `/v1` itself. */
+export const TRAILING_V1 = /\/v1\/*$/i;
+
 export const ENDPOINT_LIMITS = {
   nameMax: 100,
   intervalMin: 10,

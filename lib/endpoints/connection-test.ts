@@ -10,12 +10,14 @@ import { endpointApiKey } from "./secrets";
 import { applyModels, fetchModels } from "./sync";
 
 const timeoutMs = () => env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
-const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown";
+/** Green only when the type is known and the model list was read: a list that fails is never a success. */
+const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown" && p.error === null;
 
 /** `POST /api/endpoints/probe`: what is at this URL, before anything is saved. */
 export async function probeUrl(baseUrl: string, apiKey: string | null) {
   const p = await probeEndpoint(baseUrl, apiKey, timeoutMs());
-  return { reachable: p.reachable, endpoint_type: p.endpointType, latency_ms: p.latencyMs, models_found: p.models.map((m) => m.modelId), error: p.error };
+  // `ok` is the verdict the dashboard shows; `base_url` is the address as it would be saved (a trailing /v1 removed)
+  return { ok: success(p), base_url: baseUrl, reachable: p.reachable, endpoint_type: p.endpointType, latency_ms: p.latencyMs, models_found: p.models.map((m) => m.modelId), error: p.error };
 }
 
 /** `POST /api/endpoints/{id}/test`: re-detects the type, records the outcome as a health check, syncs models when due. */

@@ -1,4 +1,6 @@
 // English dashboard labels: the reference set of keys. Client-safe: plain data only.
+import { errorsEn } from "./errors-en";
+
 export const en = {
   appName: "LLM Load Balancer",
   signIn: "Sign in",
@@ -174,6 +176,7 @@ export const en = {
   stop: "Stop",
   succeeded: "Succeeded",
   syncDone: "Models synced",
+  syncFailed: "Sync failed",
   syncing: "Syncing…",
   timeRange: "Time range",
   tokensPerHour: "Tokens per hour",
@@ -181,6 +184,8 @@ export const en = {
   unlimited: "unlimited",
   viewAll: "View all",
   you: "you",
+  networkError: "The load balancer did not answer. Check that it is running and reload the page.",
+  ...errorsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // Japanese dashboard labels; the words follow the seed quickstart (新規エンドポイント, 接続テスト, 保存, 保留中, オンライン…).
 import type { Messages } from "./en";
+import { errorsJa } from "./errors-ja";
 
 export const ja: Messages = {
   appName: "LLM ロードバランサー",
@@ -11,7 +12,7 @@ export const ja: Messages = {
   loginRateLimited: "失敗が多すぎます。1分後に再試行してください。",
   overview: "概要",
   endpoints: "エンドポイント",
-  playground: "Playground",
+  playground: "プレイグラウンド",
   requestHistory: "リクエスト履歴",
   apiKeys: "APIキー",
   users: "ユーザー",
@@ -65,7 +66,7 @@ export const ja: Messages = {
   confirmDelete: "このエンドポイントを削除しますか？ モデルは直ちに /v1/models から外れます。",
   downloadModel: "モデルをダウンロード",
   download: "ダウンロード",
-  openInPlayground: "Playgroundで開く",
+  openInPlayground: "プレイグラウンドで開く",
   recentHealthChecks: "最近のヘルスチェック",
   lastError: "最後のエラー",
   capabilities: "機能",
@@ -172,6 +173,7 @@ export const ja: Messages = {
   stop: "停止",
   succeeded: "成功",
   syncDone: "モデルを同期しました",
+  syncFailed: "同期に失敗しました",
   syncing: "同期中…",
   timeRange: "期間",
   tokensPerHour: "1時間あたりのトークン数",
@@ -179,4 +181,6 @@ export const ja: Messages = {
   unlimited: "無制限",
   viewAll: "すべて表示",
   you: "自分",
+  networkError: "ロードバランサーから応答がありません。起動しているか確認してページを再読み込みしてください。",
+  ...errorsJa,
 };

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import type { EndpointDetail } from "@/app/components/api-client";
+import { localize } from "@/lib/i18n/localize";
 import { BarChart } from "@/app/components/bar-chart";
 import { DataTable } from "@/app/components/data-table";
 import { StatusBadge } from "@/app/components/status-badge";
@@ -117,7 +118,7 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
                     <StatusBadge status={c.status_before} t={t} /> → <StatusBadge status={c.status_after} t={t} />
                   </span>
                 )}
-                {c.error && <span className="min-w-0 flex-1 truncate text-red-700" title={c.error}>{c.error}</span>}
+                {c.error && <span className="min-w-0 flex-1 truncate text-red-700" title={localize(c.error, t)}>{localize(c.error, t)}</span>}
               </li>
             ))}
           </ul>
@@ -128,12 +129,12 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
 }
 
 /** The read-only parts of the detail modal. */
-export function EndpointDetailBody({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
+export function EndpointDetailBody({ d, t, lang, hideLastError = false }: { d: EndpointDetail; t: Messages; lang: Lang; hideLastError?: boolean }) {
   return (
     <>
-      {d.last_error && (
+      {d.last_error && !hideLastError && (
         <div className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" data-testid="detail-last-error">
-          <span className="font-medium">{t.lastError}:</span> {d.last_error}
+          <span className="font-medium">{t.lastError}:</span> {localize(d.last_error, t)}
         </div>
       )}
       <Info d={d} t={t} lang={lang} />

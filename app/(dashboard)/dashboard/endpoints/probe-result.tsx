@@ -2,10 +2,11 @@ import type { Messages } from "@/lib/i18n/messages";
 import type { ProbeResult } from "@/app/components/api-client";
 import { TypeBadge } from "@/app/components/type-badge";
 import { fmtMs } from "@/app/components/format";
+import { localize } from "@/lib/i18n/localize";
 
 /** The outcome of a connection test: type, models and latency, or the error in plain words. */
 export function ProbeResultView({ t, result }: { t: Messages; result: ProbeResult }) {
-  const ok = result.reachable && result.endpoint_type !== "unknown";
+  const ok = result.ok; // the server's verdict: a known type and a model list that was read
   return (
     <div
       role="status"
@@ -26,7 +27,7 @@ export function ProbeResultView({ t, result }: { t: Messages; result: ProbeResul
           <dd className="break-all font-mono text-xs">{result.models_found.length ? result.models_found.join(", ") : t.none}</dd>
         </dl>
       ) : (
-        <p>{result.error ?? (result.reachable ? t.notAnInferenceServer : t.unreachable)}</p>
+        <p data-testid="probe-error">{result.error ? localize(result.error, t) : result.reachable ? t.notAnInferenceServer : t.unreachable}</p>
       )}
     </div>
   );
