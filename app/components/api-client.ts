@@ -131,13 +131,17 @@ export function usePolling<T>(url: string | null, initial: T, intervalMs: number
     };
   }, []);
 
+  // a poll that started before replace() answers about the world before it (a row just created missing, or
+  // still pending): its answer is dropped, never shown over the newer value
+  const generation = useRef(0);
   const fetchOnce = useMemo(
     () =>
       url === null
         ? null
         : async () => {
+            const started = generation.current;
             const res = await apiFetch<T>(url);
-            if (!alive.current) return;
+            if (!alive.current || started !== generation.current) return;
             if (res.ok && res.data !== null) {
               setData(res.data);
               setError(null);
@@ -149,6 +153,7 @@ export function usePolling<T>(url: string | null, initial: T, intervalMs: number
 
   const replace = useCallback(
     (next: T | ((prev: T) => T)) => {
+      generation.current++;
       setData(next);
       restart();
     },

@@ -1,8 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, ne, or } from "drizzle-orm";
+import { and, eq, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, type EndpointRow } from "../db/schema";
+import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, requestLog, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
 import { ENDPOINT_DEFAULTS } from "../db/constants";
@@ -130,6 +130,8 @@ export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; ac
   await db.batch([
     auditEntry(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }),
     ...[endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks].map((table) => db.delete(table).where(eq(table.endpointId, id))),
+    // the request history keeps the name: its rows outlive the endpoint
+    db.update(requestLog).set({ endpointName: row.name }).where(and(eq(requestLog.endpointId, id), isNull(requestLog.endpointName))),
     db.delete(endpoints).where(eq(endpoints.id, id)),
   ]);
   await afterChange(db, id, false);

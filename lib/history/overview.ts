@@ -23,8 +23,18 @@ async function percentile(db: Db, since: number, n: number, p: number): Promise<
 }
 
 /**
+ * Client errors (a 4xx the client caused: bad key, unknown model, bad JSON; 429 is ours, not theirs) are split from
+ * server errors (5xx, 429): the success rate is successes among requests that were not the client's own mistake,
+ * so a client sending a wrong key does not make a healthy fleet look 55 % successful.
+ */
+export function splitErrors(t: { requests: number; successes: number; clientErrors: number }) {
+  const judged = t.requests - t.clientErrors;
+  return { client_errors: t.clientErrors, server_errors: judged - t.successes, success_rate: judged > 0 ? t.successes / judged : null };
+}
+
+/**
  * `GET /api/stats/overview`: endpoints by status, and over the last 24 h: requests and tokens per hour, the
- * success rate (status < 400 among all /v1 requests) and p50/p95 latency of requests that reached an endpoint.
+ * success rate (see splitErrors) and p50/p95 latency of requests that reached an endpoint.
  */
 export async function getOverview({ db, now = Date.now() }: { db: Db; now?: number }) {
   const since = now - DAY;
@@ -35,6 +45,7 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
       .select({
         requests: sql<number>`count(*)`.mapWith(Number),
         successes: sql<number>`coalesce(sum(case when ${requestLog.status} < 400 then 1 else 0 end), 0)`.mapWith(Number),
+        clientErrors: sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 and ${requestLog.status} < 500 and ${requestLog.status} <> 429 then 1 else 0 end), 0)`.mapWith(Number),
         promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
         completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
       })
@@ -54,7 +65,7 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
       requests: totals.requests,
       successes: totals.successes,
       errors: totals.requests - totals.successes,
-      success_rate: totals.requests ? totals.successes / totals.requests : null,
+      ...splitErrors(totals),
       p50_latency_ms: p50,
       p95_latency_ms: p95,
       prompt_tokens: totals.promptTokens,

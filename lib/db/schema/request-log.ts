@@ -14,6 +14,8 @@ export const requestLog = sqliteTable(
     route: text("route").notNull(),
     model: text("model"),
     endpointId: text("endpoint_id"),
+    /** the endpoint's name when it served (or, at the latest, when it was deleted): history keeps it after a delete */
+    endpointName: text("endpoint_name"),
     status: integer("status").notNull(),
     durationMs: real("duration_ms").notNull(),
     ttftMs: real("ttft_ms"),
