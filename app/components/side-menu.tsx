@@ -6,11 +6,13 @@ import type { Messages } from "@/lib/i18n/messages";
 const ITEMS = [
   { href: "/dashboard", key: "overview" },
   { href: "/dashboard/endpoints", key: "endpoints" },
+  { href: "/dashboard/models", key: "models" },
   { href: "/dashboard/playground", key: "playground" },
   { href: "/dashboard/history", key: "requestHistory" },
   { href: "/dashboard/api-keys", key: "apiKeys" },
   { href: "/dashboard/users", key: "users", adminOnly: true },
   { href: "/dashboard/account", key: "account" },
+  { href: "/dashboard/get-started", key: "getStarted" },
 ] as const;
 
 export function SideMenu({ t, isAdmin }: { t: Messages; isAdmin: boolean }) {

@@ -20,6 +20,14 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** API key presets in the dashboard: an application's key, a monitoring key, an automation key with everything. */
+export const PERMISSION_PRESETS = {
+  inference: ["openai.inference", "openai.models.read"],
+  readOnly: PERMISSIONS.filter((p) => p.endsWith(".read")),
+  admin: [...PERMISSIONS],
+} as const satisfies Record<string, readonly Permission[]>;
+export type PermissionPreset = keyof typeof PERMISSION_PRESETS;
+
 export const DOWNLOAD_STATUSES = ["pending", "downloading", "completed", "failed"] as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
 

@@ -16,6 +16,7 @@ export const errorsEn = {
   err_no_known_api: "The server answered, but no inference API was found (tried /api/system, /api/tags, /v1/models).",
   err_model_list_failed: "The server answered, but its model list could not be read: {reason}",
   err_not_model_list: "{path} answered, but not with a model list. Is this an inference server?",
+  err_no_such_route: "{path} is not a route of this load balancer. An OpenAI or Anthropic SDK's base URL is {base}",
   err_self: "This address is this load balancer itself. Enter the address of an inference server.",
   // validation (next to a field)
   val_required: "Required.",

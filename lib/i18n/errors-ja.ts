@@ -15,6 +15,7 @@ export const errorsJa: Record<ErrorKey, string> = {
   err_no_known_api: "サーバーは応答しましたが、推論 API が見つかりません（/api/system、/api/tags、/v1/models を確認）。",
   err_model_list_failed: "サーバーは応答しましたが、モデル一覧を読み込めません: {reason}",
   err_not_model_list: "{path} は応答しましたが、モデル一覧ではありません。推論サーバーか確認してください。",
+  err_no_such_route: "{path} はこのロードバランサーのルートではありません。OpenAI / Anthropic SDK のベース URL は {base} です",
   err_self: "このアドレスはこのロードバランサー自身です。推論サーバーのアドレスを入力してください。",
   val_required: "必須です。",
   val_too_short: "{min} 文字以上で入力してください。",

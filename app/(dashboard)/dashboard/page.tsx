@@ -8,13 +8,17 @@ import { StatusBadge } from "@/app/components/status-badge";
 import { fmtClock, fmtMs, fmtNumber, fmtPercent } from "@/app/components/format";
 import { pageContext } from "./page-context";
 import { NeedsAttention } from "./needs-attention";
+import { OnboardingChecklist } from "./onboarding-checklist";
+import { onboardingState, publicOrigin } from "@/lib/onboarding/state";
+import { headers } from "next/headers";
 import { endpointsNeedingAttention } from "@/lib/endpoints/attention";
 
 const compact = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k` : String(Math.round(n)));
 
 export default async function OverviewPage() {
   const { t, lang, db } = await pageContext();
-  const [o, attention] = await Promise.all([getOverview({ db }), endpointsNeedingAttention({ db })]);
+  const [o, attention, onboarding] = await Promise.all([getOverview({ db }), endpointsNeedingAttention({ db }), onboardingState({ db })]);
+  const origin = publicOrigin(await headers());
   const labels = o.series.map((p) => fmtClock(Date.parse(p.t), lang));
   const w = o.window;
   return (
@@ -41,6 +45,7 @@ export default async function OverviewPage() {
         </div>
       </section>
 
+      {!onboarding.done && <OnboardingChecklist t={t} state={onboarding} origin={origin} />}
       {attention.length > 0 && <NeedsAttention rows={attention} t={t} lang={lang} />}
 
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">

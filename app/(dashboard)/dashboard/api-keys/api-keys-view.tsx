@@ -7,7 +7,8 @@ import type { Lang, Messages } from "@/lib/i18n/messages";
 import { apiKeysApi } from "@/app/components/api-client";
 import { ConfirmButton } from "@/app/components/confirm-button";
 import { DataTable } from "@/app/components/data-table";
-import { DASH, fmtDateTime } from "@/app/components/format";
+import { DASH, fmtDateTime, fmtNumber } from "@/app/components/format";
+import { SnippetTabs } from "@/app/components/snippet-tabs";
 import { CreateKeyForm } from "./create-key-form";
 
 type KeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
@@ -40,6 +41,16 @@ function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: 
       ),
     },
     { id: "created", header: t.created, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{fmtDateTime(row.original.created_at, lang)}</span> },
+    {
+      id: "last_used",
+      header: t.lastUsed,
+      cell: ({ row }) => (
+        <span className="text-slate-500" data-testid="api-key-last-used" suppressHydrationWarning>
+          {row.original.last_used_at ? fmtDateTime(row.original.last_used_at, lang) : t.never}
+        </span>
+      ),
+    },
+    { id: "requests", header: t.requestCount, meta: { align: "right" }, cell: ({ row }) => <span data-testid="api-key-requests">{fmtNumber(row.original.request_count)}</span> },
     { id: "expires", header: t.expires, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{row.original.expires_at ? fmtDateTime(row.original.expires_at, lang) : DASH}</span> },
     {
       id: "status",
@@ -68,9 +79,10 @@ function KeysTable({ t, lang, keys, canManage, onRevoke }: { t: Messages; lang: 
   return <DataTable table={table} label={t.apiKeys} empty={t.noKeys} rowTestId="api-key-row" rowAttrs={(k) => ({ "data-key-name": k.name })} />;
 }
 
-export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean }) {
+export function ApiKeysView({ t, lang, keys, canManage, origin }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; origin: string }) {
   const router = useRouter();
   const [plaintext, setPlaintext] = useState<string | null>(null);
+  const [createdName, setCreatedName] = useState("");
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -90,8 +102,9 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
       {canManage && (
         <CreateKeyForm
           t={t}
-          onCreated={(key) => {
+          onCreated={(key, name) => {
             setPlaintext(key);
+            setCreatedName(name);
             setCopied(false);
             router.refresh();
           }}
@@ -99,7 +112,9 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
       )}
       {plaintext && (
         <div role="status" className="card space-y-2 border-amber-300 bg-amber-50" data-testid="new-key">
-          <p className="text-sm font-medium text-amber-900">{t.keyShownOnce}</p>
+          <p className="text-sm font-medium text-amber-900">
+            {t.keyReadyFor} <span data-testid="new-key-name">{createdName}</span>. {t.keyShownOnce}
+          </p>
           <div className="flex flex-wrap items-center gap-2">
             <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm ring-1 ring-amber-200" data-testid="new-key-value">
               {plaintext}
@@ -111,6 +126,8 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
               {t.close}
             </button>
           </div>
+          <p className="text-xs text-amber-900">{t.keyUsage}</p>
+          <SnippetTabs t={t} origin={origin} apiKey={plaintext} />
         </div>
       )}
       {error && <p className="field-error">{error}</p>}
