@@ -6,6 +6,7 @@ import type { Principal } from "../auth/permissions";
 import { recordCheck, needsModelSync } from "../health/check";
 import { probeEndpoint, type ProbeReport } from "./probe";
 import { getEndpointRow } from "./read";
+import { findSameServer } from "./same-server";
 import { endpointApiKey } from "./secrets";
 import { applyModels, fetchModels } from "./sync";
 
@@ -13,11 +14,11 @@ const timeoutMs = () => env().LLMLB_HEALTH_CHECK_TIMEOUT_MS;
 /** Green only when the type is known and the model list was read: a list that fails is never a success. */
 const success = (p: ProbeReport) => p.reachable && p.endpointType !== "unknown" && p.error === null;
 
-/** `POST /api/endpoints/probe`: what is at this URL, before anything is saved. */
-export async function probeUrl(baseUrl: string, apiKey: string | null) {
-  const p = await probeEndpoint(baseUrl, apiKey, timeoutMs());
+/** `POST /api/endpoints/probe`: what is at this URL, before anything is saved; and whether it is registered already. */
+export async function probeUrl({ db, baseUrl, apiKey }: { db: Db; baseUrl: string; apiKey: string | null }) {
+  const [p, duplicate] = await Promise.all([probeEndpoint(baseUrl, apiKey, timeoutMs()), findSameServer({ db, baseUrl })]);
   // `ok` is the verdict the dashboard shows; `base_url` is the address as it would be saved (a trailing /v1 removed)
-  return { ok: success(p), base_url: baseUrl, reachable: p.reachable, endpoint_type: p.endpointType, latency_ms: p.latencyMs, models_found: p.models.map((m) => m.modelId), error: p.error };
+  return { ok: success(p), base_url: baseUrl, duplicate_of: duplicate, reachable: p.reachable, endpoint_type: p.endpointType, latency_ms: p.latencyMs, models_found: p.models.map((m) => m.modelId), error: p.error };
 }
 
 /** `POST /api/endpoints/{id}/test`: re-detects the type, records the outcome as a health check, syncs models when due. */

@@ -38,8 +38,8 @@ export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; 
     <section className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="download-panel">
       <h3 className="text-sm font-semibold text-slate-700">{t.downloadModel}</h3>
       <form onSubmit={start} className="flex gap-2">
-        <input className="input" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
-        <button type="submit" className="btn-secondary" disabled={!model.trim()}>
+        <input className="input min-w-0" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
+        <button type="submit" className="btn-secondary shrink-0 whitespace-nowrap" disabled={!model.trim()} data-testid="download-button">
           {t.download}
         </button>
       </form>

@@ -87,6 +87,9 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
 
 function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const checks = [...d.recent_health_checks].reverse(); // oldest first for the chart
+  // a failed check has no latency worth a scale: it is a full-height red marker; the scale is the OK checks'
+  const okMax = Math.max(0, ...checks.filter((c) => c.ok).map((c) => c.latency_ms ?? 0));
+  const failedHeight = okMax > 0 ? okMax : 1;
   return (
     <section className="space-y-2">
       <h3 className="text-sm font-semibold text-slate-700">{t.recentHealthChecks}</h3>
@@ -102,8 +105,9 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
             labels={checks.map((c) => fmtClock(Date.parse(c.checked_at), lang))}
             series={[
               { label: t.checkOk, color: "green", values: checks.map((c) => (c.ok ? (c.latency_ms ?? 0) : 0)) },
-              { label: t.checkFailed, color: "red", values: checks.map((c) => (c.ok ? 0 : Math.max(c.latency_ms ?? 0, 1))) },
+              { label: t.checkFailed, color: "red", values: checks.map((c) => (c.ok ? 0 : failedHeight)) },
             ]}
+            showMax={okMax > 0}
           />
           <ul className="divide-y divide-slate-100 text-xs" data-testid="health-checks">
             {d.recent_health_checks.slice(0, 5).map((c) => (
