@@ -11,6 +11,7 @@ import { startControlThread } from "./lib/server/control-thread";
 import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
+import { dashboardUrl, startupHint } from "./lib/onboarding/startup";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -43,6 +44,8 @@ async function main() {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
   log.info("llmlb listening", { url: `http://${config.LLMLB_HOST}:${port}`, database: config.LLMLB_DATABASE_URL.split("?")[0], dev });
+  const dashboard = dashboardUrl({ host: config.LLMLB_HOST, port, publicUrl: config.LLMLB_PUBLIC_URL });
+  log.info(startupHint({ url: dashboard, debugKeys: config.LLMLB_DEBUG_KEYS }), { dashboard });
   process.stdout.write(`LLMLB_READY port=${port}\n`);
   installShutdown({ server, services });
 }

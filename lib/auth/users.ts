@@ -50,7 +50,7 @@ export async function getUser(db: Db, id: string): Promise<UserRow | undefined> 
 export async function createUser({ db, input, actor }: { db: Db; input: z.infer<typeof createUserSchema>; actor: Principal }) {
   assertCanGrant(actor, input.role, "create");
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
-  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
   const now = Date.now();
   const row: UserRow = {
     id: crypto.randomUUID(),
@@ -69,7 +69,7 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     })
     .catch((err) => {
       // the same name created concurrently, after the check above
-      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
       throw err;
     });
   return serializeUser(row);
@@ -99,7 +99,7 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
     const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
     if (input.role === "viewer" && current.role === "admin" && (await otherAdmins(tx, id)) === 0) {
-      throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: "last admin" }]);
+      throw new ApiError("conflict", "the last admin cannot be demoted", [{ field: "role", message: englishMessage("val_last_admin") }]);
     }
     await tx.update(users).set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch).where(eq(users.id, id));
     await audit(tx, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } });
@@ -115,7 +115,7 @@ export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor:
   await db.transaction(async (tx) => {
     const [current] = await tx.select({ role: users.role }).from(users).where(eq(users.id, id));
     if (!current) throw notFound("user");
-    if (current.role === "admin" && (await otherAdmins(tx, id)) === 0) throw new ApiError("conflict", "the last admin cannot be deleted");
+    if (current.role === "admin" && (await otherAdmins(tx, id)) === 0) throw new ApiError("conflict", englishMessage("val_last_admin_delete"));
     await tx.delete(users).where(eq(users.id, id));
     await audit(tx, actor, "user.delete", { type: "user", id, details: { username: user.username } });
   });
@@ -125,8 +125,8 @@ export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor:
 export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: Principal; input: z.infer<typeof changeOwnPasswordSchema> }) {
   const user = actor.kind === "user" ? await getUser(db, actor.id) : undefined;
   if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
-  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
-  if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", englishMessage("val_password_incorrect"));
+  if (input.current_password === input.new_password) throw validationError("new_password", englishMessage("val_password_same"));
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() }).where(eq(users.id, user.id));

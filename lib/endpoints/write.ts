@@ -6,6 +6,7 @@ import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, 
 import { env } from "../env";
 import { ApiError } from "../errors";
 import { ENDPOINT_DEFAULTS } from "../db/constants";
+import { englishMessage } from "../i18n/localize";
 import { auditEntry } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
@@ -26,14 +27,14 @@ async function assertUnique(db: Db, fields: { name?: string; baseUrl?: string },
     .from(endpoints)
     .where(and(or(...conds), exceptId ? ne(endpoints.id, exceptId) : undefined));
   const field = clash.some((c) => c.name === fields.name) ? "name" : clash.length ? "base_url" : null;
-  if (field) throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: "already exists" }]);
+  if (field) throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
 }
 
 function uniqueViolation(err: unknown): never {
   const msg = err instanceof Error ? `${err.message} ${String((err as Error & { cause?: unknown }).cause ?? "")}` : "";
   if (/UNIQUE constraint failed: endpoints\.(name|base_url)/.exec(msg)) {
     const field = msg.includes("endpoints.name") ? "name" : "base_url";
-    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: "already exists" }]);
+    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
   }
   throw err;
 }
@@ -41,7 +42,7 @@ function uniqueViolation(err: unknown): never {
 /** Refuses an address that is this load balancer: every request routed there would come back here. */
 function notSelf(probe: ProbeReport): ProbeReport {
   if (!probe.self) return probe;
-  const message = "points at this load balancer itself: requests sent there would come back here";
+  const message = englishMessage("val_self_url");
   throw new ApiError("validation_error", `base_url: ${message}`, [{ field: "base_url", message }]);
 }
 

@@ -18,7 +18,7 @@ function useRun(onChanged: () => void): [string | null, Run] {
   const run: Run = async (p) => {
     const res = await p;
     setError(res.ok ? null : (res.fieldErrors.password ?? res.fieldErrors.role ?? res.message));
-    onChanged();
+    if (res.ok) onChanged(); // a refused change changed nothing: no reload (it would also drop this error)
     return res.ok;
   };
   return [error, run];

@@ -12,7 +12,10 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
   const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});
   const refresh = useCallback(() => router.refresh(), [router]);
-  const cols = useMemo(() => userColumns(t, lang, selfId, refresh), [t, lang, selfId, refresh]);
+  // keyed on the language, not on `t`'s identity: a server refresh sends an equal but new `t`, and new columns
+  // would remount every cell (dropping a row's error or open password form)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const cols = useMemo(() => userColumns(t, lang, selfId, refresh), [lang, selfId, refresh]);
   const table = useReactTable({ data: users, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (u) => u.id });
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
