@@ -7,8 +7,8 @@ import { EN, EndpointsPage, JA } from "./support/endpoints-page";
 import { deadUrl } from "../fakes/upstream";
 
 const TEXT = {
-  en: { l: EN, locale: "en-US", getStarted: "Get started", presets: ["Inference", "Read-only", "Admin"], readOnlyHint: "For monitoring", never: "never", dup: "reaches the same server as the endpoint", models: "Models", created: "Key created for" },
-  ja: { l: JA, locale: "ja-JP", getStarted: "はじめに", presets: ["推論", "読み取り専用", "管理者"], readOnlyHint: "監視向け", never: "未使用", dup: "と同じサーバーです", models: "モデル", created: "作成したキー:" },
+  en: { l: EN, locale: "en-US", refused: "Nothing is listening on", getStarted: "Get started", presets: ["Inference", "Read-only", "Admin"], readOnlyHint: "For monitoring", never: "never", dup: "reaches the same server as the endpoint", models: "Models", created: "Key created for" },
+  ja: { l: JA, locale: "ja-JP", refused: "で待ち受けているサーバーがありません", getStarted: "はじめに", presets: ["推論", "読み取り専用", "管理者"], readOnlyHint: "監視向け", never: "未使用", dup: "と同じサーバーです", models: "モデル", created: "作成したキー:" },
 } as const;
 
 const ENGLISH_ERRORS = /fetch failed|ECONNREFUSED|ENOTFOUND|unexpected status|Nothing is listening|was not found|Too small|expected string|timed out|Required\.|HTTP 404\)/;
@@ -93,6 +93,13 @@ for (const lang of ["en", "ja"] as const) {
       // the offline endpoint's health chart has no meaningless "1" scale; its error is in the reader's language
       await waitForStatus(api, down, "offline");
       const detail = await ep.openDetail("Down box");
+      // no models: "Open in Playground" is disabled, not a link to an empty Playground
+      await expect(detail.getByTestId("open-playground-disabled")).toBeDisabled();
+      // a failed test says why once, not again as "last error"
+      await expect(detail.getByTestId("detail-last-error")).toBeVisible();
+      await detail.getByRole("button", { name: lang === "en" ? "Test" : "テスト", exact: true }).click();
+      await expect(detail.getByTestId("detail-notice")).toContainText(x.refused);
+      await expect(detail.getByTestId("detail-last-error")).toHaveCount(0);
       await expect(detail.getByTestId("health-chart")).toBeVisible();
       const chartLines = (await detail.getByTestId("health-chart").innerText()).split("\n").map((s) => s.trim());
       expect(chartLines).not.toContain("1"); // the scale of failed checks used to read "1" (ms)
@@ -130,7 +137,7 @@ test("the Japanese download button stays on one line", async ({ page, api, fakes
   const ep = new EndpointsPage(page, JA);
   await page.goto("/dashboard/endpoints");
   const detail = await ep.openDetail("Lab xLLM");
-  const button = detail.getByTestId("download-button");
+  const button = detail.getByRole("button", { name: "ダウンロード", exact: true });
   await expect(button).toHaveText("ダウンロード");
   const box = await button.boundingBox();
   const lineHeight = await button.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));

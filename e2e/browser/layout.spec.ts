@@ -16,8 +16,16 @@ async function seed(api: Parameters<typeof registerEndpoint>[0], server: TestSer
     });
 }
 
-for (const [width, height] of [[390, 844], [1400, 900]] as const) {
-  test(`no horizontal overflow at ${width} px on any page`, async ({ page, api, server }, testInfo) => {
+const RUNS = [
+  { width: 390, height: 844, locale: "en-US", endpoints: "Endpoints" },
+  { width: 390, height: 844, locale: "ja-JP", endpoints: "エンドポイント" },
+  { width: 1400, height: 900, locale: "en-US", endpoints: "Endpoints" },
+] as const;
+
+for (const { width, height, locale, endpoints } of RUNS) {
+  test.describe(`${width} px, ${locale}`, () => {
+  test.use({ locale });
+  test(`no horizontal overflow at ${width} px on any page (${locale})`, async ({ page, api, server }, testInfo) => {
     await seed(api, server);
     await page.setViewportSize({ width, height });
     await login(page);
@@ -34,14 +42,18 @@ for (const [width, height] of [[390, 844], [1400, 900]] as const) {
       await page.getByTestId("menu-button").click();
       await expect(nav).toBeVisible();
       await shot(page, testInfo, "menu-390");
-      await nav.getByRole("link", { name: "Endpoints", exact: true }).click();
+      await nav.getByRole("link", { name: endpoints, exact: true }).click();
       await page.waitForURL(/\/dashboard\/endpoints$/);
       await expect(nav).toBeHidden();
     }
   });
+  });
 }
 
-test("dark mode follows the system and can be switched; version and docs in the sidebar", async ({ page }, testInfo) => {
+for (const locale of ["en-US", "ja-JP"] as const)
+test(`dark mode follows the system and can be switched; version and docs in the sidebar (${locale})`, async ({ browser, server }, testInfo) => {
+  const context = await browser.newContext({ locale, baseURL: server.url });
+  const page = await context.newPage();
   await page.emulateMedia({ colorScheme: "dark" });
   await login(page);
   const isDark = () => page.evaluate(() => document.documentElement.classList.contains("dark"));
@@ -61,4 +73,5 @@ test("dark mode follows the system and can be switched; version and docs in the 
   await expect(page.getByTestId("app-version")).toContainText(/v\d+\.\d+\.\d+/);
   await page.getByTestId("app-version").getByRole("link").click();
   await page.waitForURL(/\/dashboard\/get-started$/);
+  await context.close();
 });

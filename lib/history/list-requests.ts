@@ -32,6 +32,7 @@ export function serializeRequest(r: RequestLogRow, names: Names) {
     tokens_estimated: r.tokensEstimated,
     stream: r.stream,
     retries: r.retries,
+    endpoints_tried: r.endpointsTried,
     error_code: r.errorCode,
     api_key_id: r.apiKeyId,
     api_key_name: names.apiKeyName,

@@ -188,7 +188,7 @@ export const en = {
   error: "Error",
   requestId: "Request id",
   clientIp: "Client address",
-  endpointsTried: "endpoints tried",
+  endpointsTried: "Endpoints tried",
   estimated: "estimated",
   requestDetail: "Request",
   allKeys: "All keys",

@@ -26,7 +26,12 @@ export function RequestDrawer({ r, t, lang, onClose }: { r: RequestDto; t: Messa
     [t.status, r.status],
     [t.duration, fmtMs(r.duration_ms)],
     [t.ttft, fmtMs(r.ttft_ms)],
-    [t.retries, `${r.retries} (${t.endpointsTried}: ${r.retries + (r.endpoint_id ? 1 : 0)})`],
+    [t.retries, r.retries],
+    [
+      t.endpointsTried,
+      // the ids in order when the /v1 side recorded them; else the count the retries imply
+      r.endpoints_tried?.length ? <code key="e" className="break-all font-mono text-xs">{r.endpoints_tried.map((id) => id.slice(0, 8)).join(" → ")}</code> : r.retries + (r.endpoint_id ? 1 : 0),
+    ],
     [t.promptTokens, fmtNumber(r.prompt_tokens)],
     [t.completionTokens, `${fmtNumber(r.completion_tokens)}${r.tokens_estimated ? ` (${t.estimated})` : ""}`],
     [t.streaming, r.stream ? "✓" : DASH],
