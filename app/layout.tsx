@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
 import "./globals.css";
 import { currentLang } from "@/lib/i18n/server";
+import { THEME_BOOT } from "./components/theme";
 
 export const metadata: Metadata = { title: "LLM Load Balancer", description: "One address in front of your inference fleet" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang={await currentLang()}>
+    // the theme script sets html's class before paint; React must not "correct" it back
+    <html lang={await currentLang()} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT }} />
+      </head>
       <body>{children}</body>
     </html>
   );

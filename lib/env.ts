@@ -2,6 +2,7 @@ import { z } from "zod";
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
+import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS } from "./db/constants";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
@@ -21,7 +22,7 @@ const schema = z.object({
   LLMLB_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   LLMLB_ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
   LLMLB_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
-  LLMLB_HEALTH_CHECK_INTERVAL: int(10, 300).default(30),
+  LLMLB_HEALTH_CHECK_INTERVAL: int(ENDPOINT_LIMITS.intervalMin, ENDPOINT_LIMITS.intervalMax).default(ENDPOINT_DEFAULTS.healthCheckIntervalSecs),
   LLMLB_HEALTH_CHECK_TIMEOUT_MS: int(100, 60_000).default(5000),
   LLMLB_MODEL_SYNC_INTERVAL: int(10, 86_400).default(900),
   LLMLB_MAX_RETRIES: int(0, 10).default(2),

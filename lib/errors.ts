@@ -33,10 +33,22 @@ export class ApiError extends Error {
     this.status = API_ERROR_STATUS[code];
   }
 
-  toJSON() {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  /** The one /api error body; `requestId` (when the request carries one) lets a user's report lead to one log line. */
+  toJSON(requestId?: string | null) {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...(requestId ? { request_id: requestId } : {}) },
+    };
   }
 }
+
+/** A request id the client (or a proxy in front) sent, when it is a plain token; anything else is ignored. */
+export function requestIdOf(headers: { get(name: string): string | null }): string | null {
+  const id = headers.get("x-request-id");
+  return id && /^[\w.:-]{1,128}$/.test(id) ? id : null;
+}
+
+/** Any failure that is not an ApiError, as the client sees it: no detail leaks. */
+export const internalError = () => new ApiError("internal", "internal error");
 
 /** The largest /api (control path) request body: checked where it is buffered (lib/server/control-gate.ts) and parsed (lib/http.ts). */
 export const API_BODY_LIMIT = 1024 * 1024;

@@ -1,15 +1,47 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { API_BODY_LIMIT, ApiError, bodyTooLarge, uniqueViolation, type FieldIssue } from "./errors";
+import { API_BODY_LIMIT, ApiError, bodyTooLarge, internalError, requestIdOf, uniqueViolation, type FieldIssue } from "./errors";
 import { log } from "./observability/logger";
+import { englishMessage } from "./i18n/localize";
 
 export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
   return Response.json(data, { status, headers });
 }
 
+/** One zod issue as a catalogue message (what is wrong and what to enter), never zod's own wording. */
+function issueMessage(i: z.core.$ZodIssue): string {
+  const size = (n: unknown) => Number(n);
+  switch (i.code) {
+    case "custom":
+      return i.message; // written by us, from the catalogue
+    case "too_small":
+      if (size(i.minimum) <= 1 && (i.origin === "string" || i.origin === "array")) return englishMessage("val_required");
+      return englishMessage(i.origin === "string" ? "val_too_short" : "val_too_small", { min: size(i.minimum) });
+    case "too_big":
+      return englishMessage(i.origin === "string" ? "val_too_long" : "val_too_big", { max: size(i.maximum) });
+    case "invalid_type":
+      if (i.input === undefined) return englishMessage("val_required");
+      if (i.expected === "int") return englishMessage("val_not_integer");
+      return englishMessage(i.expected === "number" ? "val_not_number" : "val_invalid");
+    case "invalid_value":
+      return englishMessage("val_one_of", { values: i.values.map(String).join(", ") });
+    case "unrecognized_keys":
+      return englishMessage("val_unknown_field");
+    case "invalid_format":
+      return i.format === "regex" && i.message && !i.message.startsWith("Invalid") ? i.message : englishMessage("val_invalid");
+    default:
+      return englishMessage("val_invalid");
+  }
+}
+
 export function issuesToFields(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ field: i.path.length ? i.path.join(".") : "body", message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = i.path.map(String);
+    // an unknown field is named itself, not its parent object
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...at, k].join("."), message: issueMessage(i) }));
+    return [{ field: at.length ? at.join(".") : "body", message: issueMessage(i) }];
+  });
 }
 
 export function validationFailure(error: z.ZodError): ApiError {
@@ -51,7 +83,7 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError("validation_error", "body: malformed JSON", [{ field: "body", message: "malformed JSON" }]);
+    throw new ApiError("validation_error", `body: ${englishMessage("val_malformed_json")}`, [{ field: "body", message: englishMessage("val_malformed_json") }]);
   }
   return parseWith(schema, value);
 }
@@ -70,18 +102,16 @@ export function parseQuery<S extends z.ZodType>(req: NextRequest | Request, sche
   return parseWith(schema, obj);
 }
 
-export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return json(err.toJSON(), err.status, err.headers);
-  if (err instanceof z.ZodError) {
-    const e = validationFailure(err);
-    return json(e.toJSON(), e.status);
-  }
-  if (uniqueViolation(err)) {
-    // a unique value taken by a concurrent request between a route's own check and its write
-    return json(new ApiError("conflict", "already exists").toJSON(), 409);
-  }
-  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err) });
-  return json({ error: { code: "internal", message: "internal error" } }, 500);
+/** Every /api failure as the one error shape, with the request's id when it has one. */
+export function errorResponse(err: unknown, req?: Request): Response {
+  const requestId = req ? requestIdOf(req.headers) : null;
+  const send = (e: ApiError) => json(e.toJSON(requestId), e.status, e.headers);
+  if (err instanceof ApiError) return send(err);
+  if (err instanceof z.ZodError) return send(validationFailure(err));
+  // a unique value taken by a concurrent request between a route's own check and its write
+  if (uniqueViolation(err)) return send(new ApiError("conflict", "already exists"));
+  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err), request_id: requestId ?? undefined });
+  return send(internalError());
 }
 
 type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
@@ -92,7 +122,7 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     try {
       return await handler(req, ctx);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, req);
     }
   };
 }

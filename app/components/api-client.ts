@@ -1,10 +1,19 @@
 // The dashboard's one small client module for /api calls, live polling and mutations: JSON in, JSON out, field
-// errors mapped for forms. Imported by client components only; it imports nothing but types from lib.
-import { useCallback, useEffect, useRef, useState } from "react";
+// errors mapped for forms. Imported by client components only; from lib it imports types, the message catalogue
+// (plain data) and the pure catalogue formatter.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EndpointDto } from "@/lib/endpoints/serialize";
 import type { getEndpointDetail } from "@/lib/endpoints/read";
-import type { Permission, Role } from "@/lib/db/constants";
+import type { z } from "zod";
 import type { importConfig } from "@/lib/config/import";
+import { MESSAGES, type Messages } from "@/lib/i18n/messages";
+import { localize } from "@/lib/i18n/localize";
+import type { probeUrl, testEndpoint } from "@/lib/health/connection-test";
+import type { applyModels } from "@/lib/endpoints/sync";
+import type { downloadProgress } from "@/lib/endpoints/download";
+import type { updateEndpointSchema } from "@/lib/endpoints/schema";
+import type { createApiKey, createApiKeySchema } from "@/lib/auth/api-keys";
+import type { createUserSchema, updateUserSchema } from "@/lib/auth/users";
 
 export type FieldErrors = Record<string, string>;
 
@@ -13,11 +22,31 @@ export interface ApiResult<T> {
   status: number;
   data: T | null;
   message: string | null;
+  /** the server's own `message` (English, as stored in `last_error`), before translation */
+  raw: string | null;
   fieldErrors: FieldErrors;
 }
 
 interface ErrorBody {
   error?: { code?: string; message?: string; details?: Array<{ field: string; message: string }> | Record<string, unknown> };
+}
+
+/** The catalogue of the page's language (`<html lang>`, set by the root layout from the reader's choice). */
+export function pageMessages(): Messages {
+  return typeof document !== "undefined" && document.documentElement.lang === "ja" ? MESSAGES.ja : MESSAGES.en;
+}
+
+/** A whole API `message`: "field: catalogue text; field: …" has each part translated. */
+function localizeMessage(message: string, t: Messages): string {
+  return message
+    .split("; ")
+    .map((part) => {
+      const whole = localize(part, t);
+      if (whole !== part) return whole;
+      const m = /^([\w.]+): (.*)$/s.exec(part);
+      return m ? `${m[1]}: ${localize(m[2], t)}` : part;
+    })
+    .join("; ");
 }
 
 export async function apiFetch<T = unknown>(url: string, opts: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
@@ -30,117 +59,125 @@ export async function apiFetch<T = unknown>(url: string, opts: { method?: string
       cache: "no-store",
     });
   } catch (err) {
-    return { ok: false, status: 0, data: null, message: String(err), fieldErrors: { form: String(err) } };
+    const text = pageMessages().networkError;
+    return { ok: false, status: 0, data: null, message: text, raw: null, fieldErrors: { form: text } };
   }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (res.ok) return { ok: true, status: res.status, data: data as T, message: null, fieldErrors: {} };
+  if (res.ok) return { ok: true, status: res.status, data: data as T, message: null, raw: null, fieldErrors: {} };
   const err = (data as ErrorBody | null)?.error;
   const fieldErrors: FieldErrors = {};
-  if (Array.isArray(err?.details)) for (const d of err.details) fieldErrors[d.field] = d.message;
-  const message = err?.message ?? `HTTP ${res.status}`;
+  // the server answers English catalogue messages; the reader sees them in the page's language
+  const t = pageMessages();
+  if (Array.isArray(err?.details)) for (const d of err.details) fieldErrors[d.field] = localize(d.message, t);
+  const message = err?.message ? localizeMessage(err.message, t) : `HTTP ${res.status}`;
   if (!Object.keys(fieldErrors).length) fieldErrors.form = message;
   if (res.status === 401) window.location.href = "/login";
-  return { ok: false, status: res.status, data: null, message, fieldErrors };
+  return { ok: false, status: res.status, data: null, message, raw: err?.message ?? null, fieldErrors };
 }
 
 /**
- * Polls `url` every `intervalMs` and keeps the last good answer. `refresh()` fetches now; `replace()` shows a
- * value at once (e.g. a row just created) and restarts the interval so the next poll is a full period away.
+ * The dashboard's one polling loop: runs `task` every `intervalMs` (the next run a full period after the last one
+ * finished, never overlapping). `kick()` runs it now; `restart()` puts the next run a full period away.
  */
-export function usePolling<T>(url: string | null, initial: T, intervalMs: number, immediate = false) {
-  const [data, setData] = useState<T>(initial);
-  const [error, setError] = useState<string | null>(null);
+export function useRepeat(task: (() => Promise<void>) | null, intervalMs: number, immediate = false) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const alive = useRef(true);
+  const latest = useRef(task);
+  useEffect(() => {
+    latest.current = task;
+  }, [task]);
 
-  const schedule = useCallback(
-    (run: () => void) => {
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(run, intervalMs);
-    },
-    [intervalMs],
-  );
-
-  const refresh = useCallback(async () => {
-    if (!url) return;
-    const res = await apiFetch<T>(url);
-    if (!alive.current) return;
-    if (res.ok && res.data !== null) {
-      setData(res.data);
-      setError(null);
-    } else setError(res.message);
-    schedule(() => void refresh());
-  }, [url, schedule]);
-
-  const replace = useCallback(
-    (next: T | ((prev: T) => T)) => {
-      setData(next);
-      schedule(() => void refresh());
-    },
-    [schedule, refresh],
-  );
+  const restart = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void kickRef.current(), intervalMs);
+  }, [intervalMs]);
+  const kick = useCallback(async () => {
+    const run = latest.current;
+    if (!run) return;
+    if (timer.current) clearTimeout(timer.current);
+    await run();
+    if (alive.current && latest.current === run) restart(); // a replaced or removed task has its own schedule
+  }, [restart]);
+  const kickRef = useRef(kick);
+  useEffect(() => {
+    kickRef.current = kick;
+  }, [kick]);
 
   useEffect(() => {
     alive.current = true;
-    if (immediate) void refresh();
-    else schedule(() => void refresh());
+    if (!task) return;
+    if (immediate) void kickRef.current();
+    else restart();
     return () => {
       alive.current = false;
       if (timer.current) clearTimeout(timer.current);
     };
-  }, [schedule, refresh, immediate]);
+  }, [task, immediate, restart]);
 
-  return { data, error, refresh, replace };
+  return { kick, restart };
+}
+
+/**
+ * Polls `url` (null: not now) and keeps the last good answer. `refresh()` fetches now; `replace()` shows a value at
+ * once (e.g. a row just created) and restarts the interval so the next poll is a full period away.
+ */
+export function usePolling<T>(url: string | null, initial: T, intervalMs: number, immediate = false) {
+  const [data, setData] = useState<T>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  // a poll that started before replace() answers about the world before it (a row just created missing, or
+  // still pending): its answer is dropped, never shown over the newer value
+  const generation = useRef(0);
+  const fetchOnce = useMemo(
+    () =>
+      url === null
+        ? null
+        : async () => {
+            const started = generation.current;
+            const res = await apiFetch<T>(url);
+            if (!alive.current || started !== generation.current) return;
+            if (res.ok && res.data !== null) {
+              setData(res.data);
+              setError(null);
+            } else setError(res.message);
+          },
+    [url],
+  );
+  const { kick, restart } = useRepeat(fetchOnce, intervalMs, immediate);
+
+  const replace = useCallback(
+    (next: T | ((prev: T) => T)) => {
+      generation.current++;
+      setData(next);
+      restart();
+    },
+    [restart],
+  );
+
+  return { data, error, refresh: kick, replace };
 }
 
 // ---- typed verbs -------------------------------------------------------------------------------------------
 
+// Every shape below is derived from the server's own serializers and schemas (type-only imports): one source.
 export type EndpointDetail = Awaited<ReturnType<typeof getEndpointDetail>>;
 export type { EndpointDto };
-
-export interface EndpointInput {
-  name?: string;
-  base_url?: string;
-  api_key?: string | null;
-  health_check_interval_secs?: number;
-  inference_timeout_secs?: number;
-  model_load_timeout_secs?: number;
-  generation_probe?: boolean | null;
-  max_concurrency?: number | null;
-  notes?: string | null;
-}
-
-export interface ProbeResult {
-  reachable: boolean;
-  endpoint_type: EndpointDto["endpoint_type"];
-  latency_ms: number | null;
-  models_found: string[];
-  error: string | null;
-}
-
-export interface TestResult {
-  success: boolean;
-  latency_ms: number | null;
-  endpoint_type: EndpointDto["endpoint_type"];
-  models_found: string[];
-  error: string | null;
-}
-
-export interface SyncResult {
-  synced_models: string[];
-  added: number;
-  removed: number;
-  updated: number;
-}
-
-export interface DownloadProgress {
-  model: string;
-  status: "pending" | "downloading" | "completed" | "failed";
-  progress: number;
-  speed_mbps: number | null;
-  eta_seconds: number | null;
-  error: string | null;
-}
+export type EndpointInput = z.input<typeof updateEndpointSchema>;
+export type ProbeResult = Awaited<ReturnType<typeof probeUrl>>;
+export type TestResult = Awaited<ReturnType<typeof testEndpoint>>;
+export type SyncResult = Awaited<ReturnType<typeof applyModels>>;
+export type DownloadProgress = Awaited<ReturnType<typeof downloadProgress>>;
+export type CreatedApiKey = Awaited<ReturnType<typeof createApiKey>>;
+type ApiKeyInput = z.input<typeof createApiKeySchema>;
+type UserInput = z.input<typeof createUserSchema>;
+type UserUpdate = z.input<typeof updateUserSchema>;
 
 const ep = (id: string) => `/api/endpoints/${encodeURIComponent(id)}`;
 
@@ -154,22 +191,17 @@ export const endpointsApi = {
   test: (id: string) => apiFetch<TestResult>(`${ep(id)}/test`, { method: "POST" }),
   sync: (id: string) => apiFetch<SyncResult>(`${ep(id)}/sync`, { method: "POST" }),
   download: (id: string, model: string) => apiFetch<unknown>(`${ep(id)}/download`, { method: "POST", body: { model } }),
-  progress: (id: string, model: string) => apiFetch<DownloadProgress>(`${ep(id)}/download/progress?model=${encodeURIComponent(model)}`),
+  progressUrl: (id: string, model: string) => `${ep(id)}/download/progress?model=${encodeURIComponent(model)}`,
 };
 
-export interface CreatedApiKey {
-  id: string;
-  key: string;
-}
-
 export const apiKeysApi = {
-  create: (body: { name: string; permissions: Permission[]; expires_at?: string | null }) => apiFetch<CreatedApiKey>("/api/api-keys", { method: "POST", body }),
+  create: (body: ApiKeyInput) => apiFetch<CreatedApiKey>("/api/api-keys", { method: "POST", body }),
   revoke: (id: string) => apiFetch<null>(`/api/api-keys/${encodeURIComponent(id)}`, { method: "DELETE" }),
 };
 
 export const usersApi = {
-  create: (body: { username: string; password: string; role: Role }) => apiFetch<unknown>("/api/users", { method: "POST", body }),
-  update: (id: string, body: { role?: Role; password?: string }) => apiFetch<unknown>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+  create: (body: UserInput) => apiFetch<unknown>("/api/users", { method: "POST", body }),
+  update: (id: string, body: UserUpdate) => apiFetch<unknown>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   remove: (id: string) => apiFetch<null>(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }),
 };
 

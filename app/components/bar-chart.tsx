@@ -24,6 +24,7 @@ export function BarChart({
   format = (n) => String(Math.round(n)),
   testId,
   minBars = 12,
+  showMax = true,
 }: {
   title: string;
   series: ChartSeries[];
@@ -34,6 +35,8 @@ export function BarChart({
   testId?: string;
   /** with fewer bars than this, bars keep this width and line up on the right (the newest end) */
   minBars?: number;
+  /** label the top of the scale (off when the bars are markers, not magnitudes) */
+  showMax?: boolean;
 }) {
   const n = labels.length;
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
@@ -59,7 +62,11 @@ export function BarChart({
         </span>
       </figcaption>
       <div className="relative">
-        <span className="absolute left-0 top-0 text-[10px] text-slate-400">{format(max)}</span>
+        {showMax && (
+          <span className="absolute left-0 top-0 text-[10px] text-slate-400" data-testid="chart-max">
+            {format(max)}
+          </span>
+        )}
         <svg viewBox={`0 0 ${W} ${height}`} preserveAspectRatio="none" className="block w-full" style={{ height }} role="img" aria-label={title}>
           {[0.25, 0.5, 0.75].map((f) => (
             <line key={f} x1={0} x2={W} y1={height * f} y2={height * f} className="stroke-slate-100" strokeWidth={1} vectorEffect="non-scaling-stroke" />

@@ -6,6 +6,7 @@ import type { Messages } from "@/lib/i18n/messages";
 const ITEMS = [
   { href: "/dashboard", key: "overview" },
   { href: "/dashboard/endpoints", key: "endpoints" },
+  { href: "/dashboard/models", key: "models" },
   { href: "/dashboard/playground", key: "playground" },
   { href: "/dashboard/history", key: "requestHistory" },
   { href: "/dashboard/api-keys", key: "apiKeys" },
@@ -13,6 +14,7 @@ const ITEMS = [
   { href: "/dashboard/config", key: "configuration", adminOnly: true },
   { href: "/dashboard/api-reference", key: "apiReference" },
   { href: "/dashboard/account", key: "account" },
+  { href: "/dashboard/get-started", key: "getStarted" },
 ] as const;
 
 export function SideMenu({ t, isAdmin }: { t: Messages; isAdmin: boolean }) {

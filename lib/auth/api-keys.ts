@@ -1,10 +1,10 @@
 import "server-only";
 import crypto from "node:crypto";
-import { desc, eq, and, isNull } from "drizzle-orm";
+import { count, desc, eq, and, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { EventEmitter } from "node:events";
 import type { Db, ReadDb } from "../db/client";
-import { apiKeys, type ApiKeyRow } from "../db/schema";
+import { apiKeys, requestLog, type ApiKeyRow } from "../db/schema";
 import { PERMISSIONS } from "../db/constants";
 import { randomBase62, sha256Hex } from "../crypto";
 import { env } from "../env";
@@ -35,13 +35,19 @@ export function serializeApiKey(row: ApiKeyRow) {
     created_at: new Date(row.createdAt).toISOString(),
     expires_at: row.expiresAt ? new Date(row.expiresAt).toISOString() : null,
     revoked_at: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
+    last_used_at: row.lastUsedAt ? new Date(row.lastUsedAt).toISOString() : null,
     status: row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active",
   };
 }
 
+/** Every key, newest first, with how many requests it made (request_log, within its retention). */
 export async function listApiKeys({ db }: { db: Db }) {
-  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
-  return rows.map(serializeApiKey);
+  const [rows, counts] = await Promise.all([
+    db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)),
+    db.select({ id: requestLog.apiKeyId, n: count() }).from(requestLog).where(isNotNull(requestLog.apiKeyId)).groupBy(requestLog.apiKeyId),
+  ]);
+  const used = new Map(counts.map((c) => [c.id, c.n]));
+  return rows.map((r) => ({ ...serializeApiKey(r), request_count: used.get(r.id) ?? 0 }));
 }
 
 export async function createApiKey({ db, input, actor }: { db: Db; input: CreateApiKeyInput; actor: Principal }) {

@@ -1,13 +1,13 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { ApiError } from "../errors";
+import { ApiError, requestIdOf } from "../errors";
 import { json } from "../http";
 import { parseLoginBody, loginCredentials } from "./login-body";
 import { loginLimiter, loginLimitKey } from "./login-limit";
 
 /** `url` lets next-auth's signIn() on the login page read the outcome instead of throwing. */
 function refuse(req: NextRequest, err: ApiError, error: string): Response {
-  return json({ ...err.toJSON(), url: new URL(`/login?error=${error}`, req.url).href }, err.status, err.headers);
+  return json({ ...err.toJSON(requestIdOf(req.headers)), url: new URL(`/login?error=${error}`, req.url).href }, err.status, err.headers);
 }
 
 /**

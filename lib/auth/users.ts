@@ -1,4 +1,5 @@
 import "server-only";
+import { englishMessage } from "../i18n/localize";
 import crypto from "node:crypto";
 import { asc, eq, count, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -22,13 +23,13 @@ export function assertCanGrant(actor: Principal, role: Role, what: string) {
   if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, { permission: missing });
 }
 
-const password = z.string().min(8, "must be at least 8 characters").max(200);
-const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, "letters, digits, . _ @ - only");
+const password = z.string().min(8).max(200);
+const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, englishMessage("val_username_chars"));
 
 export const createUserSchema = z.strictObject({ username, password, role: z.enum(ROLES) });
 export const updateUserSchema = z
   .strictObject({ role: z.enum(ROLES).optional(), password: password.optional() })
-  .refine((v) => v.role !== undefined || v.password !== undefined, { message: "give role or password", path: ["role"] });
+  .refine((v) => v.role !== undefined || v.password !== undefined, { message: englishMessage("val_role_or_password"), path: ["role"] });
 export const changeOwnPasswordSchema = z.strictObject({ current_password: z.string().min(1).max(200), new_password: password });
 
 export const serializeUser = (u: UserRow) => ({
@@ -56,7 +57,7 @@ export async function getUser(db: ReadDb, id: string): Promise<UserRow | undefin
 export async function createUser({ db, input, actor }: { db: Db; input: z.infer<typeof createUserSchema>; actor: Principal }) {
   assertCanGrant(actor, input.role, "create");
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
-  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
   const now = Date.now();
   const row: UserRow = {
     id: crypto.randomUUID(),
@@ -74,7 +75,7 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     await tx.insert(users).values(row);
   }).catch((err) => {
       // the same name created concurrently, after the check above
-      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: "already exists" }]);
+      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
       throw err;
     });
   return serializeUser(row);
@@ -84,7 +85,10 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
 async function assertAdminRemovable(db: Pick<Db, "select">, target: Pick<UserRow, "id" | "role" | "provider">, what: string) {
   const admins = await db.select({ id: users.id, provider: users.provider }).from(users).where(eq(users.role, "admin"));
   const refusal = adminRemovalRefusal({ target, admins, localLogin: env().LLMLB_LOCAL_LOGIN });
-  if (refusal) throw new ApiError("conflict", `${refusal} cannot be ${what}`, [{ field: "role", message: refusal }]);
+  if (!refusal) return;
+  // the plain last-admin case in the dashboard's words (lib/i18n), the local-admin rule as it is
+  const message = refusal === "the last admin" ? englishMessage(what === "demoted" ? "val_last_admin" : "val_last_admin_delete") : `${refusal} cannot be ${what}`;
+  throw new ApiError("conflict", message, [{ field: "role", message }]);
 }
 
 /** An OpenID Connect user has no password here: their provider signs them in. */
@@ -135,8 +139,8 @@ export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: P
   const user = actor.kind === "user" ? await getUser(db, actor.id) : undefined;
   if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
   assertLocal(user, "current_password");
-  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", "is incorrect");
-  if (input.current_password === input.new_password) throw validationError("new_password", "must differ from the current password");
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", englishMessage("val_password_incorrect"));
+  if (input.current_password === input.new_password) throw validationError("new_password", englishMessage("val_password_same"));
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
   await audited(db, actor, "user.change_password", { type: "user", id: user.id }, async (tx) => {
     await tx.update(users).set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() }).where(eq(users.id, user.id));

@@ -1,5 +1,6 @@
 import "server-only";
 import type { EndpointType } from "../db/constants";
+import { englishMessage } from "../i18n/localize";
 import { anyAnswer, decideType, type ProbeAnswers } from "./detect";
 import { parseModelList, type DiscoveredModel } from "./models";
 import { LIST_LIMIT, SELF_ERROR, upstreamJson, type UpstreamResult } from "./upstream-http";
@@ -30,10 +31,17 @@ export async function probeEndpoint(baseUrl: string, apiKey: string | null, time
   const endpointType = decideType(answers);
   const reachable = anyAnswer(answers);
   const listSource = endpointType === "ollama" && tags.kind === "ok" ? tags.json : models.kind === "ok" ? models.json : null;
-  const found = parseModelList(listSource) ?? [];
+  const parsed = parseModelList(listSource);
+  const found = parsed ?? [];
   let error: string | null = null;
-  if (!reachable) error = models.kind === "unreachable" ? models.error : "unreachable";
-  else if (endpointType === "unknown") error = models.kind === "bad" ? models.error : "no known API answered (tried /api/system, /api/tags, /v1/models)";
+  if (!reachable) error = models.kind === "unreachable" ? models.error : englishMessage("err_no_known_api");
+  else if (endpointType === "unknown") error = models.kind === "bad" ? models.error : englishMessage("err_no_known_api");
+  else if (parsed === null) {
+    // a type was recognised but its model list failed: never a success (it would be saved, then go `error`)
+    const listAnswer = endpointType === "ollama" ? tags : models;
+    const reason = listAnswer.kind === "ok" ? englishMessage("err_not_model_list", { path: endpointType === "ollama" ? "/api/tags" : "/v1/models" }) : listAnswer.error;
+    error = englishMessage("err_model_list_failed", { reason });
+  }
   const latencies = [system, tags, models].filter((r) => r.kind !== "unreachable").map((r) => r.latencyMs);
   const self = [system, tags, models].some((r) => r.kind === "bad" && r.loop === true);
   return { reachable, endpointType, latencyMs: latencies.length ? Math.min(...latencies) : null, models: found, error: self ? SELF_ERROR : error, self };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ENDPOINT_LIMITS as L, ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../db/constants";
+import { englishMessage } from "../i18n/localize";
+import { TRAILING_V1, ENDPOINT_LIMITS as L, ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../db/constants";
 
 /** http(s) URL, no credentials, query or fragment; normalised without trailing slash. */
 export const baseUrlSchema = z
@@ -11,16 +12,18 @@ export const baseUrlSchema = z
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
+      ctx.addIssue({ code: "custom", message: englishMessage("val_url_absolute") });
       return z.NEVER;
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: "must use http or https" });
-    else if (url.username || url.password) ctx.addIssue({ code: "custom", message: "must not contain credentials; use api_key" });
-    else if (url.search || url.hash) ctx.addIssue({ code: "custom", message: "must not contain a query or fragment" });
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+    if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: englishMessage("val_url_scheme") });
+    else if (url.username || url.password) ctx.addIssue({ code: "custom", message: englishMessage("val_url_credentials") });
+    else if (url.search || url.hash) ctx.addIssue({ code: "custom", message: englishMessage("val_url_query") });
+    // a trailing /v1 is the SDK's base URL, not the server's: the load balancer adds /v1 itself (else every probe
+    // asks /v1/v1/models and the endpoint goes `error` after it was saved); the dashboard says it was removed
+    return `${url.protocol}//${url.host}${url.pathname.replace(TRAILING_V1, "").replace(/\/+$/, "")}`;
   });
 
-const name = z.string().trim().min(1, "must not be empty").max(L.nameMax, `at most ${L.nameMax} characters`);
+const name = z.string().trim().min(1).max(L.nameMax);
 const apiKey = z.string().trim().min(1).max(4096);
 const interval = z.number().int().min(L.intervalMin).max(L.intervalMax);
 const timeout = z.number().int().min(L.timeoutMin).max(L.timeoutMax);

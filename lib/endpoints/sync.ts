@@ -1,4 +1,5 @@
 import "server-only";
+import { englishMessage } from "../i18n/localize";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { endpointModels, endpoints, type EndpointRow } from "../db/schema";
@@ -56,7 +57,7 @@ export async function fetchModels(row: EndpointRow): Promise<FetchModelsResult> 
   const r = await upstreamJson(row.baseUrl, path, { apiKey: endpointApiKey(row), timeoutMs, maxBytes: LIST_LIMIT });
   if (r.kind !== "ok") return { kind: r.kind, error: r.error };
   const models = parseModelList(r.json);
-  if (!models) return { kind: "bad", error: "answer is not a model list" };
+  if (!models) return { kind: "bad", error: englishMessage("err_not_model_list", { path }) };
   if (row.endpointType === "ollama" || row.endpointType === "xllm") {
     const until = Date.now() + METADATA_BUDGET_MS;
     const skipped = { kind: "bad", error: "metadata budget spent" } as const;
@@ -97,7 +98,7 @@ export async function applyModels(db: Db, row: EndpointRow, models: DiscoveredMo
 
 /** An upstream that did not answer is 503 `endpoint_unreachable`; one that answered badly is 502 `upstream_error`. */
 export const upstreamFailure = (kind: "unreachable" | "bad", error: string) =>
-  kind === "unreachable" ? new ApiError("endpoint_unreachable", `endpoint unreachable: ${error}`) : new ApiError("upstream_error", `endpoint gave a bad answer: ${error}`);
+  new ApiError(kind === "unreachable" ? "endpoint_unreachable" : "upstream_error", error); // the error is already what happened and what to do
 
 /** `POST /api/endpoints/{id}/sync`: 503 when unreachable, 502 on a bad answer; models kept on failure. */
 export async function syncModels({ db, row }: { db: Db; row: EndpointRow }) {

@@ -1,10 +1,12 @@
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, ne, or } from "drizzle-orm";
+import { and, eq, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, type EndpointRow } from "../db/schema";
+import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, requestLog, type EndpointRow } from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
+import { ENDPOINT_DEFAULTS } from "../db/constants";
+import { englishMessage } from "../i18n/localize";
 import { audited } from "../audit";
 import { publishChange, runtime } from "../runtime";
 import type { Principal } from "../auth/permissions";
@@ -25,14 +27,14 @@ async function assertUnique(db: Db, fields: { name?: string; baseUrl?: string },
     .from(endpoints)
     .where(and(or(...conds), exceptId ? ne(endpoints.id, exceptId) : undefined));
   const field = clash.some((c) => c.name === fields.name) ? "name" : clash.length ? "base_url" : null;
-  if (field) throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: "already exists" }]);
+  if (field) throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
 }
 
 function uniqueViolation(err: unknown): never {
   const msg = err instanceof Error ? `${err.message} ${String((err as Error & { cause?: unknown }).cause ?? "")}` : "";
   if (/UNIQUE constraint failed: endpoints\.(name|base_url)/.exec(msg)) {
     const field = msg.includes("endpoints.name") ? "name" : "base_url";
-    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: "already exists" }]);
+    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
   }
   throw err;
 }
@@ -40,7 +42,7 @@ function uniqueViolation(err: unknown): never {
 /** Refuses an address that is this load balancer: every request routed there would come back here. */
 function notSelf(probe: ProbeReport): ProbeReport {
   if (!probe.self) return probe;
-  const message = "points at this load balancer itself: requests sent there would come back here";
+  const message = englishMessage("val_self_url");
   throw new ApiError("validation_error", `base_url: ${message}`, [{ field: "base_url", message }]);
 }
 
@@ -62,7 +64,7 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     status: "pending",
     endpointType: probe.endpointType,
     healthCheckIntervalSecs: input.health_check_interval_secs ?? env().LLMLB_HEALTH_CHECK_INTERVAL,
-    inferenceTimeoutSecs: input.inference_timeout_secs ?? 120,
+    inferenceTimeoutSecs: input.inference_timeout_secs ?? ENDPOINT_DEFAULTS.inferenceTimeoutSecs,
     modelLoadTimeoutSecs: input.model_load_timeout_secs ?? 600,
     generationProbe: input.generation_probe ?? null,
     maxConcurrency: input.max_concurrency ?? null,
@@ -126,6 +128,8 @@ export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; ac
   const row = await getEndpointRow(db, id);
   await audited(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }, async (tx) => {
     for (const table of [endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks]) await tx.delete(table).where(eq(table.endpointId, id));
+    // the request history keeps the name: its rows outlive the endpoint
+    await tx.update(requestLog).set({ endpointName: row.name }).where(and(eq(requestLog.endpointId, id), isNull(requestLog.endpointName)));
     await tx.delete(endpoints).where(eq(endpoints.id, id));
   });
   await afterChange(db, id, false);

@@ -6,6 +6,7 @@ import type { StatusClass } from "./constants";
 export interface RequestFilter {
   model?: string;
   endpointId?: string;
+  apiKeyId?: string;
   status?: StatusClass;
   from?: number;
   to?: number;
@@ -16,6 +17,7 @@ export function whereRequests(f: RequestFilter): SQL | undefined {
   const conds: SQL[] = [];
   if (f.model) conds.push(eq(requestLog.model, f.model));
   if (f.endpointId) conds.push(eq(requestLog.endpointId, f.endpointId));
+  if (f.apiKeyId) conds.push(eq(requestLog.apiKeyId, f.apiKeyId));
   if (f.status) {
     const lo = Number(f.status[0]) * 100;
     conds.push(sql`${requestLog.status} >= ${lo} and ${requestLog.status} < ${lo + 100}`);

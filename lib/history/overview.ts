@@ -23,8 +23,19 @@ async function percentile(db: Db, since: number, n: number, p: number): Promise<
 }
 
 /**
+ * Client errors (a 4xx the client caused: bad key, unknown model, bad JSON; 429 is ours, not theirs) are split from
+ * server errors (5xx, 429): the success rate is successes among requests that were not the client's own mistake,
+ * so a client sending a wrong key does not make a healthy fleet look 55 % successful.
+ */
+export function splitErrors(t: { requests: number; successes: number; clientErrors: number }) {
+  const judged = t.requests - t.clientErrors;
+  return { client_errors: t.clientErrors, server_errors: judged - t.successes, success_rate: judged > 0 ? t.successes / judged : null };
+}
+
+/**
  * `GET /api/stats/overview`: endpoints by status, and over the last 24 h: requests and tokens per hour, the
- * success rate (outcome `success` among all /v1 requests: a cut stream or a client that left is none) and p50/p95 latency of requests that reached an endpoint.
+ * success rate (outcome `success`, the client's own errors aside: see splitErrors; a cut stream or a client that
+ * left is no success) and p50/p95 latency of requests that reached an endpoint.
  */
 export async function getOverview({ db, now = Date.now() }: { db: Db; now?: number }) {
   const since = now - DAY;
@@ -38,6 +49,7 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
         successes: sql<number>`coalesce(sum(case when coalesce(${requestLog.outcome}, case when ${requestLog.status} < 400 then 'success' end) = 'success' then 1 else 0 end), 0)`.mapWith(Number),
         incomplete: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'incomplete' then 1 else 0 end), 0)`.mapWith(Number),
         cancelled: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'cancelled' then 1 else 0 end), 0)`.mapWith(Number),
+        clientErrors: sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 and ${requestLog.status} < 500 and ${requestLog.status} <> 429 then 1 else 0 end), 0)`.mapWith(Number),
         promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
         completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
       })
@@ -60,7 +72,7 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
       /** of the errors: streams cut mid-way, and clients that left */
       incomplete: totals.incomplete,
       cancelled: totals.cancelled,
-      success_rate: totals.requests ? totals.successes / totals.requests : null,
+      ...splitErrors(totals),
       p50_latency_ms: p50,
       p95_latency_ms: p95,
       prompt_tokens: totals.promptTokens,

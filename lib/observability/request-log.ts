@@ -30,6 +30,8 @@ export const COLUMNS: Array<[string, keyof NewRequestLogRow]> = [
   ["retries", "retries"],
   ["error_code", "errorCode"],
   ["outcome", "outcome"],
+  ["endpoint_name", "endpointName"],
+  ["endpoints_tried", "endpointsTried"],
 ];
 const ROW_PLACEHOLDER = `(${COLUMNS.map(() => "?").join(",")})`;
 const INSERT = `INSERT INTO request_log (${COLUMNS.map(([c]) => c).join(",")}) VALUES `;
@@ -108,6 +110,7 @@ export class RequestLogWriter {
     const r = row;
     this.values.push(r.ts, r.requestId, r.apiKeyId ?? null, r.userId ?? null, r.clientIp ?? null, r.route, r.model ?? null, r.endpointId ?? null, r.status, r.durationMs, r.ttftMs ?? null);
     this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.errorCode ?? null, r.outcome ?? null);
+    this.values.push(r.endpointName ?? null, r.endpointsTried?.length ? JSON.stringify(r.endpointsTried) : null);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 

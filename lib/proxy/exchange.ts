@@ -157,6 +157,7 @@ export class Exchange {
     const { rec } = this.input;
     const payload = this.input.payloadFor?.(ep) ?? this.input.payload;
     this.tried.push(id);
+    rec.tried = this.tried;
     rec.retries = this.attempt;
     rec.endpoint = ep;
     const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length), "accept-encoding", "identity", VIA_HEADER, this.input.via);

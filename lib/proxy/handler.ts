@@ -61,6 +61,7 @@ class V1Request {
       model: null,
       modelKnown: false,
       endpoint: null,
+      tried: [],
       status: 0,
       ttftMs: null,
       usage: null,

@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasPermission } from "../auth/permissions";
+import { ApiError, requestIdOf } from "../errors";
 import { authenticateV1 } from "./auth";
 import type { DataPlane } from "./data-plane";
 import { scanClientHeaders } from "./headers";
@@ -8,16 +9,18 @@ import { scanClientHeaders } from "./headers";
 /** The exposition leaves in pieces of this many lines (bounded strings, whatever the number of series). */
 const LINES_PER_WRITE = 2000;
 
-const deny = (res: ServerResponse, status: number, code: string, message: string) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { code, message } }));
+const deny = (req: IncomingMessage, res: ServerResponse, err: ApiError) => {
+  const sent = req.headers["x-request-id"];
+  const requestId = requestIdOf({ get: () => (typeof sent === "string" ? sent : null) });
+  res.writeHead(err.status, { "content-type": "application/json" });
+  res.end(JSON.stringify(err.toJSON(requestId)));
 };
 
 /** `GET /metrics`: Prometheus text, for holders of `metrics.read`. */
 export async function handleMetrics(plane: DataPlane, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const principal = await authenticateV1(plane, req, scanClientHeaders(req.rawHeaders));
-  if (!principal) return deny(res, 401, "unauthorized", "sign in or send an API key");
-  if (!hasPermission(principal, "metrics.read")) return deny(res, 403, "forbidden", "missing permission: metrics.read");
+  if (!principal) return deny(req, res, new ApiError("unauthorized", "sign in or send an API key"));
+  if (!hasPermission(principal, "metrics.read")) return deny(req, res, new ApiError("forbidden", "missing permission: metrics.read"));
   const control = (await plane.controlTelemetry?.()) ?? null;
   const lines = plane.metrics.lines(
     {

@@ -18,6 +18,8 @@ export interface RequestRecord {
   /** the model is in the routing table (only known models get their own /metrics series) */
   modelKnown: boolean;
   endpoint: { id: string; name: string } | null;
+  /** the endpoints tried, in order (the last is `endpoint`) */
+  tried: string[];
   status: number;
   ttftMs: number | null;
   usage: Usage | null;
@@ -56,6 +58,8 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
     retries: rec.retries,
     errorCode: rec.errorCode,
     outcome,
+    endpointName: rec.endpoint?.name ?? null,
+    endpointsTried: rec.tried,
   });
   if (plane.accessLog) {
     const e = { ts: rec.ts, requestId: rec.requestId, principal: p, route: rec.route, model: rec.model, endpoint: rec.endpoint?.name ?? null, status: rec.status, outcome };

@@ -1,8 +1,8 @@
 import { ApiError } from "@/lib/errors";
-import { json } from "@/lib/http";
+import { errorResponse } from "@/lib/http";
 
 /** Any /api path without a route: the /api error shape (404 not_found), never Next's HTML page. */
-const notFound = async () => json(new ApiError("not_found", "no such API route").toJSON(), 404);
+const notFound = async (req: Request) => errorResponse(new ApiError("not_found", "no such API route"), req);
 
 export const GET = notFound;
 export const POST = notFound;

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, real } from "drizzle-orm/sqlite-core";
-import { ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../constants";
+import { ENDPOINT_DEFAULTS, ENDPOINT_STATUSES, ENDPOINT_TYPES } from "../constants";
 import { timestamp } from "./common";
 
 export const endpoints = sqliteTable("endpoints", {
@@ -9,9 +9,9 @@ export const endpoints = sqliteTable("endpoints", {
   apiKey: text("api_key"), // AES-256-GCM ciphertext
   status: text("status", { enum: ENDPOINT_STATUSES }).notNull().default("pending"),
   endpointType: text("endpoint_type", { enum: ENDPOINT_TYPES }).notNull().default("unknown"),
-  healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(30),
-  inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(120),
-  /** the header wait allowed when the model is known not to be loaded (a cold load), SPEC §15 */
+  healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(ENDPOINT_DEFAULTS.healthCheckIntervalSecs),
+  inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(ENDPOINT_DEFAULTS.inferenceTimeoutSecs),
+  /** the header wait allowed when the model is known not to be loaded (a cold load) */
   modelLoadTimeoutSecs: integer("model_load_timeout_secs").notNull().default(600),
   /** whether a health check may generate one token; null = by type (off for openai_compatible, on for the rest) */
   generationProbe: integer("generation_probe", { mode: "boolean" }),

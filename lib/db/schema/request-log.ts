@@ -15,6 +15,10 @@ export const requestLog = sqliteTable(
     route: text("route").notNull(),
     model: text("model"),
     endpointId: text("endpoint_id"),
+    /** the endpoint's name when it served (or, at the latest, when it was deleted): history keeps it after a delete */
+    endpointName: text("endpoint_name"),
+    /** every endpoint tried, in order, as a JSON array of ids (the last one answered); null when not recorded */
+    endpointsTried: text("endpoints_tried", { mode: "json" }).$type<string[]>(),
     status: integer("status").notNull(),
     durationMs: real("duration_ms").notNull(),
     ttftMs: real("ttft_ms"),

@@ -1,11 +1,14 @@
 "use client";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useRouter } from "next/navigation";
 import type { listApiKeys } from "@/lib/auth/api-keys";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import { apiKeysApi } from "@/app/components/api-client";
 import { ConfirmButton } from "@/app/components/confirm-button";
-import { DASH, fmtDateTime } from "@/app/components/format";
+import { DataTable } from "@/app/components/data-table";
+import { DASH, fmtDateTime, fmtNumber } from "@/app/components/format";
+import { SnippetTabs } from "@/app/components/snippet-tabs";
 import { CreateKeyForm } from "./create-key-form";
 
 type KeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
@@ -19,17 +22,80 @@ const STATUS_STYLE: Record<KeyStatus, string> = {
   expired: "bg-amber-100 text-amber-800",
 };
 
-export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean }) {
+function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: string) => Promise<void>): ColumnDef<KeyRow>[] {
+  return [
+    { id: "name", header: t.name, cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
+    { id: "prefix", header: t.prefix, cell: ({ row }) => <span className="font-mono text-xs">{row.original.prefix}…</span> },
+    {
+      id: "permissions",
+      header: t.permissions,
+      meta: { wrap: true },
+      cell: ({ row }) => (
+        <span className="flex max-w-md flex-wrap gap-1">
+          {row.original.permissions.map((p) => (
+            <span key={p} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
+              {p}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    { id: "created", header: t.created, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{fmtDateTime(row.original.created_at, lang)}</span> },
+    {
+      id: "last_used",
+      header: t.lastUsed,
+      cell: ({ row }) => (
+        <span className="text-slate-500" data-testid="api-key-last-used" suppressHydrationWarning>
+          {row.original.last_used_at ? fmtDateTime(row.original.last_used_at, lang) : t.never}
+        </span>
+      ),
+    },
+    { id: "requests", header: t.requestCount, meta: { align: "right" }, cell: ({ row }) => <span data-testid="api-key-requests">{fmtNumber(row.original.request_count)}</span> },
+    { id: "expires", header: t.expires, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{row.original.expires_at ? fmtDateTime(row.original.expires_at, lang) : DASH}</span> },
+    {
+      id: "status",
+      header: t.status,
+      cell: ({ row }) => (
+        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(row.original.status)]}`} data-testid="api-key-status">
+          {t[`key_${keyStatus(row.original.status)}`]}
+        </span>
+      ),
+    },
+    {
+      id: "actions",
+      header: "",
+      meta: { align: "right" },
+      cell: ({ row }) =>
+        canManage && row.original.status === "active" ? (
+          <ConfirmButton label={t.revoke} question={t.confirmRevoke} confirmLabel={t.revoke} cancelLabel={t.cancel} onConfirm={() => onRevoke(row.original.id)} />
+        ) : null,
+    },
+  ];
+}
+
+function KeysTable({ t, lang, keys, canManage, onRevoke }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; onRevoke: (id: string) => Promise<void> }) {
+  // keyed on the language, not `t`'s identity (a refresh sends an equal new `t`; new columns remount the cells)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const cols = useMemo(() => keyColumns(t, lang, canManage, onRevoke), [lang, canManage, onRevoke]);
+  const table = useReactTable({ data: keys, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (k) => k.id });
+  return <DataTable table={table} label={t.apiKeys} empty={t.noKeys} rowTestId="api-key-row" rowAttrs={(k) => ({ "data-key-name": k.name })} />;
+}
+
+export function ApiKeysView({ t, lang, keys, canManage, origin }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; origin: string }) {
   const router = useRouter();
   const [plaintext, setPlaintext] = useState<string | null>(null);
+  const [createdName, setCreatedName] = useState("");
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function revoke(id: string) {
-    const res = await apiKeysApi.revoke(id);
-    setError(res.ok ? null : res.message);
-    router.refresh();
-  }
+  const revoke = useCallback(
+    async (id: string) => {
+      const res = await apiKeysApi.revoke(id);
+      setError(res.ok ? null : res.message);
+      router.refresh();
+    },
+    [router],
+  );
 
   return (
     <div className="space-y-4">
@@ -38,8 +104,9 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
       {canManage && (
         <CreateKeyForm
           t={t}
-          onCreated={(key) => {
+          onCreated={(key, name) => {
             setPlaintext(key);
+            setCreatedName(name);
             setCopied(false);
             router.refresh();
           }}
@@ -47,7 +114,9 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
       )}
       {plaintext && (
         <div role="status" className="card space-y-2 border-amber-300 bg-amber-50" data-testid="new-key">
-          <p className="text-sm font-medium text-amber-900">{t.keyShownOnce}</p>
+          <p className="text-sm font-medium text-amber-900">
+            {t.keyReadyFor} <span data-testid="new-key-name">{createdName}</span>. {t.keyShownOnce}
+          </p>
           <div className="flex flex-wrap items-center gap-2">
             <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm ring-1 ring-amber-200" data-testid="new-key-value">
               {plaintext}
@@ -59,58 +128,12 @@ export function ApiKeysView({ t, lang, keys, canManage }: { t: Messages; lang: L
               {t.close}
             </button>
           </div>
+          <p className="text-xs text-amber-900">{t.keyUsage}</p>
+          <SnippetTabs t={t} origin={origin} apiKey={plaintext} />
         </div>
       )}
       {error && <p className="field-error">{error}</p>}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={t.apiKeys}>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              {[t.name, t.prefix, t.permissions, t.created, t.expires, t.status, ""].map((h, i) => (
-                <th key={i} className="px-3 py-2">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {keys.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
-                  {t.noKeys}
-                </td>
-              </tr>
-            )}
-            {keys.map((k) => (
-              <tr key={k.id} data-testid="api-key-row" data-key-name={k.name}>
-                <td className="px-3 py-2 font-medium">{k.name}</td>
-                <td className="px-3 py-2 font-mono text-xs">{k.prefix}…</td>
-                <td className="px-3 py-2">
-                  <span className="flex max-w-md flex-wrap gap-1">
-                    {k.permissions.map((p) => (
-                      <span key={p} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700">
-                        {p}
-                      </span>
-                    ))}
-                  </span>
-                </td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-500" suppressHydrationWarning>{fmtDateTime(k.created_at, lang)}</td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-500" suppressHydrationWarning>{k.expires_at ? fmtDateTime(k.expires_at, lang) : DASH}</td>
-                <td className="px-3 py-2">
-                  <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(k.status)]}`} data-testid="api-key-status">
-                    {t[`key_${keyStatus(k.status)}`]}
-                  </span>
-                </td>
-                <td className="px-3 py-2 text-right">
-                  {canManage && k.status === "active" && (
-                    <ConfirmButton label={t.revoke} question={t.confirmRevoke} confirmLabel={t.revoke} cancelLabel={t.cancel} onConfirm={() => revoke(k.id)} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <KeysTable t={t} lang={lang} keys={keys} canManage={canManage} onRevoke={revoke} />
     </div>
   );
 }

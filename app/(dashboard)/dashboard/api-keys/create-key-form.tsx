@@ -1,15 +1,19 @@
 "use client";
 import { useState } from "react";
-import { PERMISSIONS, type Permission } from "@/lib/db/constants";
+import { PERMISSION_PRESETS, PERMISSIONS, type Permission, type PermissionPreset } from "@/lib/db/constants";
 import type { Messages } from "@/lib/i18n/messages";
 import { apiKeysApi, type FieldErrors } from "@/app/components/api-client";
 
-const DEFAULT_PERMS: Permission[] = ["openai.inference", "openai.models.read"];
+const PRESETS = Object.keys(PERMISSION_PRESETS) as PermissionPreset[];
+const permKey = (p: Permission) => `perm_${p.replace(/\./g, "_")}` as keyof Messages;
 
-/** Name, permission checkboxes and an optional expiry; calls back with the plaintext key (shown once). */
-export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: string) => void }) {
+/** Name, a preset or permission checkboxes (each with what it allows), an optional expiry; calls back with the key. */
+export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: string, name: string) => void }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const [perms, setPerms] = useState<Set<Permission>>(() => new Set(PERMISSION_PRESETS.inference));
+  const preset = PRESETS.find((p) => PERMISSION_PRESETS[p].length === perms.size && PERMISSION_PRESETS[p].every((x) => perms.has(x))) ?? null;
+  const toggle = (p: Permission, on: boolean) => setPerms((prev) => new Set(on ? [...prev, p] : [...prev].filter((x) => x !== p)));
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -19,14 +23,15 @@ export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: 
     setBusy(true);
     const res = await apiKeysApi.create({
       name: String(data.get("name") ?? "").trim(),
-      permissions: data.getAll("permissions").map(String) as Permission[],
+      permissions: PERMISSIONS.filter((p) => perms.has(p)),
       expires_at: expires ? new Date(expires).toISOString() : null,
     });
     setBusy(false);
     setErrors(res.fieldErrors);
     if (res.ok && res.data) {
       form.reset();
-      onCreated(res.data.key);
+      setPerms(new Set(PERMISSION_PRESETS.inference));
+      onCreated(res.data.key, res.data.name);
     }
   }
 
@@ -47,11 +52,29 @@ export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: 
       </div>
       <fieldset>
         <legend className="text-sm">{t.permissions}</legend>
-        <div className="mt-1 grid grid-cols-1 gap-1 sm:grid-cols-2 lg:grid-cols-4">
+        <div className="mt-1 flex flex-wrap gap-2" data-testid="key-presets">
+          {PRESETS.map((p) => (
+            <button
+              key={p}
+              type="button"
+              aria-pressed={preset === p}
+              className={`rounded-md px-2 py-1 text-xs ring-1 ${preset === p ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300"}`}
+              onClick={() => setPerms(new Set(PERMISSION_PRESETS[p]))}
+              title={t[`preset_${p}_hint`]}
+            >
+              {t[`preset_${p}`]}
+            </button>
+          ))}
+        </div>
+        {preset && <p className="mt-1 text-xs text-slate-500">{t[`preset_${preset}_hint`]}</p>}
+        <div className="mt-2 grid grid-cols-1 gap-1 sm:grid-cols-2">
           {PERMISSIONS.map((p) => (
-            <label key={p} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="permissions" value={p} defaultChecked={DEFAULT_PERMS.includes(p)} />
-              <span className="font-mono text-xs">{p}</span>
+            <label key={p} className="flex items-start gap-2 text-sm">
+              <input type="checkbox" name="permissions" value={p} checked={perms.has(p)} onChange={(e) => toggle(p, e.target.checked)} className="mt-0.5" />
+              <span className="min-w-0">
+                <span className="font-mono text-xs">{p}</span>
+                <span className="block text-xs text-slate-500">{t[permKey(p)]}</span>
+              </span>
             </label>
           ))}
         </div>

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { Messages } from "@/lib/i18n/messages";
-import { endpointsApi, type DownloadProgress } from "@/app/components/api-client";
+import { endpointsApi, usePolling, type DownloadProgress } from "@/app/components/api-client";
 
 const PROGRESS_POLL_MS = 1000;
 
@@ -9,42 +9,27 @@ const PROGRESS_POLL_MS = 1000;
 export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; onFinished: () => void }) {
   const [model, setModel] = useState("");
   const [watching, setWatching] = useState<string | null>(null);
-  const [progress, setProgress] = useState<DownloadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const poll = usePolling<DownloadProgress | null>(watching && !done ? endpointsApi.progressUrl(id, watching) : null, null, PROGRESS_POLL_MS, true);
+  const progress = poll.data;
   const finished = useRef(onFinished);
   useEffect(() => {
     finished.current = onFinished;
   }, [onFinished]);
-
   useEffect(() => {
-    if (!watching) return;
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const poll = async () => {
-      const res = await endpointsApi.progress(id, watching);
-      if (stop) return;
-      if (res.ok && res.data) {
-        setProgress(res.data);
-        if (res.data.status === "completed" || res.data.status === "failed") {
-          if (res.data.status === "completed") finished.current();
-          return;
-        }
-      } else setError(res.message);
-      timer = setTimeout(() => void poll(), PROGRESS_POLL_MS);
-    };
-    void poll();
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [id, watching]);
+    if (progress?.status !== "completed" && progress?.status !== "failed") return;
+    setDone(true);
+    if (progress.status === "completed") finished.current();
+  }, [progress?.status]);
 
   async function start(e: React.FormEvent) {
     e.preventDefault();
     setError(null);
-    setProgress(null);
+    poll.replace(null);
     const res = await endpointsApi.download(id, model.trim());
     if (!res.ok) return setError(res.fieldErrors.model ?? res.message);
+    setDone(false);
     setWatching(model.trim());
   }
 
@@ -53,12 +38,12 @@ export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; 
     <section className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="download-panel">
       <h3 className="text-sm font-semibold text-slate-700">{t.downloadModel}</h3>
       <form onSubmit={start} className="flex gap-2">
-        <input className="input" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
-        <button type="submit" className="btn-secondary" disabled={!model.trim()}>
+        <input className="input min-w-0" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
+        <button type="submit" className="btn-secondary shrink-0 whitespace-nowrap" disabled={!model.trim()} data-testid="download-button">
           {t.download}
         </button>
       </form>
-      {error && <p className="field-error">{error}</p>}
+      {(error ?? poll.error) && <p className="field-error">{error ?? poll.error}</p>}
       {progress && (
         <div className="space-y-1 text-xs text-slate-600" data-testid="download-progress" data-status={progress.status}>
           <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t.downloadModel}>

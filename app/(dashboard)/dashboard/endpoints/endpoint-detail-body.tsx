@@ -1,6 +1,11 @@
+"use client";
+import { useMemo } from "react";
+import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import type { EndpointDetail } from "@/app/components/api-client";
+import { localize } from "@/lib/i18n/localize";
 import { BarChart } from "@/app/components/bar-chart";
+import { DataTable } from "@/app/components/data-table";
 import { StatusBadge } from "@/app/components/status-badge";
 import { DASH, fmtAgo, fmtClock, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
 
@@ -37,6 +42,36 @@ function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   );
 }
 
+type ModelRow = EndpointDetail["models"][number];
+
+function modelColumns(t: Messages): ColumnDef<ModelRow>[] {
+  return [
+    { id: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model_id}</span> },
+    {
+      id: "capabilities",
+      header: t.capabilities,
+      meta: { wrap: true },
+      cell: ({ row }) => (
+        <span className="flex flex-wrap gap-1">
+          {row.original.capabilities.map((c) => (
+            <span key={c} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">
+              {c}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    { id: "context", header: t.contextLength, meta: { align: "right" }, cell: ({ row }) => fmtNumber(row.original.context_length) },
+    { id: "tps", header: t.tps, meta: { align: "right" }, cell: ({ row }) => (row.original.tps === null ? DASH : fmtNumber(row.original.tps, 1)) },
+  ];
+}
+
+function ModelsTable({ d, t }: { d: EndpointDetail; t: Messages }) {
+  const cols = useMemo(() => modelColumns(t), [t]);
+  const table = useReactTable({ data: d.models, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (m) => m.model_id });
+  return <DataTable table={table} label={t.models} empty={t.noModels} rowTestId="detail-model" className="rounded-md border border-slate-200" />;
+}
+
 function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
   return (
     <section className="space-y-2">
@@ -46,36 +81,7 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
       {d.models.length === 0 ? (
         <p className="text-sm text-slate-500">{t.noModels}</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200">
-          <table className="min-w-full text-sm" aria-label={t.models}>
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-3 py-1.5">{t.model}</th>
-                <th className="px-3 py-1.5">{t.capabilities}</th>
-                <th className="px-3 py-1.5 text-right">{t.contextLength}</th>
-                <th className="px-3 py-1.5 text-right">{t.tps}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.models.map((m) => (
-                <tr key={m.model_id} data-testid="detail-model">
-                  <td className="px-3 py-1.5 font-mono text-xs">{m.model_id}</td>
-                  <td className="px-3 py-1.5">
-                    <span className="flex flex-wrap gap-1">
-                      {m.capabilities.map((c) => (
-                        <span key={c} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">
-                          {c}
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{fmtNumber(m.context_length)}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{m.tps === null ? DASH : fmtNumber(m.tps, 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ModelsTable d={d} t={t} />
       )}
     </section>
   );
@@ -83,6 +89,9 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
 
 function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const checks = [...d.recent_health_checks].reverse(); // oldest first for the chart
+  // a failed check has no latency worth a scale: it is a full-height red marker; the scale is the OK checks'
+  const okMax = Math.max(0, ...checks.filter((c) => c.ok).map((c) => c.latency_ms ?? 0));
+  const failedHeight = okMax > 0 ? okMax : 1;
   return (
     <section className="space-y-2">
       <h3 className="text-sm font-semibold text-slate-700">{t.recentHealthChecks}</h3>
@@ -98,8 +107,9 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
             labels={checks.map((c) => fmtClock(Date.parse(c.checked_at), lang))}
             series={[
               { label: t.checkOk, color: "green", values: checks.map((c) => (c.ok ? (c.latency_ms ?? 0) : 0)) },
-              { label: t.checkFailed, color: "red", values: checks.map((c) => (c.ok ? 0 : Math.max(c.latency_ms ?? 0, 1))) },
+              { label: t.checkFailed, color: "red", values: checks.map((c) => (c.ok ? 0 : failedHeight)) },
             ]}
+            showMax={okMax > 0}
           />
           <ul className="divide-y divide-slate-100 text-xs" data-testid="health-checks">
             {d.recent_health_checks.slice(0, 5).map((c) => (
@@ -114,7 +124,7 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
                     <StatusBadge status={c.status_before} t={t} /> → <StatusBadge status={c.status_after} t={t} />
                   </span>
                 )}
-                {c.error && <span className="min-w-0 flex-1 truncate text-red-700" title={c.error}>{c.error}</span>}
+                {c.error && <span className="min-w-0 flex-1 truncate text-red-700" title={localize(c.error, t)}>{localize(c.error, t)}</span>}
               </li>
             ))}
           </ul>
@@ -125,12 +135,12 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
 }
 
 /** The read-only parts of the detail modal. */
-export function EndpointDetailBody({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
+export function EndpointDetailBody({ d, t, lang, hideLastError = false }: { d: EndpointDetail; t: Messages; lang: Lang; hideLastError?: boolean }) {
   return (
     <>
-      {d.last_error && (
+      {d.last_error && !hideLastError && (
         <div className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" data-testid="detail-last-error">
-          <span className="font-medium">{t.lastError}:</span> {d.last_error}
+          <span className="font-medium">{t.lastError}:</span> {localize(d.last_error, t)}
         </div>
       )}
       <Info d={d} t={t} lang={lang} />

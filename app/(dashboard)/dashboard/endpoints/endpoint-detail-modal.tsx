@@ -9,6 +9,7 @@ import { StatusBadge } from "@/app/components/status-badge";
 import { TypeBadge } from "@/app/components/type-badge";
 import { fmtMs } from "@/app/components/format";
 import { EndpointDetailBody } from "./endpoint-detail-body";
+import { localize } from "@/lib/i18n/localize";
 import { DownloadPanel } from "./download-panel";
 import { EditEndpointForm } from "./edit-endpoint-form";
 
@@ -17,6 +18,8 @@ const DETAIL_POLL_MS = 3000;
 interface Notice {
   ok: boolean;
   text: string;
+  /** the server's reason, to compare with `last_error` */
+  reason?: string | null;
 }
 
 /** Click on a row: status and type, models, health checks, and (for admins) Test, Sync, Edit, Delete, Download. */
@@ -62,12 +65,12 @@ export function EndpointDetailModal({
       if (!r.ok || !r.data) return { ok: false, text: r.message ?? "" };
       return r.data.success
         ? { ok: true, text: `${t.connectionOk} · ${fmtMs(r.data.latency_ms)} · ${t.modelsFound}: ${r.data.models_found.length}` }
-        : { ok: false, text: `${t.connectionFailed}: ${r.data.error ?? ""}` };
+        : { ok: false, text: `${t.connectionFailed}: ${localize(r.data.error, t)}`, reason: r.data.error };
     });
   const sync = () =>
     act("sync", async () => {
       const r = await endpointsApi.sync(id);
-      if (!r.ok || !r.data) return { ok: false, text: r.message ?? "" };
+      if (!r.ok || !r.data) return { ok: false, text: `${t.syncFailed}: ${r.message ?? ""}`, reason: r.raw };
       return { ok: true, text: `${t.syncDone}: ${r.data.synced_models.length} (+${r.data.added} / −${r.data.removed})` };
     });
   async function remove() {
@@ -119,16 +122,23 @@ export function EndpointDetailModal({
                 <ConfirmButton label={t.delete} question={t.confirmDelete} confirmLabel={t.delete} cancelLabel={t.cancel} onConfirm={remove} />
               </>
             )}
-            <Link href={playgroundHref} className="btn-primary ml-auto">
-              {t.openInPlayground}
-            </Link>
+            {d.models.length ? (
+              <Link href={playgroundHref} className="btn-primary ml-auto">
+                {t.openInPlayground}
+              </Link>
+            ) : (
+              <button type="button" className="btn-primary ml-auto" disabled title={t.noModels} data-testid="open-playground-disabled">
+                {t.openInPlayground}
+              </button>
+            )}
           </div>
           {notice && (
             <p role="status" data-testid="detail-notice" className={`rounded-md px-3 py-2 text-sm ${notice.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
               {notice.text}
             </p>
           )}
-          <EndpointDetailBody d={d} t={t} lang={lang} />
+          {/* a failed test or sync already says why: the same reason is not shown again as "last error" */}
+          <EndpointDetailBody d={d} t={t} lang={lang} hideLastError={!!notice && !notice.ok && notice.reason === d.last_error} />
           {canManage && d.endpoint_type === "xllm" && <DownloadPanel id={id} t={t} onFinished={changed} />}
         </>
       )}

@@ -1,5 +1,5 @@
 "use client";
-import { ENDPOINT_LIMITS as L } from "@/lib/db/constants";
+import { ENDPOINT_DEFAULTS, ENDPOINT_LIMITS as L } from "@/lib/db/constants";
 import type { Messages } from "@/lib/i18n/messages";
 import type { EndpointDto, EndpointInput, FieldErrors } from "@/app/components/api-client";
 
@@ -67,10 +67,10 @@ export function EndpointFields({ t, errors, initial }: { t: Messages; errors: Fi
         <summary className="cursor-pointer text-sm font-medium text-slate-700">{t.advancedSettings}</summary>
         <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
           <Field label={t.healthCheckInterval} name="health_check_interval_secs" error={errors.health_check_interval_secs}>
-            <input {...attrs("health_check_interval_secs")} type="number" min={L.intervalMin} max={L.intervalMax} defaultValue={initial?.health_check_interval_secs} placeholder="30" className="input" />
+            <input {...attrs("health_check_interval_secs")} type="number" min={L.intervalMin} max={L.intervalMax} defaultValue={initial?.health_check_interval_secs} placeholder={String(ENDPOINT_DEFAULTS.healthCheckIntervalSecs)} className="input" />
           </Field>
           <Field label={t.inferenceTimeout} name="inference_timeout_secs" error={errors.inference_timeout_secs}>
-            <input {...attrs("inference_timeout_secs")} type="number" min={L.timeoutMin} max={L.timeoutMax} defaultValue={initial?.inference_timeout_secs} placeholder="120" className="input" />
+            <input {...attrs("inference_timeout_secs")} type="number" min={L.timeoutMin} max={L.timeoutMax} defaultValue={initial?.inference_timeout_secs} placeholder={String(ENDPOINT_DEFAULTS.inferenceTimeoutSecs)} className="input" />
           </Field>
           <Field label={t.modelLoadTimeout} name="model_load_timeout_secs" error={errors.model_load_timeout_secs}>
             <input {...attrs("model_load_timeout_secs")} type="number" min={L.modelLoadTimeoutMin} max={L.modelLoadTimeoutMax} defaultValue={initial?.model_load_timeout_secs} placeholder="600" className="input" />

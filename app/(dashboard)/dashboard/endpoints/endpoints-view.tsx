@@ -10,6 +10,8 @@ import { EndpointDetailModal } from "./endpoint-detail-modal";
 
 /** How often the list refreshes itself: statuses change without a reload. */
 export const LIST_POLL_MS = 2000;
+/** While a row is pending (just registered, first check under way) it refreshes faster: it turns within ~0.5 s. */
+export const PENDING_POLL_MS = 500;
 
 export interface EndpointFilters {
   q: string;
@@ -17,12 +19,15 @@ export interface EndpointFilters {
   type: EndpointType | "";
 }
 
-export function EndpointsView({ t, lang, initial, canManage }: { t: Messages; lang: Lang; initial: EndpointDto[]; canManage: boolean }) {
-  const list = usePolling(endpointsApi.listUrl, { endpoints: initial, total: initial.length }, LIST_POLL_MS);
+export function EndpointsView({ t, lang, initial, canManage, open = null }: { t: Messages; lang: Lang; initial: EndpointDto[]; canManage: boolean; open?: string | null }) {
+  const [pending, setPending] = useState(() => initial.some((r) => r.status === "pending"));
+  const list = usePolling(endpointsApi.listUrl, { endpoints: initial, total: initial.length }, pending ? PENDING_POLL_MS : LIST_POLL_MS);
   const [filters, setFilters] = useState<EndpointFilters>({ q: "", status: "", type: "" });
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(open);
   const rows = list.data.endpoints;
+  const anyPending = rows.some((r) => r.status === "pending");
+  if (anyPending !== pending) setPending(anyPending);
   const counts = ENDPOINT_STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length] as const);
 
   return (
@@ -88,7 +93,7 @@ export function EndpointsView({ t, lang, initial, canManage }: { t: Messages; la
           onClose={() => setCreating(false)}
           onCreated={(row) => {
             setCreating(false);
-            // show the new row (pending) at once; the next poll, a full period later, brings its real status
+            // show the new row (pending) at once; polls run fast while it is pending and bring its real status
             list.replace((prev) => ({ endpoints: [...prev.endpoints.filter((e) => e.id !== row.id), row], total: prev.total + 1 }));
           }}
         />

@@ -17,5 +17,6 @@ export function useConnectionTest() {
     setProbeErrors(res.fieldErrors);
     if (res.ok) setProbe(res.data);
   }
-  return { probing, probe, probeErrors, run };
+  const clearError = (field: string) => setProbeErrors(({ [field]: _gone, form: _form, ...rest }) => rest);
+  return { probing, probe, probeErrors, run, clearError };
 }

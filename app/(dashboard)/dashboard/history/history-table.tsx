@@ -1,10 +1,11 @@
 "use client";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import type { RequestDto } from "@/lib/history/list-requests";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import { DataTable } from "@/app/components/data-table";
 import { DASH, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
+import { RequestDrawer, errorText, who } from "./request-drawer";
 
 const right = { align: "right" } as const;
 
@@ -23,6 +24,7 @@ function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
     { accessorKey: "route", header: t.route, cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
     { accessorKey: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model ?? DASH}</span> },
     { accessorKey: "endpoint_name", header: t.endpoint, cell: ({ row }) => row.original.endpoint_name ?? (row.original.endpoint_id ? row.original.endpoint_id.slice(0, 8) : DASH) },
+    { id: "who", header: t.caller, cell: ({ row }) => <span data-testid="request-who">{who(row.original)}</span> },
     {
       accessorKey: "status",
       header: t.status,
@@ -47,12 +49,30 @@ function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
     },
     { accessorKey: "stream", header: t.streaming, cell: ({ row }) => (row.original.stream ? "✓" : "") },
     { accessorKey: "retries", header: t.retries, meta: right },
+    {
+      id: "error",
+      header: t.error,
+      meta: { wrap: true },
+      cell: ({ row }) =>
+        row.original.error_code ? (
+          <span className="block min-w-48 max-w-md text-xs text-red-700" data-testid="request-error">
+            <code className="font-mono">{row.original.error_code}</code> · {errorText(row.original.error_code, t)}
+          </span>
+        ) : null,
+    },
   ];
 }
 
-/** One page of the request log (the server filters, pages and sorts newest first). */
+/** One page of the request log (the server filters, pages and sorts newest first); a row opens its detail. */
 export function HistoryTable({ t, lang, rows }: { t: Messages; lang: Lang; rows: RequestDto[] }) {
-  const cols = useMemo(() => columns(t, lang), [t, lang]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `t` follows `lang`; its identity changes on refresh
+  const cols = useMemo(() => columns(t, lang), [lang]);
+  const [open, setOpen] = useState<RequestDto | null>(null);
   const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (r) => String(r.id) });
-  return <DataTable table={table} label={t.requestHistory} empty={t.noRequests} rowTestId="request-row" />;
+  return (
+    <>
+      <DataTable table={table} label={t.requestHistory} empty={t.noRequests} rowTestId="request-row" onRowClick={setOpen} />
+      {open && <RequestDrawer r={open} t={t} lang={lang} onClose={() => setOpen(null)} />}
+    </>
+  );
 }

@@ -20,6 +20,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const parsed = listRequestsQuery.safeParse({
     model: one("model"),
     endpoint_id: one("endpoint_id"),
+    api_key_id: one("api_key_id"),
     status: one("status"),
     from: rangeMs ? new Date(Date.now() - rangeMs).toISOString() : undefined,
     page: one("page"),
@@ -32,15 +33,20 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const withDate = data.series.bucket_ms >= 86_400_000 || data.series.points.length * data.series.bucket_ms > 86_400_000;
   const href = (page: number) => {
     const p = new URLSearchParams();
-    for (const k of ["model", "endpoint_id", "status", "range"]) if (one(k)) p.set(k, one(k)!);
+    for (const k of ["model", "endpoint_id", "api_key_id", "status", "range"]) if (one(k)) p.set(k, one(k)!);
     p.set("page", String(page));
     return `?${p}`;
   };
 
+  // the export holds what the list shows: the same filters and time range, every page
+  const exportParams = new URLSearchParams();
+  for (const k of ["model", "endpoint_id", "api_key_id", "status", "from"] as const) if (query[k]) exportParams.set(k, String(query[k]));
+  const exportHref = `/api/requests/export?${exportParams}`;
+
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t.requestHistory}</h1>
-      <HistoryFilters t={t} models={facets.models} endpoints={facets.endpoints} />
+      <HistoryFilters t={t} models={facets.models} endpoints={facets.endpoints} apiKeys={facets.apiKeys} exportHref={exportHref} />
       {!valid && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
           {t.badFilter}

@@ -51,12 +51,14 @@ export function PlaygroundSettings({
             key={p.id}
             data-testid="endpoint-pin"
             data-endpoint-id={p.id}
-            className={`flex cursor-pointer items-center gap-2 rounded-md px-2 py-1 hover:bg-slate-50 ${p.servesModel ? "" : "opacity-60"}`}
+            className="flex min-w-0 cursor-pointer flex-wrap items-center gap-x-2 gap-y-1 rounded-md px-2 py-1 hover:bg-slate-50"
             title={p.servesModel ? undefined : t.doesNotServeModel}
           >
             <input type="radio" name="pin" checked={settings.endpointId === p.id} onChange={() => set("endpointId", p.id)} />
             <span className="min-w-0 flex-1 truncate">{p.name}</span>
+            {/* the badge keeps the spec's colours: never dimmed; "does not serve" is said in words instead */}
             <StatusBadge status={p.status} t={t} />
+            {!p.servesModel && <span className="w-full pl-6 text-xs text-slate-500">{t.doesNotServeModel}</span>}
           </label>
         ))}
       </fieldset>

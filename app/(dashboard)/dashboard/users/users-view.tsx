@@ -1,14 +1,22 @@
 "use client";
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
+import { getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useRouter } from "next/navigation";
 import { ROLES, type Role } from "@/lib/db/constants";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import { usersApi, type FieldErrors } from "@/app/components/api-client";
-import { UserRow, type UserDto } from "./user-row";
+import { DataTable } from "@/app/components/data-table";
+import { userColumns, type UserDto } from "./user-row";
 
 export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang; users: UserDto[]; selfId: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});
+  const refresh = useCallback(() => router.refresh(), [router]);
+  // keyed on the language, not on `t`'s identity: a server refresh sends an equal but new `t`, and new columns
+  // would remount every cell (dropping a row's error or open password form)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const cols = useMemo(() => userColumns(t, lang, selfId, refresh), [lang, selfId, refresh]);
+  const table = useReactTable({ data: users, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (u) => u.id });
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -51,24 +59,7 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
         </button>
         {errors.form && <p className="field-error sm:col-span-4">{errors.form}</p>}
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={t.users}>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-3 py-2">{t.username}</th>
-              <th className="px-3 py-2">{t.role}</th>
-              <th className="px-3 py-2">{t.signInMethod}</th>
-              <th className="px-3 py-2">{t.created}</th>
-              <th className="px-3 py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((u) => (
-              <UserRow key={u.id} u={u} t={t} lang={lang} self={u.id === selfId} onChanged={() => router.refresh()} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable table={table} label={t.users} empty="" rowTestId="user-row" rowAttrs={(u) => ({ "data-username": u.username })} />
     </div>
   );
 }
