@@ -42,7 +42,7 @@ describe("RequestLogWriter", () => {
 });
 
 describe("insertNative", () => {
-  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, null, "success"];
+  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, null, "success", "ep", JSON.stringify(["e"])];
 
   it("writes whole batches and the rest, every value in its column; a failing batch writes nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-log-"));

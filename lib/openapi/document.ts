@@ -6,7 +6,7 @@ import { API_ERROR_STATUS } from "../errors";
 import { createEndpointSchema, downloadSchema, listEndpointsQuery, probeSchema, progressQuery, updateEndpointSchema } from "../endpoints/schema";
 import { createApiKeySchema } from "../auth/api-keys";
 import { changeOwnPasswordSchema, createUserSchema, updateUserSchema } from "../auth/users";
-import { listRequestsQuery } from "../history/schema";
+import { listRequestsQuery, exportRequestsQuery } from "../history/schema";
 import { configDocumentSchema, importQuery } from "../config/schema";
 import { anthropicError, chatCompletionRequest, completionRequest, countTokensRequest, embeddingRequest, messagesRequest, openAiError, responsesRequest } from "./v1-schemas";
 
@@ -88,6 +88,7 @@ const OPS: Op[] = [
   { method: "get", path: "/api/me", summary: "Who am I", access: "api" },
   { method: "patch", path: "/api/me", summary: "Change my password", access: "api", body: changeOwnPasswordSchema },
   { method: "get", path: "/api/requests", summary: "Request history", access: "api", permission: "logs.read", query: listRequestsQuery },
+  { method: "get", path: "/api/requests/export", summary: "Request history as CSV (newest 10,000 rows)", access: "api", permission: "logs.read", query: exportRequestsQuery, text: true },
   { method: "get", path: "/api/stats/overview", summary: "Dashboard overview", access: "api", permission: "metrics.read" },
   { method: "get", path: "/api/config/export", summary: "The configuration as one document, without secrets", access: "api", permission: "endpoints.manage and users.manage" },
   { method: "post", path: "/api/config/import", summary: "Dry-run diff of a configuration document; ?apply=1 applies it", access: "api", permission: "endpoints.manage and users.manage", query: importQuery, body: configDocumentSchema },

@@ -11,6 +11,7 @@ import type { Env } from "../env";
 import type { RuntimeEvents } from "../runtime";
 import { createDataPlane, type ControlWrite, type DataPlane } from "./data-plane";
 import { handleV1 } from "./handler";
+import { COLUMNS } from "../observability/request-log";
 
 const MODEL = "m";
 const config = { LLMLB_MAX_RETRIES: 2, LLMLB_DEBUG_KEYS: true, LLMLB_SECRET: "a-test-secret-of-some-length", LLMLB_QUEUE_MAX: 10, LLMLB_QUEUE_TIMEOUT_SECS: 5, LLMLB_BODY_TIMEOUT_SECS: 5 } as Env;
@@ -138,6 +139,9 @@ function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number; rou
   return done;
 }
 
+/** A request-log row's values by field name (the row is flat, in COLUMNS order). */
+const cols = (row: unknown[], ...fields: string[]) => fields.map((f) => row[COLUMNS.findIndex(([, name]) => name === f)]);
+
 const chat = { model: MODEL, messages: [{ role: "user", content: "hi" }] };
 const answer = { id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 } };
 const json = { headers: { "content-type": "application/json" } };
@@ -197,8 +201,7 @@ describe("Exchange through MockAgent", () => {
     expect(r.status).toBe(200);
     expect(r.body).toBe(sse[0] + sse[1] + sse[3]);
     await p.requestLog.flush();
-    // columns 11 and 12 of a row: prompt and completion tokens (lib/observability/request-log.ts COLUMNS)
-    expect(rows[0].slice(11, 13)).toEqual([2, 5]);
+    expect(cols(rows[0], "promptTokens", "completionTokens")).toEqual([2, 5]);
   });
 
   it("a client leaving cancels the upstream request, and is not the endpoint's failure", async () => {
@@ -212,7 +215,7 @@ describe("Exchange through MockAgent", () => {
     await p.requestLog.flush();
     expect(Date.now() - t0).toBeLessThan(400);
     // the last two columns: error_code, outcome
-    expect(rows[0].slice(-2)).toEqual(["client_disconnected", "cancelled"]);
+    expect(cols(rows[0], "errorCode", "outcome")).toEqual(["client_disconnected", "cancelled"]);
     expect(failed(writes)).toEqual([]);
     expect(p.inflight).toBe(0);
   });
@@ -297,7 +300,7 @@ describe("Exchange through MockAgent", () => {
     expect(r.body).toMatch(/^(: keep-alive\n\n)+data: \{"error":\{.*"code":"upstream_error"\}\}\n\n$/);
     expect(r.body).not.toContain("[DONE]");
     await p.requestLog.flush();
-    expect(rows[0].at(-1)).toBe("error");
+    expect(cols(rows[0], "outcome")).toEqual(["error"]);
   });
 
   it("the Anthropic route: its ping as keep-alive, its error event after the commit", async () => {
@@ -316,7 +319,7 @@ describe("Exchange through MockAgent", () => {
     const r = await request(p, { ...chat, stream: true });
     expect(r.body).toBe(delta("he") + delta("llo") + `data: {"error":{"message":"the upstream endpoint failed mid-stream","type":"server_error","param":null,"code":"upstream_stream_error"}}\n\n`);
     await p.requestLog.flush();
-    expect(rows[0].slice(-2)).toEqual(["upstream_stream_error", "incomplete"]);
+    expect(cols(rows[0], "errorCode", "outcome")).toEqual(["upstream_stream_error", "incomplete"]);
     const metrics = p.metrics.render({ inflight: 0, queueDepth: 0, requestLogDropped: 0, endpoints: [] }, null);
     expect(metrics).toContain('status="200",outcome="incomplete"} 1');
   });
@@ -332,7 +335,7 @@ describe("Exchange through MockAgent", () => {
     expect(seen.abortedAt).toBeDefined();
     expect(seen.abortedAt! - t0 - 100).toBeLessThan(1000);
     await p.requestLog.flush();
-    expect(rows[0].slice(-2)).toEqual(["client_disconnected", "cancelled"]);
+    expect(cols(rows[0], "errorCode", "outcome")).toEqual(["client_disconnected", "cancelled"]);
     expect(p.inflight).toBe(0);
   });
 });
