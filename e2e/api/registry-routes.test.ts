@@ -344,7 +344,7 @@ describe("POST /api/endpoints/{id}/test", () => {
   it("200 with the documented shape; failure is success:false with 200", async () => {
     const r = await api("POST", `/api/endpoints/${ids.xllm}/test`, { key: KEY });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ success: true, latency_ms: expect.any(Number), endpoint_type: "xllm", models_found: expect.arrayContaining(["llama-3.2-1b", SLASHY]), error: null });
+    expect(r.body).toEqual({ success: true, latency_ms: expect.any(Number), endpoint_type: "xllm", models_found: expect.arrayContaining(["llama-3.2-1b", SLASHY]), error: null, error_code: null });
     spare.setFaults({ healthStatus: 500 });
     const bad = await api("POST", `/api/endpoints/${ids.spare}/test`, { key: KEY });
     spare.resetFaults();

@@ -127,6 +127,7 @@ const CASES: RouteCase[] = [
     make: async (_p, succeed) => ({ path: `/api/api-keys/${succeed ? await freshKey() : ids.targetKey}` }),
   },
   { route: "GET /api/requests", access: ["logs.read"], ok: 200, make: async () => ({ path: "/api/requests?status=2xx&page=1" }) },
+  { route: "GET /api/requests/export", access: ["logs.read"], ok: 200, make: async () => ({ path: "/api/requests/export?status=2xx" }) },
   { route: "GET /api/stats/overview", access: ["metrics.read", "logs.read"], ok: 200, make: async () => ({ path: "/api/stats/overview" }) },
   { route: "GET /v1/models", surface: "v1", access: ["openai.models.read", "openai.inference"], ok: 200, make: async () => ({ path: "/v1/models" }) },
   { route: "GET /v1/models/[model]", surface: "v1", access: ["openai.models.read", "openai.inference"], ok: 200, make: async () => ({ path: "/v1/models/perm-model" }) },

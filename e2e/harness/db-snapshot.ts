@@ -8,12 +8,19 @@ const TABLES = ["users", "api_keys", "endpoints", "endpoint_models", "endpoint_m
  */
 const HEALTH_OWNED = new Set(["status", "latency_ms", "last_seen_at", "last_checked_at", "last_error", "consecutive_failures"]);
 
+/**
+ * Bookkeeping written off the request path, a few seconds after a key was used: a key that authenticated a
+ * request that was then refused (a bad body, a missing id) was still used.
+ */
+const USAGE_OWNED: Record<string, Set<string>> = { api_keys: new Set(["last_used_at"]) };
+
 /** A comparable digest of every registry table, to prove a rejected request changed nothing. */
 export async function snapshot(db: Client): Promise<string> {
   const parts: string[] = [];
   for (const t of TABLES) {
     const rs = await db.execute(`SELECT * FROM ${t} ORDER BY 1`);
-    const rows = t === "endpoints" ? rs.rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !HEALTH_OWNED.has(k)))) : rs.rows;
+    const skip = t === "endpoints" ? HEALTH_OWNED : USAGE_OWNED[t];
+    const rows = skip ? rs.rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !skip.has(k)))) : rs.rows;
     parts.push(`${t}:${JSON.stringify(rows)}`);
   }
   return parts.join("\n");
