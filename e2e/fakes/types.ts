@@ -14,6 +14,8 @@ export interface FakeFaults {
   healthStatus: number | null;
   /** Every route: accept the request and never answer. */
   hang: boolean;
+  /** Inference routes only: accept the request and never answer (a wedged engine whose model list still answers). */
+  hangInference: boolean;
   /** Streaming: destroy the socket after N content chunks. */
   dieAfterChunks: number | null;
   /** Non-streaming inference: write the body one byte at a time with this gap. */

@@ -65,6 +65,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private answeredAt = 0;
   private sse: SseRelay | null = null;
   private writer: SseWriter | null = null;
+  /** no byte within the timeout (undici's header or body timeout): a stall, toward a wedged engine (SPEC §15) */
+  stalled = false;
 
   constructor(
     private readonly ex: Exchange,
@@ -110,6 +112,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.decoder?.destroy();
     try {
       const code = (err as Error & { code?: string }).code;
+      this.stalled = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
       if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.attemptFailed(this, { kind: "unsendable", reason: err.message });
       this.broke(code === "UND_ERR_HEADERS_TIMEOUT" ? null : `${err.name}: ${code ?? err.message}`);
     } catch (e) {

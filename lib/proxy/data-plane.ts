@@ -21,13 +21,15 @@ import { RoutingTable } from "./routing-table";
 
 /**
  * Every write the /v1 thread needs, which the control thread carries out: this thread only reads the database
- * (its `db` is typed so). Request-log rows, per-(endpoint, model) counters, an endpoint failing live traffic, API
+ * (its `db` is typed so). Request-log rows, per-(endpoint, model) counters, an endpoint failing or stalling live traffic, API
  * keys used.
  */
 export type ControlWrite =
   | { t: "request-log"; args: InValue[]; rows: number }
   | { t: "stats"; deltas: StatsDelta[]; at: number }
   | { t: "endpoint-failed"; endpointId: string; reason: string }
+  /** a live request stalled (no byte within the endpoint's timeout): a failure, and one of the stalls that make it wedged */
+  | { t: "endpoint-stalled"; endpointId: string; reason: string; at: number }
   | { t: "keys-used"; ids: string[]; at: number };
 
 /** The part of the configuration the request path reads, read once. */

@@ -179,13 +179,18 @@ export class Exchange {
     this.release(a.ep.id);
     if (this.clientGone) return this.finish(null);
     const verdict = judge(failure);
-    if (verdict.blame) this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: verdict.blame });
+    if (verdict.blame) this.blame(a, verdict.blame);
     this.failures.push(failure);
     if (!verdict.retry) {
       log.warn("request not forwardable", { requestId: this.input.rec.requestId, failure });
       return this.finish(finalError(this.failures, this.model));
     }
     this.next();
+  }
+
+  /** The passive health signal: the endpoint failed live traffic, or stalled it (no byte within its timeout). */
+  private blame(a: Attempt, reason: string): void {
+    this.plane.write(a.stalled ? { t: "endpoint-stalled", endpointId: a.ep.id, reason, at: Date.now() } : { t: "endpoint-failed", endpointId: a.ep.id, reason });
   }
 
   /** An attempt answered the client (or the client left while it did). */
@@ -199,7 +204,7 @@ export class Exchange {
     rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
     if (out.broken) {
       rec.errorCode = "upstream_stream_error";
-      this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: "the upstream failed mid-stream" });
+      this.blame(a, "the upstream failed mid-stream");
     } else if (this.clientGone) rec.errorCode = "client_disconnected";
     const ok = out.status < 400 && !out.broken && !this.clientGone;
     const tokens = rec.usage?.completionTokens ?? 0;
