@@ -56,6 +56,8 @@ export interface FakeUpstream {
   readonly port: number;
   /** "http://127.0.0.1:PORT" (no trailing slash). */
   readonly url: string;
+  /** The reply text: the same for two fakes of the same `name` and `chunks` (what a resume continues). */
+  readonly text: string;
   /** Mutable: changes what model lists report. */
   models: string[];
   /** Mutable at runtime. */

@@ -17,6 +17,8 @@ function serializeRequest(r: RequestLogRow, endpointName: string | null) {
     model: r.model,
     endpoint_id: r.endpointId,
     endpoint_name: endpointName,
+    /** the endpoint that resumed the stream after endpoint_id's broke (SPEC §15), or null */
+    resumed_endpoint_id: r.resumedEndpointId,
     status: r.status,
     duration_ms: r.durationMs,
     ttft_ms: r.ttftMs,

@@ -41,6 +41,8 @@ export interface ProxyConfig {
   bodyTimeoutMs: number;
   /** SSE keep-alive interval for `stream: true` requests, 0 = off (./keep-alive.ts) */
   keepAliveMs: number;
+  /** resume a broken chat completions stream on another endpoint (./resume.ts) */
+  streamResume: boolean;
 }
 
 export interface DataPlane {
@@ -91,6 +93,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
       publicUrl: config.LLMLB_PUBLIC_URL,
       bodyTimeoutMs: config.LLMLB_BODY_TIMEOUT_SECS * 1000,
       keepAliveMs: (config.LLMLB_SSE_KEEPALIVE_SECS ?? 15) * 1000,
+      streamResume: config.LLMLB_STREAM_RESUME ?? true,
     },
     cluster: clusterId(config.LLMLB_SECRET),
     db,

@@ -18,6 +18,8 @@ export interface RequestRecord {
   /** the model is in the routing table (only known models get their own /metrics series) */
   modelKnown: boolean;
   endpoint: { id: string; name: string } | null;
+  /** the endpoint that resumed the broken stream of `endpoint` (./resume.ts), or null */
+  resumedBy: { id: string; name: string } | null;
   status: number;
   ttftMs: number | null;
   usage: Usage | null;
@@ -46,6 +48,7 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
     route: rec.route,
     model: rec.model,
     endpointId: rec.endpoint?.id ?? null,
+    resumedEndpointId: rec.resumedBy?.id ?? null,
     status: rec.status,
     durationMs: round(durationMs),
     ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs),

@@ -15,6 +15,8 @@ export const requestLog = sqliteTable(
     route: text("route").notNull(),
     model: text("model"),
     endpointId: text("endpoint_id"),
+    /** the endpoint that continued the stream after endpoint_id's broke (SPEC §15 resume); null when none did */
+    resumedEndpointId: text("resumed_endpoint_id"),
     status: integer("status").notNull(),
     durationMs: real("duration_ms").notNull(),
     ttftMs: real("ttft_ms"),

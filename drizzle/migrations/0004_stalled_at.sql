@@ -1,1 +1,0 @@
-ALTER TABLE `endpoints` ADD `stalled_at` integer;
