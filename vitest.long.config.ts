@@ -5,5 +5,11 @@ import base from "./vitest.config";
 
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ["e2e/long/**/*.test.ts"], exclude: ["node_modules/**"], testTimeout: 600_000, fileParallelism: true },
+  test: {
+    ...base.test,
+    include: ["e2e/long/**/*.test.ts"],
+    exclude: ["node_modules/**"],
+    testTimeout: 600_000,
+    fileParallelism: true,
+  },
 });

@@ -14,7 +14,15 @@ function run(script, { quiet = false } = {}) {
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
     }
-    child.on("exit", (code, signal) => resolve({ script, ok: code === 0, code: code ?? signal, seconds: Math.round((Date.now() - started) / 1000), output }));
+    child.on("exit", (code, signal) =>
+      resolve({
+        script,
+        ok: code === 0,
+        code: code ?? signal,
+        seconds: Math.round((Date.now() - started) / 1000),
+        output,
+      }),
+    );
   });
 }
 

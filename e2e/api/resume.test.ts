@@ -33,9 +33,20 @@ interface Read {
 }
 
 function readSse(raw: string): Read {
-  const r: Read = { text: "", done: false, error: false, resumed: raw.includes(": llmlb-resumed"), ids: new Set(), roles: 0, usage: null };
+  const r: Read = {
+    text: "",
+    done: false,
+    error: false,
+    resumed: raw.includes(": llmlb-resumed"),
+    ids: new Set(),
+    roles: 0,
+    usage: null,
+  };
   for (const event of raw.split("\n\n")) {
-    const data = event.split("\n").find((l) => l.startsWith("data: "))?.slice(6);
+    const data = event
+      .split("\n")
+      .find((l) => l.startsWith("data: "))
+      ?.slice(6);
     if (!data) continue;
     if (data === "[DONE]") r.done = true;
     else {
@@ -54,7 +65,17 @@ function readSse(raw: string): Read {
 }
 
 const stream = (s: TestServer, extra: Record<string, unknown> = {}) =>
-  call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: MODEL, stream: true, max_tokens: 100, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }], ...extra } });
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: "sk_debug",
+    body: {
+      model: MODEL,
+      stream: true,
+      max_tokens: 100,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "hi" }],
+      ...extra,
+    },
+  });
 
 async function pair(s: TestServer, tag: string) {
   const out: FakeUpstream[] = [];
@@ -88,7 +109,14 @@ describe("stream resume", () => {
     for (let i = 0; i < 200; i++) {
       const kill = 1 + Math.floor(random() * (CHUNKS - 1)); // after 1..23 content chunks
       // the endpoint cut last time left routing until its health check (run at once) passed: both serve again
-      await waitFor(async () => (await call(on.url, "GET", "/api/endpoints", { key: "sk_debug" })).body.endpoints.every((e: { status: string }) => e.status === "online"), 10_000, 20);
+      await waitFor(
+        async () =>
+          (await call(on.url, "GET", "/api/endpoints", { key: "sk_debug" })).body.endpoints.every(
+            (e: { status: string }) => e.status === "online",
+          ),
+        10_000,
+        20,
+      );
       for (const f of onFakes) f.setFaults({ dieAfterChunks: kill });
       const r = await stream(on);
       expect(r.status).toBe(200);
@@ -103,7 +131,13 @@ describe("stream resume", () => {
     }
     expect(done / 200).toBeGreaterThanOrEqual(0.99);
     // the continuation asked exactly for the rest, each engine in its own way
-    const continued = onFakes.flatMap((f) => f.requests.filter((q) => (q.body as { messages?: Array<{ role: string }> } | undefined)?.messages?.at(-1)?.role === "assistant").map((q) => ({ kind: f.kind, body: q.body as Record<string, unknown> })));
+    const continued = onFakes.flatMap((f) =>
+      f.requests
+        .filter(
+          (q) => (q.body as { messages?: Array<{ role: string }> } | undefined)?.messages?.at(-1)?.role === "assistant",
+        )
+        .map((q) => ({ kind: f.kind, body: q.body as Record<string, unknown> })),
+    );
     expect(continued.length).toBe(200);
     for (const { kind, body } of continued) {
       const sent = (body.messages as Array<{ content: string }>).at(-1)!.content;
@@ -120,13 +154,20 @@ describe("stream resume", () => {
     await new Promise((r) => setTimeout(r, 500)); // the request log is written in batches
     const list = await call(on.url, "GET", "/api/requests?page_size=5", { key: "sk_debug" });
     const row = list.body.requests[0];
-    expect(row).toMatchObject({ outcome: "success", completion_tokens: CHUNKS, resumed_endpoint_id: expect.any(String) });
+    expect(row).toMatchObject({
+      outcome: "success",
+      completion_tokens: CHUNKS,
+      resumed_endpoint_id: expect.any(String),
+    });
     expect(row.resumed_endpoint_id).not.toBe(row.endpoint_id);
   });
 
   it("with tools in the request: the error event, never a resumed stream", async () => {
     for (const f of onFakes) f.setFaults({ dieAfterChunks: 1 });
-    const r = await stream(on, { tools: [{ type: "function", function: { name: "f", parameters: {} } }], tool_choice: "none" });
+    const r = await stream(on, {
+      tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+      tool_choice: "none",
+    });
     for (const f of onFakes) f.resetFaults();
     const got = readSse(r.text);
     expect(got).toMatchObject({ resumed: false, error: true, done: false });

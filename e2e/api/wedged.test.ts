@@ -10,14 +10,26 @@ import { startFake, type FakeUpstream } from "../fakes/upstream";
 let s: TestServer;
 const fakes: FakeUpstream[] = [];
 
-const chat = (model: string) => call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model, messages: [{ role: "user", content: "hi" }] } });
+const chat = (model: string) =>
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: "sk_debug",
+    body: { model, messages: [{ role: "user", content: "hi" }] },
+  });
 const generationProbes = (f: FakeUpstream) =>
-  f.requests.filter((r) => r.path === "/v1/chat/completions" && (r.body as { max_tokens?: number } | undefined)?.max_tokens === 1).length;
+  f.requests.filter(
+    (r) => r.path === "/v1/chat/completions" && (r.body as { max_tokens?: number } | undefined)?.max_tokens === 1,
+  ).length;
 
 async function wedged(model: string, generationProbe: boolean) {
   const fake = await startFake({ kind: "vllm", models: [model] });
   fakes.push(fake);
-  const ep = await registerOnline(s.url, { name: model, base_url: fake.url, inference_timeout_secs: 10, health_check_interval_secs: 10, generation_probe: generationProbe });
+  const ep = await registerOnline(s.url, {
+    name: model,
+    base_url: fake.url,
+    inference_timeout_secs: 10,
+    health_check_interval_secs: 10,
+    generation_probe: generationProbe,
+  });
   fake.setFaults({ hangInference: true });
   return { fake, id: ep.id };
 }
@@ -52,7 +64,10 @@ describe("wedged engines", () => {
     await new Promise((r) => setTimeout(r, 12_000));
     expect(generationProbes(probed.fake)).toBeGreaterThanOrEqual(1);
     expect(probed.fake.requests.some((r) => r.path === "/v1/models")).toBe(true);
-    expect((await call(s.url, "GET", `/api/endpoints/${probed.id}`, { key: "sk_debug" })).body).toMatchObject({ status: "error", stalled_at: marked.stalled_at });
+    expect((await call(s.url, "GET", `/api/endpoints/${probed.id}`, { key: "sk_debug" })).body).toMatchObject({
+      status: "error",
+      stalled_at: marked.stalled_at,
+    });
 
     // unwedged: the next check's generation probe passes and the endpoint routes again
     probed.fake.resetFaults();

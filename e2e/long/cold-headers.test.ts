@@ -21,7 +21,10 @@ afterAll(async () => {
 
 it("headers after 320 s with inference_timeout_secs 600: the client gets the answer", async () => {
   const t0 = Date.now();
-  const r = await post(`${s.url}/v1/chat/completions`, { model: "slow-cold", messages: [{ role: "user", content: "hi" }] });
+  const r = await post(`${s.url}/v1/chat/completions`, {
+    model: "slow-cold",
+    messages: [{ role: "user", content: "hi" }],
+  });
   expect(r.status).toBe(200);
   expect(JSON.parse(r.text).choices[0].message.content).toContain("Hello from");
   expect(Date.now() - t0).toBeGreaterThanOrEqual(320_000);

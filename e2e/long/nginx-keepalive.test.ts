@@ -29,7 +29,9 @@ const freePort = () =>
 async function startNginx(upstreamPort: number): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-nginx-"));
   const port = await freePort();
-  const temps = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${dir}/${t};`).join("\n    ");
+  const temps = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    .map((t) => `${t}_temp_path ${dir}/${t};`)
+    .join("\n    ");
   fs.writeFileSync(
     path.join(dir, "nginx.conf"),
     `daemon off;
@@ -52,9 +54,23 @@ http {
 }
 `,
   );
-  const proc = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")], { stdio: "ignore" });
+  const proc = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")], {
+    stdio: "ignore",
+  });
   nginxes.push(proc);
-  await waitFor(() => new Promise((r) => net.connect(port, "127.0.0.1").once("connect", function (this: net.Socket) { this.destroy(); r(true); }).once("error", () => r(false))), 10_000);
+  await waitFor(
+    () =>
+      new Promise((r) =>
+        net
+          .connect(port, "127.0.0.1")
+          .once("connect", function (this: net.Socket) {
+            this.destroy();
+            r(true);
+          })
+          .once("error", () => r(false)),
+      ),
+    10_000,
+  );
   return `http://127.0.0.1:${port}`;
 }
 
@@ -81,7 +97,11 @@ async function streamThroughNginx(keepAliveSecs: string) {
   await registerOnline(s.url, { name: "slow-think", base_url: fake.url, inference_timeout_secs: 600 });
   const front = await startNginx(s.port);
   const t0 = Date.now();
-  const r = await post(`${front}/v1/chat/completions`, { model: "slow-think", stream: true, messages: [{ role: "user", content: "think" }] });
+  const r = await post(`${front}/v1/chat/completions`, {
+    model: "slow-think",
+    stream: true,
+    messages: [{ role: "user", content: "think" }],
+  });
   return { ...r, seconds: (Date.now() - t0) / 1000 };
 }
 

@@ -14,7 +14,13 @@ import { recordStall } from "./stall";
 export type StallMemory = Map<string, number[]>;
 
 /** One stall of a live request at `at`: a passive failure, or, the third in the window, the stall mark. */
-export async function reportEndpointStall(db: Db, memory: StallMemory, endpointId: string, reason: string, at: number): Promise<void> {
+export async function reportEndpointStall(
+  db: Db,
+  memory: StallMemory,
+  endpointId: string,
+  reason: string,
+  at: number,
+): Promise<void> {
   const verdict = recordStall(memory.get(endpointId) ?? [], at);
   if (verdict.times.length) memory.set(endpointId, verdict.times);
   else memory.delete(endpointId);

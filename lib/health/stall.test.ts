@@ -17,7 +17,8 @@ describe("recordStall", () => {
   it("takes exactly STALL_LIMIT stalls in STALL_WINDOW_MS", () => {
     let state = { times: [] as number[], wedged: false };
     const seen: boolean[] = [];
-    for (let i = 0; i < STALL_LIMIT; i++) seen.push((state = recordStall(state.times, i * (STALL_WINDOW_MS / STALL_LIMIT))).wedged);
+    for (let i = 0; i < STALL_LIMIT; i++)
+      seen.push((state = recordStall(state.times, i * (STALL_WINDOW_MS / STALL_LIMIT))).wedged);
     expect(seen).toEqual([...Array(STALL_LIMIT - 1).fill(false), true]);
   });
 });

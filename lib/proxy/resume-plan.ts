@@ -33,7 +33,12 @@ export function planResume(
   for (const id of ids) {
     const ep = table.endpoints.get(id);
     if (id === brokenId || !table.isRoutable(ep) || !RESUMABLE_TYPES.has(ep.type)) continue;
-    candidates.push({ id, inflight: table.inflight.get(id) ?? 0, maxConcurrency: ep.maxConcurrency, tps: table.tpsOf(id, model) });
+    candidates.push({
+      id,
+      inflight: table.inflight.get(id) ?? 0,
+      maxConcurrency: ep.maxConcurrency,
+      tps: table.tpsOf(id, model),
+    });
   }
   const pick = pickEndpoint(candidates, table.roundRobin(model));
   if (pick.kind !== "picked") return null;
@@ -42,5 +47,9 @@ export function planResume(
   if (!body) return null;
   table.acquire(ep.id);
   const ttftMs = firstWriteAt === null ? null : firstWriteAt - input.rec.started;
-  return { ep, payload: Buffer.from(JSON.stringify(body)), resumed: { tokens: soFar.tokens, ttftMs, splice: new ContinuationSplice(soFar.id, soFar.model, soFar.tokens) } };
+  return {
+    ep,
+    payload: Buffer.from(JSON.stringify(body)),
+    resumed: { tokens: soFar.tokens, ttftMs, splice: new ContinuationSplice(soFar.id, soFar.model, soFar.tokens) },
+  };
 }

@@ -40,7 +40,17 @@ export interface StreamSoFar {
   finished: boolean;
 }
 
-type Choice = { index?: unknown; delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; tool_calls?: unknown; function_call?: unknown }; finish_reason?: unknown };
+type Choice = {
+  index?: unknown;
+  delta?: {
+    content?: unknown;
+    reasoning_content?: unknown;
+    reasoning?: unknown;
+    tool_calls?: unknown;
+    function_call?: unknown;
+  };
+  finish_reason?: unknown;
+};
 
 /** Reads the relayed events (parsed only here, when the stream broke). A cut last event is not counted: it was not relayed. */
 export function readSoFar(bytes: Buffer): StreamSoFar {
@@ -64,7 +74,14 @@ export function readSoFar(bytes: Buffer): StreamSoFar {
       if (typeof json.model === "string") out.model ??= json.model;
       for (const c of Array.isArray(json.choices) ? json.choices : []) {
         const d = c.delta ?? {};
-        if ((c.index ?? 0) !== 0 || present(d.reasoning_content) || present(d.reasoning) || present(d.tool_calls) || present(d.function_call)) out.unresumable = true;
+        if (
+          (c.index ?? 0) !== 0 ||
+          present(d.reasoning_content) ||
+          present(d.reasoning) ||
+          present(d.tool_calls) ||
+          present(d.function_call)
+        )
+          out.unresumable = true;
         if (typeof d.content === "string" && d.content) {
           out.text += d.content;
           out.tokens++;
@@ -84,10 +101,19 @@ export const streamResumable = (s: StreamSoFar) => s.text.length > 0 && !s.unres
  * the original request, the text so far as a final assistant message, `max_tokens` (or `max_completion_tokens`)
  * reduced by the tokens produced, usage asked for (it is summed).
  */
-export function continuationBody(body: Body, type: EndpointType, soFar: Pick<StreamSoFar, "text" | "tokens">): Body | null {
+export function continuationBody(
+  body: Body,
+  type: EndpointType,
+  soFar: Pick<StreamSoFar, "text" | "tokens">,
+): Body | null {
   if (!RESUMABLE_TYPES.has(type)) return null;
   const messages = [...(body.messages as unknown[]), { role: "assistant", content: soFar.text }];
-  const next: Body = { ...body, messages, stream: true, stream_options: { ...(body.stream_options as Body | undefined), include_usage: true } };
+  const next: Body = {
+    ...body,
+    messages,
+    stream: true,
+    stream_options: { ...(body.stream_options as Body | undefined), include_usage: true },
+  };
   for (const key of ["max_tokens", "max_completion_tokens"] as const) {
     if (typeof body[key] !== "number") continue;
     const left = (body[key] as number) - soFar.tokens;
@@ -115,7 +141,7 @@ export class ContinuationSplice implements EventTransform {
     this.seam = false;
     for (const event of events.toString("utf8").split(/\r?\n\r?\n/)) {
       const rewritten = this.event(event);
-      if (rewritten) out.push(rewritten + "\n\n");
+      if (rewritten) out.push(`${rewritten}\n\n`);
     }
     return out.length ? Buffer.from(out.join("")) : null;
   }
@@ -143,7 +169,11 @@ export class ContinuationSplice implements EventTransform {
       c.index = 0;
       if (c.delta && "role" in c.delta) delete (c.delta as Record<string, unknown>).role;
     }
-    const empty = choices.length > 0 && choices.every((c) => !present(c.finish_reason) && (!c.delta || Object.values(c.delta).every((v) => v === "" || !present(v))));
+    const empty =
+      choices.length > 0 &&
+      choices.every(
+        (c) => !present(c.finish_reason) && (!c.delta || Object.values(c.delta).every((v) => v === "" || !present(v))),
+      );
     if (empty && !json.usage) return null; // the role-only opening chunk
     const u = json.usage;
     if (u && typeof u.completion_tokens === "number") {
