@@ -42,6 +42,8 @@ const schema = z.object({
   LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
   /** SPEC §15: a `stream: true` response silent this long gets a keep-alive (committing 200 first); 0 = off */
   LLMLB_SSE_KEEPALIVE_SECS: int(0, 3600).default(15),
+  /** SPEC §15: a /v1/chat/completions stream cut mid-way continues on another endpoint of the model; 0 = off */
+  LLMLB_STREAM_RESUME: bool.default(true),
   LLMLB_CONTROL_MAX_PER_CLIENT: int(1, 100_000).default(16),
   LLMLB_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LLMLB_OIDC_CLIENT_ID: z.string().min(1).optional(),

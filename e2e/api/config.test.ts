@@ -21,7 +21,7 @@ beforeAll(async () => {
   s1 = await startServer({ env: { LLMLB_SECRET: SECRET } });
   const [a, b] = [await deadUrl(), await deadUrl()];
   expect((await debug(s1, "POST", "/api/endpoints", { name: "gpu-a", base_url: a, api_key: ENDPOINT_KEY, health_check_interval_secs: 300, max_concurrency: 3, notes: "rack 1" })).status).toBe(201);
-  expect((await debug(s1, "POST", "/api/endpoints", { name: "gpu-b", base_url: `${b}/v1`, inference_timeout_secs: 60, health_check_interval_secs: 300 })).status).toBe(201);
+  expect((await debug(s1, "POST", "/api/endpoints", { name: "gpu-b", base_url: `${b}/v1`, inference_timeout_secs: 60, model_load_timeout_secs: 900, generation_probe: false, health_check_interval_secs: 300 })).status).toBe(201);
   expect((await debug(s1, "POST", "/api/users", { username: "carl", password: CARL_PASSWORD, role: "viewer" })).status).toBe(201);
   const key = await debug(s1, "POST", "/api/api-keys", { name: "ci", permissions: ["openai.inference"], expires_at: "2030-01-01T00:00:00.000Z" });
   expect(key.status).toBe(201);
@@ -40,6 +40,8 @@ describe("configuration as code", () => {
     exported = r.body;
     expect(exported.endpoints.map((e: { name: string }) => e.name)).toEqual(["gpu-a", "gpu-b"]);
     expect(exported.endpoints[0]).toMatchObject({ has_api_key: true, max_concurrency: 3, notes: "rack 1", health_check_interval_secs: 300 });
+    expect(exported.endpoints[0]).toMatchObject({ model_load_timeout_secs: 600, generation_probe: null });
+    expect(exported.endpoints[1]).toMatchObject({ model_load_timeout_secs: 900, generation_probe: false });
     expect(exported.users.map((u: { username: string }) => u.username)).toEqual(["admin", "carl"]);
     expect(exported.api_keys).toEqual([expect.objectContaining({ name: "ci", permissions: ["openai.inference"], expires_at: "2030-01-01T00:00:00.000Z" })]);
     // no key, password, hash or ciphertext from the database appears anywhere in the document

@@ -79,9 +79,11 @@ function answer(x: Exchange, fake: FakeState, build: Build): void {
   const model = x.body.model;
   if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
   if (fake.findModel(model) === undefined) return sendJson(x.res, 404, modelNotFound(model));
-  const out = build(x.body, reply(x, fake, model));
+  const rest = continuation(x.body, fake.pieces);
+  const out = build(x.body, reply(x, fake, model, rest));
   const encoding = chosenEncoding(x.req, faults);
-  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, faults.dieAfterChunks, encoding);
+  // a continuation is never cut: it is the resume under test
+  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, rest ? null : faults.dieAfterChunks, encoding);
   const json = faults.answerBytes === null ? out.json : padded(out.json, faults.answerBytes);
   sendJson(x.res, out.status ?? 200, json, faults.slowBytesMs, undefined, encoding);
 }
@@ -92,15 +94,37 @@ function padded(json: Json, bytes: number): Json {
   return { ...rest, padding: " ".repeat(Math.max(0, bytes - JSON.stringify(json).length)), ...(usage === undefined ? {} : { usage }) };
 }
 
-function reply(x: Exchange, fake: FakeState, model: string): Reply {
+/**
+ * A chat request whose last message is the assistant's start of this fake's reply (what a resume sends: vLLM's
+ * `continue_final_message`, llama.cpp and Ollama continue a final assistant message): the pieces that follow it,
+ * deterministically. Null for any other request.
+ */
+export function continuation(body: Json, pieces: readonly string[]): string[] | null {
+  const last: unknown = Array.isArray(body.messages) ? body.messages.at(-1) : undefined;
+  if (!isRecord(last) || last.role !== "assistant" || typeof last.content !== "string" || !last.content) return null;
+  if (body.continue_final_message === false || body.add_generation_prompt === true) return null;
+  const text = pieces.join("");
+  if (!text.startsWith(last.content)) return null;
+  let at = 0;
+  const rest: string[] = [];
+  for (const p of pieces) {
+    const end = at + p.length;
+    if (end > last.content.length) rest.push(at >= last.content.length ? p : p.slice(last.content.length - at));
+    at = end;
+  }
+  return rest.length ? rest : null;
+}
+
+/** The reply; a continuation's has the rest of the text and counts one completion token per piece. */
+function reply(x: Exchange, fake: FakeState, model: string, rest: string[] | null = null): Reply {
   return {
     id: fake.nextId(),
     created: Math.floor(Date.now() / 1000),
     model,
-    text: fake.text,
-    pieces: fake.pieces,
+    text: rest ? rest.join("") : fake.text,
+    pieces: rest ?? fake.pieces,
     promptTokens: Math.max(1, Math.ceil(x.size / 4)),
-    completionTokens: fake.completionTokens,
+    completionTokens: rest ? rest.length : fake.completionTokens,
     withUsage: !fake.faults.omitUsage,
   };
 }

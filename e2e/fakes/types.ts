@@ -14,6 +14,8 @@ export interface FakeFaults {
   healthStatus: number | null;
   /** Every route: accept the request and never answer. */
   hang: boolean;
+  /** Inference routes only: accept the request and never answer (a wedged engine whose model list still answers). */
+  hangInference: boolean;
   /** Streaming: destroy the socket after N content chunks. */
   dieAfterChunks: number | null;
   /** Non-streaming inference: write the body one byte at a time with this gap. */
@@ -54,6 +56,8 @@ export interface FakeUpstream {
   readonly port: number;
   /** "http://127.0.0.1:PORT" (no trailing slash). */
   readonly url: string;
+  /** The reply text: the same for two fakes of the same `name` and `chunks` (what a resume continues). */
+  readonly text: string;
   /** Mutable: changes what model lists report. */
   models: string[];
   /** Mutable at runtime. */

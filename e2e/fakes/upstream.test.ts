@@ -415,6 +415,17 @@ describe("faults", () => {
     expect(f.served).toBe(0);
   });
 
+  it("hangInference answers the model list and never a completion (a wedged engine)", async () => {
+    const f = await startFake({ kind: "vllm", faults: { hangInference: true } });
+    expect((await call(f.url, "/v1/models")).status).toBe(200);
+    const chatting = send(f.url, "/v1/chat/completions", { body: chat("mock-model") }).then(() => "answered", () => "failed");
+    await until(() => f.inflight === 1);
+    await sleep(100);
+    expect(f.served).toBe(0);
+    await f.stop();
+    expect(await chatting).toBe("failed");
+  });
+
   it("dieAfterChunks cuts the stream after N content chunks", async () => {
     const f = await fake({ kind: "vllm", chunks: 5, faults: { dieAfterChunks: 2 } });
     const s = await readStream(await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }));
@@ -482,6 +493,7 @@ describe("faults", () => {
       status: null,
       healthStatus: null,
       hang: false,
+      hangInference: false,
       dieAfterChunks: null,
       slowBytesMs: null,
       garbage: false,

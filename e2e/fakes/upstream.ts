@@ -17,6 +17,7 @@ const NO_FAULTS: FakeFaults = {
   status: null,
   healthStatus: null,
   hang: false,
+  hangInference: false,
   dieAfterChunks: null,
   slowBytesMs: null,
   garbage: false,
@@ -189,7 +190,7 @@ class Fake implements FakeUpstream, FakeState {
     const method = x.req.method ?? "GET";
     if (this.record) this.requests.push({ method, path: x.path, headers: x.req.headers, body: x.body });
     const { faults } = this;
-    if (faults.hang) return;
+    if (faults.hang || (faults.hangInference && method === "POST" && INFERENCE_PATHS.has(x.path))) return;
     if (faults.garbage) return sendText(x.res, 200, "text/html; charset=utf-8", GARBAGE_HTML);
     if (this.auth !== undefined && x.req.headers.authorization !== this.auth) return sendJson(x.res, 401, UNAUTHORIZED);
     if (faults.healthStatus !== null && HEALTH_PATHS.has(x.path)) return sendFault(x.res, faults.healthStatus);

@@ -26,6 +26,8 @@ export async function exportConfig({ db }: { db: Db }): Promise<ConfigDocument> 
       endpoint_type: e.endpointType,
       health_check_interval_secs: e.healthCheckIntervalSecs,
       inference_timeout_secs: e.inferenceTimeoutSecs,
+      model_load_timeout_secs: e.modelLoadTimeoutSecs,
+      generation_probe: e.generationProbe,
       max_concurrency: e.maxConcurrency,
       notes: e.notes,
       has_api_key: e.apiKey !== null,

@@ -39,6 +39,8 @@ async function write(tx: Tx, changes: Change[], now: number): Promise<string[]> 
         ...(e.endpoint_type !== undefined && { endpointType: e.endpoint_type }),
         ...(e.health_check_interval_secs !== undefined && { healthCheckIntervalSecs: e.health_check_interval_secs }),
         ...(e.inference_timeout_secs !== undefined && { inferenceTimeoutSecs: e.inference_timeout_secs }),
+        ...(e.model_load_timeout_secs !== undefined && { modelLoadTimeoutSecs: e.model_load_timeout_secs }),
+        ...(e.generation_probe !== undefined && { generationProbe: e.generation_probe }),
         ...(e.max_concurrency !== undefined && { maxConcurrency: e.max_concurrency }),
         ...(e.notes !== undefined && { notes: e.notes }),
         ...(e.api_key && { apiKey: sealApiKey(e.api_key) }),

@@ -3,7 +3,7 @@ import { planImport, type CurrentState } from "./plan";
 import { configDocumentSchema } from "./schema";
 
 const current: CurrentState = {
-  endpoints: [{ id: "e1", name: "gpu-1", baseUrl: "http://127.0.0.1:1", endpointType: "ollama", healthCheckIntervalSecs: 30, inferenceTimeoutSecs: 120, maxConcurrency: null, notes: null, apiKey: "k1" }],
+  endpoints: [{ id: "e1", name: "gpu-1", baseUrl: "http://127.0.0.1:1", endpointType: "ollama", healthCheckIntervalSecs: 30, inferenceTimeoutSecs: 120, modelLoadTimeoutSecs: 600, generationProbe: null, maxConcurrency: null, notes: null, apiKey: "k1" }],
   users: [
     { id: "u1", username: "admin", role: "admin", provider: "local" },
     { id: "u2", username: "sso-admin", role: "admin", provider: "oidc" },
@@ -27,6 +27,14 @@ describe("planImport", () => {
     const upd = plan({ endpoints: [{ name: "gpu-1", base_url: "http://127.0.0.1:1", max_concurrency: 4, api_key: "k2" }] }).changes[0];
     expect(upd).toMatchObject({ action: "update", id: "e1", fields: { max_concurrency: { from: null, to: 4 }, api_key: { from: "(set)", to: "(set)" } } });
     expect(plan({ endpoints: [{ name: "gpu-1", base_url: "http://127.0.0.1:1", api_key: "k1" }] }).changes[0].action).toBe("unchanged");
+  });
+
+  it("carries model_load_timeout_secs and generation_probe (null: by type) like the other settings", () => {
+    const base = { name: "gpu-1", base_url: "http://127.0.0.1:1" };
+    expect(plan({ endpoints: [{ ...base, model_load_timeout_secs: 600, generation_probe: null }] }).changes[0].action).toBe("unchanged");
+    const upd = plan({ endpoints: [{ ...base, model_load_timeout_secs: 900, generation_probe: false }] }).changes[0];
+    expect(upd).toMatchObject({ action: "update", fields: { model_load_timeout_secs: { from: 600, to: 900 }, generation_probe: { from: null, to: false } } });
+    expect(doc({ endpoints: [{ ...base, generation_probe: true }] }).endpoints[0].generation_probe).toBe(true);
   });
 
   it("names the item of every conflict", () => {

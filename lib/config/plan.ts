@@ -12,6 +12,9 @@ export interface CurrentEndpoint {
   endpointType: EndpointType;
   healthCheckIntervalSecs: number;
   inferenceTimeoutSecs: number;
+  modelLoadTimeoutSecs: number;
+  /** null: by type (lib/health/generation-probe.ts) */
+  generationProbe: boolean | null;
   maxConcurrency: number | null;
   notes: string | null;
   /** the endpoint's key in plaintext (to tell whether a key in the file changes it) */
@@ -45,6 +48,8 @@ const SETTINGS = [
   ["endpoint_type", "endpointType"],
   ["health_check_interval_secs", "healthCheckIntervalSecs"],
   ["inference_timeout_secs", "inferenceTimeoutSecs"],
+  ["model_load_timeout_secs", "modelLoadTimeoutSecs"],
+  ["generation_probe", "generationProbe"],
   ["max_concurrency", "maxConcurrency"],
   ["notes", "notes"],
 ] as const;

@@ -29,6 +29,8 @@ export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates) {
     last_seen_at: iso(row.lastSeenAt),
     last_checked_at: iso(row.lastCheckedAt),
     last_error: row.lastError,
+    /** live completions stalled 3 times in 60 s: out of routing until a generation probe passes (SPEC §15) */
+    stalled_at: iso(row.stalledAt),
     registered_at: iso(row.registeredAt)!,
     updated_at: iso(row.updatedAt)!,
     notes: row.notes,

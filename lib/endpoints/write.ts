@@ -67,6 +67,7 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     inferenceTimeoutSecs: input.inference_timeout_secs ?? ENDPOINT_DEFAULTS.inferenceTimeoutSecs,
     modelLoadTimeoutSecs: input.model_load_timeout_secs ?? 600,
     generationProbe: input.generation_probe ?? null,
+    stalledAt: null,
     maxConcurrency: input.max_concurrency ?? null,
     latencyMs: null,
     lastSeenAt: null,

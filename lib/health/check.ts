@@ -1,7 +1,10 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { endpoints, healthChecks, type EndpointRow } from "../db/schema";
+import { endpointModels, endpoints, healthChecks, type EndpointRow } from "../db/schema";
+import { endpointApiKey } from "../endpoints/secrets";
+import { upstreamJson } from "../endpoints/upstream-http";
+import { STALL_REASON, generationProbeBody, needsGenerationProbe } from "./generation-probe";
 import { env } from "../env";
 import { runtime, publishChange } from "../runtime";
 import { syncModelsInBackground } from "../endpoints/background-sync";
@@ -19,10 +22,13 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
     lastError: ok ? null : probe.error,
     ...(probe.latencyMs !== null ? { latencyMs: probe.latencyMs } : {}),
     ...(ok ? { lastSeenAt: now } : {}),
+    // a stalled endpoint's mark goes with the first passing check: its generation probe (./generation-probe.ts)
+    ...(ok && row.stalledAt !== null ? { stalledAt: null } : {}),
     ...(probe.detectedType && probe.detectedType !== row.endpointType ? { endpointType: probe.detectedType, typeDetectedAt: now } : {}),
   };
   await db.batch([
-    db.update(endpoints).set(patch).where(eq(endpoints.id, row.id)),
+    // a check of a row read before a stall mark landed never brings the endpoint back: the mark's re-check does
+    db.update(endpoints).set(patch).where(row.stalledAt === null ? and(eq(endpoints.id, row.id), isNull(endpoints.stalledAt)) : eq(endpoints.id, row.id)),
     db.insert(healthChecks).values({
       endpointId: row.id,
       checkedAt: now,
@@ -49,11 +55,24 @@ export const needsModelSync = (row: EndpointRow, now: number, intervalSecs: numb
  */
 export async function runHealthCheck(db: Db, row: EndpointRow): Promise<EndpointRow> {
   const t0 = performance.now();
-  const probe = await probeHealth(row, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
+  let probe = await probeHealth(row, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
+  if (probe.outcome === "success" && needsGenerationProbe(row)) probe = await probeGeneration(db, row);
   runtime().events.emit("health-checked", (performance.now() - t0) / 1000);
   const updated = await recordCheck(db, row, probe);
   if (needsModelSync(updated, Date.now(), env().LLMLB_MODEL_SYNC_INTERVAL)) syncModelsInBackground(db, updated);
   return updated;
+}
+
+/**
+ * The one-token generation probe of a stalled endpoint: POST /v1/chat/completions, max_tokens 1, with a model it
+ * serves, bounded by its inference timeout (a live request's). Anything but a 2xx JSON answer keeps it stalled.
+ */
+async function probeGeneration(db: Db, row: EndpointRow): Promise<HealthProbe> {
+  const [served] = await db.select({ modelId: endpointModels.modelId }).from(endpointModels).where(eq(endpointModels.endpointId, row.id)).orderBy(asc(endpointModels.modelId)).limit(1);
+  if (!served) return { outcome: "bad_answer", latencyMs: null, error: `${STALL_REASON} (no model to probe a generation with)` };
+  const r = await upstreamJson(row.baseUrl, "/v1/chat/completions", { apiKey: endpointApiKey(row), method: "POST", body: generationProbeBody(served.modelId), timeoutMs: row.inferenceTimeoutSecs * 1000 });
+  if (r.kind === "ok") return { outcome: "success", latencyMs: r.latencyMs, error: null };
+  return { outcome: "bad_answer", latencyMs: r.latencyMs, error: `${STALL_REASON} (generation probe: ${r.error})` };
 }
 
 /** The passive signal: a live request failed to connect, timed out or got a 5xx. */

@@ -22,8 +22,10 @@ export function serializeRequest(r: RequestLogRow, names: Names) {
     route: r.route,
     model: r.model,
     endpoint_id: r.endpointId,
-    // the live name, else the one kept in the row (the endpoint was deleted)
+    /** the endpoint that served, or (deleted) the name kept in the row */
     endpoint_name: names.endpointName ?? r.endpointName,
+    /** the endpoint that resumed the stream after endpoint_id's broke, or null */
+    resumed_endpoint_id: r.resumedEndpointId,
     status: r.status,
     duration_ms: r.durationMs,
     ttft_ms: r.ttftMs,

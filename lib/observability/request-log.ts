@@ -28,6 +28,7 @@ export const COLUMNS: Array<[string, keyof NewRequestLogRow]> = [
   ["tokens_estimated", "tokensEstimated"],
   ["stream", "stream"],
   ["retries", "retries"],
+  ["resumed_endpoint_id", "resumedEndpointId"],
   ["error_code", "errorCode"],
   ["outcome", "outcome"],
   ["endpoint_name", "endpointName"],
@@ -109,7 +110,7 @@ export class RequestLogWriter {
     // in COLUMNS order (request-log.test.ts holds the two together), one named load per field
     const r = row;
     this.values.push(r.ts, r.requestId, r.apiKeyId ?? null, r.userId ?? null, r.clientIp ?? null, r.route, r.model ?? null, r.endpointId ?? null, r.status, r.durationMs, r.ttftMs ?? null);
-    this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.errorCode ?? null, r.outcome ?? null);
+    this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.resumedEndpointId ?? null, r.errorCode ?? null, r.outcome ?? null);
     this.values.push(r.endpointName ?? null, r.endpointsTried?.length ? JSON.stringify(r.endpointsTried) : null);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }

@@ -11,6 +11,7 @@ import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter, type EventTransform } from "./sse-writer";
 import { estimateTokens } from "./usage";
+import { MAX_KEPT_BYTES } from "./resume";
 import type { ProxyError } from "./errors";
 
 export const CLIENT_GONE = new Error("client went away");
@@ -65,6 +66,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private answeredAt = 0;
   private sse: SseRelay | null = null;
   private writer: SseWriter | null = null;
+  /** Stream: the decoded bytes relayed so far, kept only while the request can be resumed (./resume.ts) */
+  private kept: Buffer[] | null = null;
+  private keptBytes = 0;
+  /** no byte within the timeout (undici's header or body timeout): a stall, toward a wedged engine (SPEC §15) */
+  stalled = false;
 
   constructor(
     private readonly ex: Exchange,
@@ -110,6 +116,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.decoder?.destroy();
     try {
       const code = (err as Error & { code?: string }).code;
+      this.stalled = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
       if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.attemptFailed(this, { kind: "unsendable", reason: err.message });
       this.broke(code === "UND_ERR_HEADERS_TIMEOUT" ? null : `${err.name}: ${code ?? err.message}`);
     } catch (e) {
@@ -149,6 +156,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     try {
       if (this.mode === Mode.Stream) {
+        if (this.kept) this.keep(chunk);
         if (!this.ex.clientGone) this.writer!.push(chunk);
       } else if (this.mode === Mode.Buffered) {
         this.chunks.push(chunk);
@@ -158,6 +166,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
     } catch (err) {
       this.ex.crash(this, err);
     }
+  }
+
+  private keep(chunk: Buffer): void {
+    this.keptBytes += chunk.length;
+    if (this.keptBytes > MAX_KEPT_BYTES) this.kept = null; // too long to continue: resume is off for this stream
+    else this.kept!.push(chunk);
   }
 
   private decode(chunk: Buffer): void {
@@ -253,14 +267,17 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.sse,
       () => this.controller?.pause(),
       () => this.controller?.resume(),
-      this.ex.input.translation?.stream() ?? null,
+      this.ex.streamTransform(),
       this.ex.keepAlive,
     );
+    if (this.ex.keepsForResume) this.kept = [];
   }
 
   private endStream(broken: boolean): void {
     const sse = this.sse!;
     const writer = this.writer!;
+    if (broken && this.kept && !this.ex.clientGone && this.ex.resume(this, Buffer.concat(this.kept, this.keptBytes), writer)) return;
+    this.kept = null;
     if (!this.ex.clientGone) writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "", broken);
     const ttftMs = writer.firstWriteAt === null ? null : writer.firstWriteAt - this.ex.input.rec.started;
     this.ex.answered(this, { status: this.status, ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });

@@ -22,13 +22,15 @@ import { RoutingTable } from "./routing-table";
 
 /**
  * Every write the /v1 thread needs, which the control thread carries out: this thread only reads the database
- * (its `db` is typed so). Request-log rows, per-(endpoint, model) counters, an endpoint failing live traffic, API
+ * (its `db` is typed so). Request-log rows, per-(endpoint, model) counters, an endpoint failing or stalling live traffic, API
  * keys used.
  */
 export type ControlWrite =
   | { t: "request-log"; args: InValue[]; rows: number }
   | { t: "stats"; deltas: StatsDelta[]; at: number }
   | { t: "endpoint-failed"; endpointId: string; reason: string }
+  /** a live request stalled (no byte within the endpoint's timeout): a failure, and one of the stalls that make it wedged */
+  | { t: "endpoint-stalled"; endpointId: string; reason: string; at: number }
   | { t: "keys-used"; ids: string[]; at: number };
 
 /** The part of the configuration the request path reads, read once. */
@@ -40,6 +42,8 @@ export interface ProxyConfig {
   bodyTimeoutMs: number;
   /** SSE keep-alive interval for `stream: true` requests, 0 = off (./keep-alive.ts) */
   keepAliveMs: number;
+  /** resume a broken chat completions stream on another endpoint (./resume.ts) */
+  streamResume: boolean;
 }
 
 export interface DataPlane {
@@ -92,6 +96,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
       publicUrl: config.LLMLB_PUBLIC_URL,
       bodyTimeoutMs: config.LLMLB_BODY_TIMEOUT_SECS * 1000,
       keepAliveMs: (config.LLMLB_SSE_KEEPALIVE_SECS ?? 15) * 1000,
+      streamResume: config.LLMLB_STREAM_RESUME ?? true,
     },
     cluster: clusterId(config.LLMLB_SECRET),
     db,

@@ -15,6 +15,9 @@ import type { Usage } from "./usage";
 import { attemptTimeouts } from "./timeouts";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
 import { openAIErrorBody } from "./openai-error";
+import { planResume, type Resumed } from "./resume-plan";
+import type { EventTransform, SseWriter } from "./sse-writer";
+import { STREAM_ERROR_EVENT } from "./relay";
 
 export interface ExchangeInput {
   res: ServerResponse;
@@ -32,6 +35,8 @@ export interface ExchangeInput {
   payloadFor: ((ep: RouteEndpoint) => Buffer) | null;
   /** the client speaks another API than the upstream: how the answer is translated (null: passed on as it is) */
   translation: AnswerTranslation | null;
+  /** a broken stream may continue on another endpoint (./resume.ts): the relayed bytes are kept while this holds */
+  resumable: boolean;
 }
 
 /** What an attempt that reached the client came to. */
@@ -81,6 +86,8 @@ export class Exchange {
   private signal: ClientSignal | null = null;
   /** `stream: true`: keep-alives in the client's silences (./keep-alive.ts), null when off */
   keepAlive: KeepAlive | null = null;
+  /** the stream broke and continues on another endpoint (./resume-plan.ts); null before, and when it never did */
+  private resumed: Resumed | null = null;
   clientGone = false;
   finished = false;
 
@@ -155,11 +162,16 @@ export class Exchange {
       return this.next();
     }
     const { rec } = this.input;
-    const payload = this.input.payloadFor?.(ep) ?? this.input.payload;
     this.tried.push(id);
     rec.tried = this.tried;
     rec.retries = this.attempt;
     rec.endpoint = ep;
+    this.dispatch(ep, this.input.payloadFor?.(ep) ?? this.input.payload);
+  }
+
+  private dispatch(ep: RouteEndpoint, payload: Buffer): void {
+    const { rec } = this.input;
+    const id = ep.id;
     const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length), "accept-encoding", "identity", VIA_HEADER, this.input.via);
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
@@ -180,13 +192,19 @@ export class Exchange {
     this.release(a.ep.id);
     if (this.clientGone) return this.finish(null);
     const verdict = judge(failure);
-    if (verdict.blame) this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: verdict.blame });
+    if (verdict.blame) this.blame(a, verdict.blame);
+    if (this.resumed) return this.continuationFailed();
     this.failures.push(failure);
     if (!verdict.retry) {
       log.warn("request not forwardable", { requestId: this.input.rec.requestId, failure });
       return this.finish(finalError(this.failures, this.model));
     }
     this.next();
+  }
+
+  /** The passive health signal: the endpoint failed live traffic, or stalled it (no byte within its timeout). */
+  private blame(a: Attempt, reason: string): void {
+    this.plane.write(a.stalled ? { t: "endpoint-stalled", endpointId: a.ep.id, reason, at: Date.now() } : { t: "endpoint-failed", endpointId: a.ep.id, reason });
   }
 
   /** An attempt answered the client (or the client left while it did). */
@@ -196,17 +214,57 @@ export class Exchange {
     this.release(a.ep.id);
     const { rec } = this.input;
     rec.status = out.status;
-    rec.ttftMs = out.ttftMs;
+    rec.ttftMs = this.resumed ? this.resumed.ttftMs : out.ttftMs;
     rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
+    if (this.resumed) rec.usage = { promptTokens: rec.usage?.promptTokens ?? null, completionTokens: this.resumed.tokens + (rec.usage?.completionTokens ?? 0), estimated: rec.usage?.estimated ?? true };
     if (out.broken) {
       rec.errorCode = "upstream_stream_error";
-      this.plane.write({ t: "endpoint-failed", endpointId: a.ep.id, reason: "the upstream failed mid-stream" });
+      this.blame(a, "the upstream failed mid-stream");
     } else if (this.clientGone) rec.errorCode = "client_disconnected";
     const ok = out.status < 400 && !out.broken && !this.clientGone;
     const tokens = rec.usage?.completionTokens ?? 0;
     const generationMs = performance.now() - a.sentAt;
     const tpsEma = ok ? this.plane.table.observeGeneration(a.ep.id, this.model, tokens, generationMs) : this.plane.table.tpsOf(a.ep.id, this.model);
     this.plane.stats.record({ endpointId: a.ep.id, model: this.model, ok, completionTokens: tokens, generationMs, tpsEma });
+    this.finish(null);
+  }
+
+  /** The transform a stream's events pass through: the continuation's splice after a resume, else the translation's. */
+  streamTransform(): EventTransform | null {
+    return this.resumed?.splice ?? this.input.translation?.stream() ?? null;
+  }
+
+  /** Whether a stream attempt keeps its relayed bytes for a resume: one resume per request. */
+  get keepsForResume(): boolean {
+    return this.input.resumable && !this.resumed;
+  }
+
+  /**
+   * The stream of `a` broke after `kept` reached the client: continues it on another endpoint when ./resume.ts
+   * allows (true), else false and the stream ends with its error event as before.
+   */
+  resume(a: Attempt, kept: Buffer, writer: SseWriter): boolean {
+    const plan = planResume(this.plane, this.input, this.ids, a.ep.id, kept, writer.firstWriteAt);
+    if (!plan) return false;
+    writer.detach();
+    a.settled = true;
+    this.release(a.ep.id);
+    this.blame(a, "the upstream failed mid-stream");
+    this.plane.stats.record({ endpointId: a.ep.id, model: this.model, ok: false, completionTokens: plan.resumed.tokens, generationMs: performance.now() - a.sentAt, tpsEma: this.plane.table.tpsOf(a.ep.id, this.model) });
+    this.resumed = plan.resumed;
+    this.input.rec.resumedBy = plan.ep;
+    this.dispatch(plan.ep, plan.payload);
+    return true;
+  }
+
+  /** The continuation never answered: the stream ends with its error event, as it would have without a resume. */
+  private continuationFailed(): void {
+    const { rec, res } = this.input;
+    rec.status = 200;
+    rec.errorCode = "upstream_stream_error";
+    rec.ttftMs = this.resumed!.ttftMs;
+    rec.usage = { promptTokens: null, completionTokens: this.resumed!.tokens, estimated: true };
+    res.end(STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream"));
     this.finish(null);
   }
 

@@ -13,6 +13,7 @@ import { Exchange, errorEvent, logProxyFailure, type ExchangeInput } from "./exc
 import { scanClientHeaders, type ClientHeaders } from "./headers";
 import { sendOpenAIError } from "./openai-error";
 import { finishRecord, type RequestRecord } from "./record";
+import { requestResumable } from "./resume";
 
 const INFERENCE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
 const USAGE_ROUTES = new Set(["/v1/chat/completions", "/v1/completions"]);
@@ -62,6 +63,7 @@ class V1Request {
       modelKnown: false,
       endpoint: null,
       tried: [],
+      resumedBy: null,
       status: 0,
       ttftMs: null,
       usage: null,
@@ -176,7 +178,8 @@ class V1Request {
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
-    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null }, entry.endpoints);
+    const resumable = this.plane.config.streamResume && requestResumable(rec.route, body);
+    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null, resumable }, entry.endpoints);
   }
 
   /** An Anthropic Messages request: count_tokens answered here, a message forwarded as a chat completion. */
@@ -185,10 +188,11 @@ class V1Request {
     if (plan.kind === "invalid") return this.fail(v1Error("invalid_request", { reason: plan.reason }));
     if (plan.kind === "answer") return this.answer(plan.body);
     const { payload, payloadFor, translation } = plan;
-    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE }, endpoints);
+    // never resumed: the Anthropic stream ends with its error event (README)
+    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE, resumable: false }, endpoints);
   }
 
-  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation">, endpoints: readonly string[]): void {
+  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation" | "resumable">, endpoints: readonly string[]): void {
     const input: ExchangeInput = { ...upstream, res: this.res, rec: this.rec, forward: this.headers.forward, pinned: this.headers.pin, via: this.via };
     this.exchange = new Exchange(this.plane, input, endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();

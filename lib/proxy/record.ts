@@ -20,6 +20,8 @@ export interface RequestRecord {
   endpoint: { id: string; name: string } | null;
   /** the endpoints tried, in order (the last is `endpoint`) */
   tried: string[];
+  /** the endpoint that resumed the broken stream of `endpoint` (./resume.ts), or null */
+  resumedBy: { id: string; name: string } | null;
   status: number;
   ttftMs: number | null;
   usage: Usage | null;
@@ -48,6 +50,7 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
     route: rec.route,
     model: rec.model,
     endpointId: rec.endpoint?.id ?? null,
+    resumedEndpointId: rec.resumedBy?.id ?? null,
     status: rec.status,
     durationMs: round(durationMs),
     ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs),

@@ -83,6 +83,16 @@ export class SseWriter {
   }
 
   /**
+   * Writes the complete events pending and stops, leaving the response open and dropping an event the upstream cut:
+   * a continuation (./resume.ts) writes the rest of the stream.
+   */
+  detach(): void {
+    this.ended = true;
+    const head = this.take();
+    if (head) this.res.write(head);
+  }
+
+  /**
    * Writes what is pending, what never ended and the end: `tail`, or the transform's end (`broken`: the upstream
    * failed mid-stream), and ends the response.
    */

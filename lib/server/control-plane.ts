@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { markKeysUsed } from "../auth/key-usage";
 import { writeStats } from "../endpoints/stats";
 import { reportEndpointFailure } from "../health/check";
+import { reportEndpointStall, type StallMemory } from "../health/stall-report";
 import { log } from "../observability/logger";
 import { Metrics } from "../observability/metrics";
 import { requestLogSink, type RequestLogSink } from "../observability/request-log";
@@ -16,6 +17,8 @@ export interface ControlPlane {
   db: Db;
   metrics: Metrics;
   requestLog: RequestLogSink;
+  /** recent stalls of live traffic per endpoint (lib/health/stall.ts) */
+  stalls: StallMemory;
   /** writes still in progress (waited for at stop) */
   writing: Set<Promise<void>>;
 }
@@ -23,7 +26,7 @@ export interface ControlPlane {
 export async function createControlPlane(): Promise<ControlPlane> {
   const metrics = new Metrics();
   runtime().events.on("health-checked", (seconds) => metrics.healthChecks.observe(seconds));
-  return { db: (await database()).db, metrics, requestLog: requestLogSink(env().LLMLB_DATABASE_URL, database), writing: new Set() };
+  return { db: (await database()).db, metrics, requestLog: requestLogSink(env().LLMLB_DATABASE_URL, database), stalls: new Map(), writing: new Set() };
 }
 
 async function apply(cp: ControlPlane, w: ControlWrite): Promise<void> {
@@ -34,6 +37,8 @@ async function apply(cp: ControlPlane, w: ControlWrite): Promise<void> {
       return writeStats(cp.db, w.deltas, w.at);
     case "endpoint-failed":
       return reportEndpointFailure(cp.db, w.endpointId, w.reason);
+    case "endpoint-stalled":
+      return reportEndpointStall(cp.db, cp.stalls, w.endpointId, w.reason, w.at);
     case "keys-used":
       return markKeysUsed(cp.db, w.ids, w.at);
   }

@@ -36,7 +36,7 @@ async function main(port: Port) {
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: cp.metrics.telemetry() });
     else if (m.t === "stop") void stop();
-    else if (m.t === "request-log" || m.t === "stats" || m.t === "endpoint-failed" || m.t === "keys-used") applyWrite(cp, m);
+    else if (m.t === "request-log" || m.t === "stats" || m.t === "endpoint-failed" || m.t === "endpoint-stalled" || m.t === "keys-used") applyWrite(cp, m);
   });
 
   // The main thread has drained its requests (these included) before it asks.

@@ -19,6 +19,8 @@ export const requestLog = sqliteTable(
     endpointName: text("endpoint_name"),
     /** every endpoint tried, in order, as a JSON array of ids (the last one answered); null when not recorded */
     endpointsTried: text("endpoints_tried", { mode: "json" }).$type<string[]>(),
+    /** the endpoint that continued the stream after endpoint_id's broke (a resumed stream); null when none did */
+    resumedEndpointId: text("resumed_endpoint_id"),
     status: integer("status").notNull(),
     durationMs: real("duration_ms").notNull(),
     ttftMs: real("ttft_ms"),
