@@ -10,6 +10,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     // the theme script sets html's class before paint; React must not "correct" it back
     <html lang={await currentLang()} suppressHydrationWarning>
       <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours (the theme before first paint), no user data */}
         <script dangerouslySetInnerHTML={{ __html: THEME_BOOT }} />
       </head>
       <body>{children}</body>

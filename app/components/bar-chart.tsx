@@ -75,6 +75,7 @@ export function BarChart({
           {labels.map((label, i) => {
             let y = height;
             return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: one bar per slot, the slots are the keys
               <g key={i}>
                 <title>{`${label}: ${series.map((s) => `${s.label} ${format(s.values[i] ?? 0)}`).join(", ")}`}</title>
                 <rect x={(offset + i) * slot} y={0} width={slot} height={height} fill="transparent" />
@@ -90,6 +91,7 @@ export function BarChart({
       </div>
       <div className={`flex text-[10px] text-slate-400 ${axis.length === 1 ? "justify-end" : "justify-between"}`} style={{ paddingLeft: `${(offset / slots) * 100}%` }}>
         {axis.map((a, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: axis labels are positions
           <span key={i} className="whitespace-nowrap" suppressHydrationWarning>
             {a}
           </span>

@@ -10,6 +10,7 @@ export function LanguageSwitch({ lang, label }: { lang: Lang; label: string }) {
         className="rounded border border-slate-300 px-1 py-0.5"
         value={lang}
         onChange={(e) => {
+          // biome-ignore lint/suspicious/noDocumentCookie: one plain cookie, read by the server on the next page
           document.cookie = `${LANG_COOKIE}=${e.target.value}; path=/; max-age=31536000; samesite=lax`;
           window.location.reload();
         }}

@@ -9,6 +9,7 @@ import { usePathname } from "next/navigation";
 export function NavShell({ title, menuLabel, sidebar, children }: { title: string; menuLabel: string; sidebar: React.ReactNode; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
   const path = usePathname();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the menu closes on every navigation (path is the trigger)
   useEffect(() => setOpen(false), [path]);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">

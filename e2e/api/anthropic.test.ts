@@ -41,7 +41,9 @@ afterAll(async () => {
   await s?.stop();
   await Promise.all(fakes.map((f) => f.stop()));
 });
-afterEach(() => fakes.forEach((f) => f.resetFaults()));
+afterEach(() => {
+  for (const f of fakes) f.resetFaults();
+});
 
 describe.each(KINDS)("the Anthropic SDK through the load balancer, %s-style upstream", (kind, model) => {
   it("a plain message: text, end_turn, usage, the client's model name", async () => {

@@ -12,7 +12,7 @@ const ENDPOINT_KEY = "upstream-key-Zq8x1f7Hc2";
 const CARL_PASSWORD = "carl-password-9k";
 let s1: TestServer;
 let s2: TestServer | undefined;
-let exported: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let exported: Record<string, any>;
 let apiKeyPlain: string;
 const debug = (s: TestServer, method: string, path: string, body?: unknown) => call(s.url, method, path, { key: "sk_debug", body });
 const withoutDate = (d: Record<string, unknown>) => ({ ...d, exported_at: undefined });

@@ -205,12 +205,12 @@ describe("the scheduler", () => {
         [ra, rb, rh, rk, rx, rl] = await all();
       }
       const first = (rows: CheckRow[]) => rows[0].checked_at;
-      const after = (rows: CheckRow[]) => rows.slice(1).filter((r) => r.checked_at <= first(rows) + 31_000);
+      const inFirst31s = (rows: CheckRow[]) => rows.slice(1).filter((r) => r.checked_at <= first(rows) + 31_000);
       const gaps = (rows: CheckRow[]) => rows.slice(1).map((r, i) => (r.checked_at - rows[i].checked_at) / 1000);
 
       // Intervals: in the 31 s after its first check, A (10 s) is checked 3 times and B (30 s) once — 3:1.
-      expect(after(ra).length, `A gaps ${gaps(ra)}`).toBe(3);
-      expect(after(rb).length, `B gaps ${gaps(rb)}`).toBe(1);
+      expect(inFirst31s(ra).length, `A gaps ${gaps(ra)}`).toBe(3);
+      expect(inFirst31s(rb).length, `B gaps ${gaps(rb)}`).toBe(1);
       // On time despite the hung endpoint: every gap of A is 10 s (±1 s for the one-second scheduler tick).
       for (const g of gaps(ra)) expect(g, `A gaps ${gaps(ra)}`).toBeGreaterThan(9);
       for (const g of gaps(ra)) expect(g, `A gaps ${gaps(ra)}`).toBeLessThan(11);

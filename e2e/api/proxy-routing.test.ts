@@ -29,7 +29,9 @@ afterAll(async () => {
   await s?.stop();
   await Promise.all(fakes.map((f) => f.stop()));
 });
-afterEach(() => fakes.forEach((f) => f.resetFaults()));
+afterEach(() => {
+  for (const f of fakes) f.resetFaults();
+});
 
 describe("endpoint choice", () => {
   it("equal endpoints share sequential traffic about equally", async () => {

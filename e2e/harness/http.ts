@@ -3,7 +3,7 @@ import http from "node:http";
 export interface Call {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience: assertions pick fields
+  body: any; // test convenience: assertions pick fields
   text: string;
 }
 

@@ -78,7 +78,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     },
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
-        clients.forEach((c) => c.close());
+        for (const c of clients) c.close();
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
         proc.once("exit", (code) => resolve(code));
         proc.kill(signal);

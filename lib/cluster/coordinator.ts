@@ -31,7 +31,7 @@ export class Coordinator {
     this.versions = await readVersions(this.db);
     this.timers.push(setInterval(() => void this.renew(), Math.max(500, Math.floor(this.opts.leaseTtlMs / 3))));
     this.timers.push(setInterval(() => void this.poll(), this.opts.pollMs));
-    this.timers.forEach((t) => t.unref());
+    for (const t of this.timers) t.unref();
   }
 
   async stop(): Promise<void> {

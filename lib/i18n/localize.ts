@@ -12,14 +12,14 @@ export function formatMessage(template: string, params: ErrorParams = {}): strin
 /** The English message of `key`: what the API answers and what is stored. */
 export const englishMessage = (key: ErrorKey, params?: ErrorParams) => formatMessage(errorsEn[key], params);
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const MATCHERS = (Object.keys(errorsEn) as ErrorKey[]).map((key) => {
   const names: string[] = [];
   const source = errorsEn[key]
     .split(/(\{\w+\})/)
     .map((part) => {
       const m = /^\{(\w+)\}$/.exec(part);
-      if (!m) return escape(part);
+      if (!m) return escapeRegExp(part);
       names.push(m[1]);
       return "(.+?)";
     })

@@ -75,7 +75,7 @@ function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: 
 
 function KeysTable({ t, lang, keys, canManage, onRevoke }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; onRevoke: (id: string) => Promise<void> }) {
   // keyed on the language, not `t`'s identity (a refresh sends an equal new `t`; new columns remount the cells)
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the language, not on `t`'s identity
   const cols = useMemo(() => keyColumns(t, lang, canManage, onRevoke), [lang, canManage, onRevoke]);
   const table = useReactTable({ data: keys, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (k) => k.id });
   return <DataTable table={table} label={t.apiKeys} empty={t.noKeys} rowTestId="api-key-row" rowAttrs={(k) => ({ "data-key-name": k.name })} />;

@@ -58,6 +58,7 @@ export function ConfigView({ t }: { t: Messages }) {
           <p className="font-medium">{result.applied ? t.importApplied : t.importPreview}</p>
           <ul className="divide-y divide-slate-100 rounded border border-slate-200">
             {result.changes.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the diff is shown once, never reordered
               <li key={i} className="flex flex-wrap gap-2 px-3 py-1.5" data-action={c.action}>
                 <span className="w-20 text-slate-500">{c.kind}</span>
                 <span className="font-medium">{c.name}</span>

@@ -65,7 +65,7 @@ function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
 
 /** One page of the request log (the server filters, pages and sorts newest first); a row opens its detail. */
 export function HistoryTable({ t, lang, rows }: { t: Messages; lang: Lang; rows: RequestDto[] }) {
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `t` follows `lang`; its identity changes on refresh
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `t` follows `lang`; its identity changes on refresh
   const cols = useMemo(() => columns(t, lang), [lang]);
   const [open, setOpen] = useState<RequestDto | null>(null);
   const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (r) => String(r.id) });

@@ -74,9 +74,10 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
           <div className="flex-1 space-y-3 overflow-y-auto" data-testid="chat-log" aria-live="polite">
             {history.length === 0 && draft === null && <p className="text-sm text-slate-400">{t.playgroundEmpty}</p>}
             {history.map((m, i) => (
-              <Bubble key={i} role={m.role} text={m.content} />
+              // biome-ignore lint/suspicious/noArrayIndexKey: the chat only grows at its end
+              <Bubble key={i} from={m.role} text={m.content} />
             ))}
-            {draft !== null && <Bubble role="assistant" text={draft || "…"} testId="streaming-answer" />}
+            {draft !== null && <Bubble from="assistant" text={draft || "…"} testId="streaming-answer" />}
           </div>
           {outcome && (
             <div className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600" data-testid="served-by">
@@ -143,12 +144,12 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
   );
 }
 
-function Bubble({ role, text, testId }: { role: ChatMessage["role"]; text: string; testId?: string }) {
-  const mine = role === "user";
+function Bubble({ from, text, testId }: { from: ChatMessage["role"]; text: string; testId?: string }) {
+  const mine = from === "user";
   return (
     <div className={`flex ${mine ? "justify-end" : "justify-start"}`}>
       <div
-        data-testid={testId ?? `message-${role}`}
+        data-testid={testId ?? `message-${from}`}
         className={`max-w-[85%] whitespace-pre-wrap rounded-lg px-3 py-2 text-sm ${mine ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-900"}`}
       >
         {text}

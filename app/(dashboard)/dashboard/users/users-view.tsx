@@ -14,7 +14,7 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
   const refresh = useCallback(() => router.refresh(), [router]);
   // keyed on the language, not on `t`'s identity: a server refresh sends an equal but new `t`, and new columns
   // would remount every cell (dropping a row's error or open password form)
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the language, not on `t`'s identity (see above)
   const cols = useMemo(() => userColumns(t, lang, selfId, refresh), [lang, selfId, refresh]);
   const table = useReactTable({ data: users, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (u) => u.id });
 
