@@ -61,12 +61,13 @@ async function readCapped(res: Response, max: number): Promise<string> {
 
 /**
  * One JSON request to an endpoint, with its key as Bearer, bounded by `timeoutMs` and by `maxBytes` of answer
- * (default METADATA_LIMIT; model lists pass LIST_LIMIT). Never throws.
+ * (default METADATA_LIMIT; model lists pass LIST_LIMIT). Never throws. With `text` the answer's text is `json`, unparsed
+ * (Prometheus exposition).
  */
 export async function upstreamJson(
   baseUrl: string,
   path: string,
-  opts: { apiKey?: string | null; method?: "GET" | "POST"; body?: unknown; timeoutMs: number; maxBytes?: number },
+  opts: { apiKey?: string | null; method?: "GET" | "POST"; body?: unknown; timeoutMs: number; maxBytes?: number; signal?: AbortSignal; text?: true },
 ): Promise<UpstreamResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -78,7 +79,8 @@ export async function upstreamJson(
   let res: Response;
   let text: string;
   try {
-    const signal = AbortSignal.timeout(opts.timeoutMs);
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     res = await fetch(baseUrl + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: "manual" });
     if (res.status < 200 || res.status >= 300) {
       await res.body?.cancel().catch(() => undefined); // the status is the answer: its body is not read
@@ -95,6 +97,7 @@ export async function upstreamJson(
     }
     return { kind: "unreachable", error: describeFailure(err), latencyMs: elapsed() };
   }
+  if (opts.text) return { kind: "ok", status: res.status, headers: res.headers, json: text, latencyMs: elapsed() };
   try {
     return { kind: "ok", status: res.status, headers: res.headers, json: JSON.parse(text), latencyMs: elapsed() };
   } catch {

@@ -8,6 +8,7 @@ import { BodyTimeout, BodyTooLarge, MAX_BODY_BYTES, collectBody } from "./body";
 import type { DataPlane } from "./data-plane";
 import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
 import { Exchange, logProxyFailure } from "./exchange";
+import { estimatePromptTokens, requestedMaxTokens } from "./token-estimate";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
 import { sendOpenAIError } from "./openai-error";
 import { finishRecord, type RequestRecord } from "./record";
@@ -168,7 +169,8 @@ class V1Request {
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
-    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: this.via };
+    const tokens = { promptTokens: estimatePromptTokens(body), maxTokens: requestedMaxTokens(body) };
+    const input = { res: this.res, rec, payload, forward: this.headers.forward, dropUsageChunk: inject, pinned: this.headers.pin, via: this.via, tokens };
     this.exchange = new Exchange(this.plane, input, entry.endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }

@@ -30,7 +30,7 @@ interface ModelEntry {
 }
 
 /** One endpoint's models as stored. */
-type ServedModel = Pick<EndpointModelRow, "modelId" | "syncedAt">;
+type ServedModel = Pick<EndpointModelRow, "modelId" | "syncedAt" | "contextLength">;
 
 /**
  * The proxy's in-memory view of the registry: endpoints, which models each serves, TPS per (endpoint, model),
@@ -62,6 +62,13 @@ export class RoutingTable {
 
   tpsOf(endpointId: string, model: string): number | null {
     return this.tps.get(endpointId, modelKey(model)) ?? null;
+  }
+
+  /** The model's context as synced (the maximum it can take), by model key; null when unknown. */
+  contextOf(endpointId: string, key: string): number | null {
+    const list = this.served.get(endpointId);
+    if (list) for (const m of list) if (modelKey(m.modelId) === key) return m.contextLength ?? null;
+    return null;
   }
 
   /** The smooth round-robin state of one model (lib/proxy/select.ts). */
@@ -118,7 +125,7 @@ export class RoutingTable {
     const served = all ? new Map<string, ServedModel[]>() : this.served;
     for (const id of ids) (nextEndpoints.delete(id), served.delete(id));
     for (const e of eps) nextEndpoints.set(e.id, routeEndpoint(e));
-    for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt });
+    for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt, contextLength: m.contextLength });
     // TPS: the stored EMA, unless this instance has measured since (its figure is newer than the last flush)
     const nextTps = this.tps.clone();
     nextTps.retainFirst((id) => nextEndpoints.has(id)); // deleted endpoints

@@ -1,0 +1,137 @@
+// What the /v1 thread knows about the fleet beyond the registry (SPEC §14): the engines' telemetry (published by
+// the control thread), passive outcomes per endpoint, TTFT and cold-load EMAs per (endpoint, model), and the
+// models it has just sent to a cold endpoint. It builds the candidates of ./route-choice.ts and keeps the counts
+// /metrics shows. The choice itself stays pure; this is its state.
+import "server-only";
+import type { EngineModel, EngineTelemetry } from "../fleet/telemetry";
+import { isFresh } from "../fleet/telemetry";
+import type { TelemetryBatch } from "../fleet/poller";
+import { PairMap } from "../pair-map";
+import { modelKey } from "./model-name";
+import { HEALTHY, afterFailure, afterSuccess, shareOf, type Health } from "./outcomes";
+import { chooseEndpoint, type Choice, type FleetCandidate, type Residency, type RouteReason } from "./route-choice";
+import type { RouteEndpoint, RoutingTable } from "./routing-table";
+
+export type RoutingPolicy = "fleet" | "least-inflight" | "round-robin";
+
+/** Engines that load models on demand: a model they do not report loaded is cold. */
+const RESIDENT_TYPES = new Set(["ollama", "lm_studio"]);
+const EMA_ALPHA = 0.2;
+/** a failed attempt counts in the TTFT EMA as an answer this slow: a fast 503 never looks fast */
+export const FAILURE_TTFT_MS = 10_000;
+
+const ema = (prev: number | undefined, sample: number) => (prev === undefined ? sample : EMA_ALPHA * sample + (1 - EMA_ALPHA) * prev);
+
+interface Reading {
+  t: EngineTelemetry;
+  models: Map<string, EngineModel>; // by modelKey
+}
+
+export class FleetState {
+  private readings = new Map<string, Reading>();
+  private health = new Map<string, Health>();
+  readonly ttft = new PairMap<number>();
+  readonly coldLoad = new PairMap<number>();
+  private loadingUntil = new PairMap<number>();
+  /** /metrics: cold routes and route reasons since start */
+  coldRoutes = 0;
+  readonly reasons = new Map<RouteReason, number>();
+
+  constructor(
+    readonly policy: RoutingPolicy,
+    readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  apply(batch: TelemetryBatch): void {
+    for (const [id, t] of batch.readings) this.readings.set(id, { t, models: new Map(t.models.map((m) => [modelKey(m.id), m])) });
+    for (const id of batch.dropped) this.readings.delete(id);
+  }
+
+  /** The endpoint's telemetry when fresh (younger than 3 poll intervals), else undefined. */
+  fresh(endpointId: string): Reading | undefined {
+    const r = this.readings.get(endpointId);
+    return r && isFresh(r.t, this.now(), this.intervalMs) ? r : undefined;
+  }
+
+  /** Whether the model is loaded on the endpoint by fresh telemetry (null: not known). */
+  loaded(endpointId: string, model: string): boolean | null {
+    const r = this.fresh(endpointId);
+    return r ? (r.models.get(modelKey(model))?.loaded ?? false) : null;
+  }
+
+  candidate(ep: RouteEndpoint, model: string, table: RoutingTable): FleetCandidate {
+    const key = modelKey(model);
+    const now = this.now();
+    const r = this.fresh(ep.id);
+    const m = r?.models.get(key);
+    const loadingMs = Math.max(0, (this.loadingUntil.get(ep.id, key) ?? 0) - now);
+    let residency: Residency = "unknown";
+    if (loadingMs > 0) residency = "warm";
+    else if (r) residency = RESIDENT_TYPES.has(ep.type) && !m?.loaded ? "cold" : "warm";
+    const engineLoad = r && (r.t.running !== null || r.t.waiting !== null) ? (r.t.running ?? 0) + (r.t.waiting ?? 0) : null;
+    return {
+      id: ep.id,
+      inflight: table.inflight.get(ep.id) ?? 0,
+      maxConcurrency: ep.maxConcurrency,
+      engineLoad,
+      slots: r?.t.slots ?? null,
+      residency,
+      context: (m?.loaded ? m.contextLength : null) ?? m?.maxContextLength ?? table.contextOf(ep.id, key),
+      ttftMs: this.ttft.get(ep.id, key) ?? null,
+      tps: table.tpsOf(ep.id, model),
+      coldLoadMs: this.coldLoad.get(ep.id, key) ?? null,
+      loadingMs,
+      share: shareOf(this.health.get(ep.id) ?? HEALTHY, now),
+    };
+  }
+
+  choose(eps: RouteEndpoint[], model: string, table: RoutingTable, tokens: { promptTokens: number; maxTokens: number }): Choice {
+    const choice = chooseEndpoint(
+      eps.map((ep) => this.candidate(ep, model, table)),
+      { ...tokens, random: this.random },
+      table.roundRobin(model),
+    );
+    if (choice.kind === "picked" && choice.cold) {
+      const key = modelKey(model);
+      this.loadingUntil.set(choice.id, key, this.now() + (this.coldLoad.get(choice.id, key) ?? 15_000));
+    }
+    return choice;
+  }
+
+  routed(reason: RouteReason, cold: boolean): void {
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+    if (cold) this.coldRoutes++;
+  }
+
+  /** An attempt answered: TTFT folds into the EMA (as the cold-load time when the model was cold). */
+  answered(endpointId: string, model: string, ttftMs: number | null, cold: boolean): void {
+    const key = modelKey(model);
+    this.health.set(endpointId, afterSuccess(this.health.get(endpointId) ?? HEALTHY, this.now()));
+    if (ttftMs === null) return;
+    if (cold) {
+      this.coldLoad.set(endpointId, key, ema(this.coldLoad.get(endpointId, key), ttftMs));
+      this.loadingUntil.set(endpointId, key, 0);
+    } else this.ttft.set(endpointId, key, ema(this.ttft.get(endpointId, key), ttftMs));
+  }
+
+  /** An attempt failed by the endpoint's fault: cooldown, and it weighs as slow. */
+  failed(endpointId: string, model: string): void {
+    const key = modelKey(model);
+    this.health.set(endpointId, afterFailure(this.health.get(endpointId) ?? HEALTHY, this.now()));
+    this.ttft.set(endpointId, key, ema(this.ttft.get(endpointId, key), FAILURE_TTFT_MS));
+  }
+
+  healthOf(endpointId: string): Health {
+    return this.health.get(endpointId) ?? HEALTHY;
+  }
+
+  /** Fresh readings, for /metrics. */
+  *freshReadings(): IterableIterator<[string, EngineTelemetry]> {
+    for (const [id] of this.readings) {
+      const r = this.fresh(id);
+      if (r) yield [id, r.t];
+    }
+  }
+}
