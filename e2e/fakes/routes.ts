@@ -1,5 +1,6 @@
 // Route tables of the fake upstreams: the OpenAI-compatible API every kind serves, plus each kind's own routes.
 import type { FakeFaults, FakeKind } from "./types";
+import type { Engine } from "./engine";
 import { type Exchange, chosenEncoding, later, sendFault, sendJson, sendStream } from "./http";
 import {
   type Json,
@@ -32,6 +33,8 @@ export interface FakeState {
   readonly text: string;
   readonly pieces: string[];
   readonly completionTokens: number;
+  /** engine behaviour (./engine.ts), when the fake was started with `engine` */
+  readonly engine: Engine | null;
   /** xLLM download tasks by id. */
   readonly tasks: Map<string, { model: string; progress: number }>;
   /** The listed model a requested name refers to (Ollama's implicit `:latest` matches both ways). */
@@ -76,10 +79,23 @@ function answer(x: Exchange, fake: FakeState, build: Build): void {
   if (!isRecord(x.body)) return sendJson(x.res, 400, BAD_JSON);
   const model = x.body.model;
   if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
-  if (fake.findModel(model) === undefined) return sendJson(x.res, 404, modelNotFound(model));
-  const out = build(x.body, reply(x, fake, model));
+  const found = fake.findModel(model);
+  if (found === undefined) return sendJson(x.res, 404, modelNotFound(model));
+  if (fake.engine) {
+    const asked = typeof x.body.max_tokens === "number" && x.body.max_tokens > 0 ? x.body.max_tokens : fake.completionTokens;
+    const streaming = x.body.stream === true;
+    return fake.engine.serve(x, found, (tokenMs) =>
+      streaming ? send(x, fake, build, model, asked, (tokenMs * asked) / fake.pieces.length) : later(x.res, tokenMs * asked, () => send(x, fake, build, model, asked, 0)),
+    );
+  }
+  send(x, fake, build, model, fake.completionTokens, faults.chunkDelayMs);
+}
+
+function send(x: Exchange, fake: FakeState, build: Build, model: string, completionTokens: number, chunkDelayMs: number): void {
+  const { faults } = fake;
+  const out = build(x.body as Json, { ...reply(x, fake, model), completionTokens });
   const encoding = chosenEncoding(x.req, faults);
-  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, faults.dieAfterChunks, encoding);
+  if ("stream" in out) return sendStream(x, out.stream, chunkDelayMs, faults.dieAfterChunks, encoding);
   const json = faults.answerBytes === null ? out.json : padded(out.json, faults.answerBytes);
   sendJson(x.res, out.status ?? 200, json, faults.slowBytesMs, undefined, encoding);
 }

@@ -3,7 +3,8 @@
 // 1. Context fit: candidates whose loaded (or maximum) context cannot take prompt + max_tokens are skipped; when
 //    none can, the request is refused before any upstream is called.
 // 2. Passive outcomes: an endpoint in cooldown takes nothing; one probed after it, or ramping back up, takes its
-//    share (./outcomes.ts) by a draw of `random` — unless nothing else is left, so nobody starves.
+//    share (./outcomes.ts) of the requests by a draw of `random`; when nothing else is left the best share is
+//    used, so nobody starves.
 // 3. Expected wait: ttft + the work queued ahead of this request (the larger of our in-flight count and the
 //    engine's own running + waiting, which includes ours) over the engine's parallel slots; a cold model adds its
 //    measured load time (15 s until measured) and a model we just sent to a cold endpoint counts as loading.
@@ -85,6 +86,14 @@ export function chooseEndpoint(candidates: readonly FleetCandidate[], input: Cho
     return { c, wait: ttft + queued * service + cold + c.loadingMs, measured: c.ttftMs !== null || c.tps !== null };
   });
 
+  // an endpoint probed after its cooldown, or ramping back up, that won its draw takes the request: its share is
+  // a share of the traffic (its TTFT EMA still carries the failures, so the comparison below would starve it)
+  const drawn = scored.filter((s) => s.c.share < 1 && passed.includes(s.c));
+  if (drawn.length) {
+    const p = drawn.reduce((a, b) => (b.wait < a.wait ? b : a));
+    return { kind: "picked", id: p.c.id, reason: "explore", cold: p.c.residency === "cold" };
+  }
+
   const warm = scored.filter((s) => s.c.residency !== "cold");
   const cold = scored.filter((s) => s.c.residency === "cold");
   const minWarm = Math.min(...warm.map((s) => s.wait));
@@ -95,7 +104,7 @@ export function chooseEndpoint(candidates: readonly FleetCandidate[], input: Cho
   const ties = pool.filter((s) => s.wait <= best * rules.tie + rules.tieSlackMs);
   const picked = smoothRoundRobin(ties, (s) => s.c.id, (s) => (s.c.tps !== null && s.c.tps > 0 ? s.c.tps : bestTps || 1), rr);
   const reason: Exclude<RouteReason, "pinned"> =
-    picked.c.residency === "cold" ? "cold" : !picked.measured ? "explore" : fitting.length < candidates.length ? "only-fit" : cold.length ? "warm" : "least-loaded";
+    picked.c.residency === "cold" ? "cold" : fitting.length < candidates.length ? "only-fit" : cold.length ? "warm" : !picked.measured ? "explore" : "least-loaded";
   return { kind: "picked", id: picked.c.id, reason, cold: picked.c.residency === "cold" };
 }
 
