@@ -57,7 +57,7 @@ export async function listEndpoints({ db, query }: { db: Db; query: z.infer<type
   const [rows, agg] = await Promise.all([db.select().from(endpoints).where(and(...conds)).orderBy(asc(endpoints.registeredAt)), aggregates(db)]);
   const now = Date.now();
   const interval = env().LLMLB_TELEMETRY_INTERVAL_MS;
-  return { endpoints: rows.map((r) => ({ ...serializeEndpoint(r, agg.get(r.id) ?? EMPTY), loaded_models: loadedModels(reading(r.id), now, interval) })), total: rows.length };
+  return { endpoints: rows.map((r) => serializeEndpoint(r, agg.get(r.id) ?? EMPTY, loadedModels(reading(r.id), now, interval))), total: rows.length };
 }
 
 export async function serializeEndpointById(db: Db, row: EndpointRow) {

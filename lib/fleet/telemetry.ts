@@ -1,6 +1,7 @@
 // What an engine says about itself (SPEC §14): its loaded models, its own queue and slots. Read by the control
 // thread (./poller.ts) with each engine's standard API, parsed by ./parse.ts, published to the /v1 thread.
 // Client-safe: plain data only.
+import { modelKey } from "../proxy/model-name";
 
 /** One model the engine reports, loaded or not. */
 export interface EngineModel {
@@ -30,6 +31,9 @@ export interface EngineTelemetry {
   /** KV-cache usage 0–1 (vLLM) */
   kvCacheUsage: number | null;
 }
+
+/** Whether `model` is among the loaded ones (Ollama's implicit `:latest` matches both ways). */
+export const isLoaded = (loaded: readonly string[] | null, model: string): boolean => !!loaded?.some((l) => modelKey(l) === modelKey(model));
 
 /** Telemetry older than this many poll intervals counts as absent. */
 export const STALE_INTERVALS = 3;

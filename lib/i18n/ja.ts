@@ -179,4 +179,17 @@ export const ja: Messages = {
   unlimited: "無制限",
   viewAll: "すべて表示",
   you: "自分",
+  // engine telemetry (SPEC §14)
+  telemetry: "エンジンテレメトリ",
+  telemetryAge: "取得",
+  telemetryStale: "古い",
+  noTelemetry: "このエンドポイントはエンジンテレメトリを報告しません。",
+  engineQueue: "エンジンのキュー（実行中 / 待機）",
+  slots: "スロット（使用中 / 合計）",
+  kvCache: "KV キャッシュ",
+  loaded: "ロード済み",
+  loadedModels: "ロード済みモデル",
+  vram: "VRAM",
+  unloadsAt: "アンロード予定",
+  noLoadedModels: "ロード済みのモデルはありません。",
 };

@@ -25,6 +25,20 @@ const ema = (prev: number | undefined, sample: number) => (prev === undefined ? 
 interface Reading {
   t: EngineTelemetry;
   models: Map<string, EngineModel>; // by modelKey
+  /**
+   * the context this engine loads models with (the largest it reports loaded, kept from earlier readings when
+   * nothing is loaded): a cold model will load with it, not with the maximum its metadata names (Ollama's
+   * context_length in /api/ps against /api/show's trained maximum)
+   */
+  loadContext: number | null;
+}
+
+/** The context a request meets: the loaded one; for a cold model the engine's load context within its maximum. */
+export function contextFor(m: EngineModel | undefined, loadContext: number | null, stored: number | null): number | null {
+  if (m?.loaded && m.contextLength !== null) return m.contextLength;
+  const max = m?.maxContextLength ?? stored;
+  if (loadContext === null) return max;
+  return max === null ? loadContext : Math.min(max, loadContext);
 }
 
 export class FleetState {
@@ -45,7 +59,11 @@ export class FleetState {
   ) {}
 
   apply(batch: TelemetryBatch): void {
-    for (const [id, t] of batch.readings) this.readings.set(id, { t, models: new Map(t.models.map((m) => [modelKey(m.id), m])) });
+    for (const [id, t] of batch.readings) {
+      let loadContext: number | null = null;
+      for (const m of t.models) if (m.loaded && m.contextLength !== null) loadContext = Math.max(loadContext ?? 0, m.contextLength);
+      this.readings.set(id, { t, models: new Map(t.models.map((m) => [modelKey(m.id), m])), loadContext: loadContext ?? this.readings.get(id)?.loadContext ?? null });
+    }
     for (const id of batch.dropped) this.readings.delete(id);
   }
 
@@ -78,7 +96,7 @@ export class FleetState {
       engineLoad,
       slots: r?.t.slots ?? null,
       residency,
-      context: (m?.loaded ? m.contextLength : null) ?? m?.maxContextLength ?? table.contextOf(ep.id, key),
+      context: contextFor(m, r?.loadContext ?? null, table.contextOf(ep.id, key)),
       ttftMs: this.ttft.get(ep.id, key) ?? null,
       tps: table.tpsOf(ep.id, model),
       coldLoadMs: this.coldLoad.get(ep.id, key) ?? null,

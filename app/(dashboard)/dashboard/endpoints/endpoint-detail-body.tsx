@@ -3,6 +3,7 @@ import type { EndpointDetail } from "@/app/components/api-client";
 import { BarChart } from "@/app/components/bar-chart";
 import { StatusBadge } from "@/app/components/status-badge";
 import { DASH, fmtAgo, fmtClock, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
+import { EndpointTelemetry, LoadedMark } from "./endpoint-telemetry";
 
 function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const items: Array<[string, React.ReactNode]> = [
@@ -57,7 +58,10 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
             <tbody className="divide-y divide-slate-100">
               {d.models.map((m) => (
                 <tr key={m.model_id} data-testid="detail-model">
-                  <td className="px-3 py-1.5 font-mono text-xs">{m.model_id}</td>
+                  <td className="px-3 py-1.5 font-mono text-xs">
+                    {m.model_id}
+                    {d.telemetry && !d.telemetry.stale && d.telemetry.models.some((x) => x.loaded && x.model_id === m.model_id) && <LoadedMark t={t} />}
+                  </td>
                   <td className="px-3 py-1.5">
                     <span className="flex flex-wrap gap-1">
                       {m.capabilities.map((c) => (
@@ -133,6 +137,7 @@ export function EndpointDetailBody({ d, t, lang }: { d: EndpointDetail; t: Messa
       )}
       <Info d={d} t={t} lang={lang} />
       <Models d={d} t={t} />
+      <EndpointTelemetry d={d} t={t} lang={lang} />
       <HealthChecks d={d} t={t} lang={lang} />
     </>
   );
