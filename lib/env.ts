@@ -39,7 +39,7 @@ const schema = z.object({
   LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
   LLMLB_CONTROL_MAX_PER_CLIENT: int(1, 100_000).default(16),
   /** engine telemetry poll interval per endpoint (SPEC §14: at most every 2 s); 0 turns telemetry off */
-  LLMLB_TELEMETRY_INTERVAL_MS: z.union([z.literal(0), int(2000, 600_000)]).default(2000),
+  LLMLB_TELEMETRY_INTERVAL_MS: int(0, 600_000).refine((v) => v === 0 || v >= 2000, "must be 0 (off) or at least 2000").default(2000),
   /** benchmarks and tests only: the endpoint choice to compare against (SPEC §14's routing-quality benchmark) */
   LLMLB_ROUTING_POLICY: z.enum(["fleet", "least-inflight", "round-robin"]).default("fleet"),
 });

@@ -47,6 +47,14 @@ export class FleetState {
   readonly ttft = new PairMap<number>();
   readonly coldLoad = new PairMap<number>();
   private loadingUntil = new PairMap<number>();
+  /**
+   * Between two readings the engine's state moves: loading a cold model on an engine already holding as many as
+   * it has ever held evicts one (Ollama and LM Studio evict the least recently used). We predict which — the one we
+   * sent least recently — and count it cold until a reading taken after the eviction says otherwise.
+   */
+  private lastRouted = new PairMap<number>();
+  private evictedAt = new PairMap<number>();
+  private mostLoaded = new Map<string, number>();
   /** /metrics: cold routes and route reasons since start */
   coldRoutes = 0;
   readonly reasons = new Map<RouteReason, number>();
@@ -63,6 +71,7 @@ export class FleetState {
       let loadContext: number | null = null;
       for (const m of t.models) if (m.loaded && m.contextLength !== null) loadContext = Math.max(loadContext ?? 0, m.contextLength);
       this.readings.set(id, { t, models: new Map(t.models.map((m) => [modelKey(m.id), m])), loadContext: loadContext ?? this.readings.get(id)?.loadContext ?? null });
+      this.mostLoaded.set(id, Math.max(this.mostLoaded.get(id) ?? 0, t.models.filter((m) => m.loaded).length));
     }
     for (const id of batch.dropped) this.readings.delete(id);
   }
@@ -87,7 +96,7 @@ export class FleetState {
     const loadingMs = Math.max(0, (this.loadingUntil.get(ep.id, key) ?? 0) - now);
     let residency: Residency = "unknown";
     if (loadingMs > 0) residency = "warm";
-    else if (r) residency = RESIDENT_TYPES.has(ep.type) && !m?.loaded ? "cold" : "warm";
+    else if (r) residency = RESIDENT_TYPES.has(ep.type) && (!m?.loaded || this.evictedSince(ep.id, key, r.t.at)) ? "cold" : "warm";
     const engineLoad = r && (r.t.running !== null || r.t.waiting !== null) ? (r.t.running ?? 0) + (r.t.waiting ?? 0) : null;
     return {
       id: ep.id,
@@ -111,11 +120,36 @@ export class FleetState {
       { ...tokens, random: this.random },
       table.roundRobin(model),
     );
-    if (choice.kind === "picked" && choice.cold) {
-      const key = modelKey(model);
-      this.loadingUntil.set(choice.id, key, this.now() + (this.coldLoad.get(choice.id, key) ?? 15_000));
+    if (choice.kind !== "picked") return choice;
+    const key = modelKey(model);
+    const now = this.now();
+    if (choice.cold) {
+      this.predictEviction(choice.id, key, now);
+      this.loadingUntil.set(choice.id, key, now + (this.coldLoad.get(choice.id, key) ?? 15_000));
     }
+    this.lastRouted.set(choice.id, key, now);
     return choice;
+  }
+
+  private evictedSince(endpointId: string, key: string, readAt: number): boolean {
+    return (this.evictedAt.get(endpointId, key) ?? -Infinity) >= readAt;
+  }
+
+  /** Loading `key` on a full engine evicts the loaded model we sent least recently (see `evictedAt`). */
+  private predictEviction(endpointId: string, key: string, now: number): void {
+    const r = this.fresh(endpointId);
+    if (!r) return;
+    const resident = new Set<string>();
+    for (const [k, m] of r.models) if (m.loaded && !this.evictedSince(endpointId, k, r.t.at)) resident.add(k);
+    for (const [e, k, until] of this.loadingUntil.entries()) if (e === endpointId && until > now) resident.add(k);
+    resident.delete(key);
+    if (resident.size + 1 <= (this.mostLoaded.get(endpointId) ?? Infinity)) return;
+    let victim: string | null = null;
+    for (const k of resident) if (victim === null || (this.lastRouted.get(endpointId, k) ?? 0) < (this.lastRouted.get(endpointId, victim) ?? 0)) victim = k;
+    if (victim !== null) {
+      this.evictedAt.set(endpointId, victim, now);
+      this.loadingUntil.set(endpointId, victim, 0);
+    }
   }
 
   routed(reason: RouteReason, cold: boolean): void {
