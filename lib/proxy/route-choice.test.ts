@@ -87,3 +87,10 @@ describe("chooseEndpoint: outcomes, fairness, exploration", () => {
     expect(pick([c("new", { ttftMs: null, tps: null }), c("cold", { residency: "cold" })])).toMatchObject({ id: "new", reason: "warm" });
   });
 });
+
+describe("chooseEndpoint: shares by expected wait", () => {
+  it("one twice as fast gets twice the share; one more than twice as slow waits its turn", () => {
+    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slow", { ttftMs: 200, tps: null })], 300)).toEqual({ fast: 200, slow: 100 });
+    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slower", { ttftMs: 250, tps: null })], 100)).toEqual({ fast: 100 });
+  });
+});

@@ -9,8 +9,9 @@
 //    engine's own running + waiting, which includes ours) over the engine's parallel slots; a cold model adds its
 //    measured load time (15 s until measured) and a model we just sent to a cold endpoint counts as loading.
 // 4. Warm first: a cold endpoint is used only when every warm one's expected wait exceeds its load time.
-// 5. Among the candidates within 20 % of the least expected wait, smooth weighted round-robin by TPS (nginx's):
-//    equals share equally, unmeasured endpoints weigh as the fastest measured one so they are explored.
+// 5. Among the candidates within 2× of the least expected wait, smooth weighted round-robin (nginx's) with
+//    weight 1 / expected wait: equals share equally, one twice as fast gets twice the share, a slower one is not
+//    starved, and an unmeasured endpoint counts as the fastest measured one so it is explored.
 import { smoothRoundRobin, type Pick as LegacyPick } from "./select";
 
 export type Residency = "warm" | "cold" | "unknown";
@@ -49,7 +50,7 @@ export type Choice =
   | { kind: "too-long"; need: number }
   | Exclude<LegacyPick, { kind: "picked" }>;
 
-export const CHOICE_RULES = { defaultColdLoadMs: 15_000, defaultTtftMs: 500, expectedOutputTokens: 256, tie: 1.2, tieSlackMs: 5 } as const;
+export const CHOICE_RULES = { defaultColdLoadMs: 15_000, defaultTtftMs: 500, expectedOutputTokens: 256, tie: 2, tieSlackMs: 5 } as const;
 
 interface Scored {
   c: FleetCandidate;
@@ -102,7 +103,7 @@ export function chooseEndpoint(candidates: readonly FleetCandidate[], input: Cho
   const pool = warm.concat(coldOk);
   const best = Math.min(...pool.map((s) => s.wait));
   const ties = pool.filter((s) => s.wait <= best * rules.tie + rules.tieSlackMs);
-  const picked = smoothRoundRobin(ties, (s) => s.c.id, (s) => (s.c.tps !== null && s.c.tps > 0 ? s.c.tps : bestTps || 1), rr);
+  const picked = smoothRoundRobin(ties, (s) => s.c.id, (s) => 1000 / Math.max(1, s.wait), rr);
   const reason: Exclude<RouteReason, "pinned"> =
     picked.c.residency === "cold" ? "cold" : fitting.length < candidates.length ? "only-fit" : cold.length ? "warm" : !picked.measured ? "explore" : "least-loaded";
   return { kind: "picked", id: picked.c.id, reason, cold: picked.c.residency === "cold" };
