@@ -15,7 +15,11 @@ async function endpoint(name: string, opts: FakeOptions): Promise<{ fake: FakeUp
   const fake = await startFake({ record: true, ...opts });
   fakes.push(fake);
   const ep = await registerOnline(s.url, { name, base_url: fake.url });
-  if (opts.engine) await waitDetail(s.url, ep.id, (d) => d.telemetry !== null && !d.telemetry.stale);
+  if (opts.engine) {
+    await waitDetail(s.url, ep.id, (d) => d.telemetry !== null && !d.telemetry.stale);
+    // the /v1 thread has it too (it arrives there over the bridge a moment after the control thread reads it)
+    await waitFor(async () => (await call(s.url, "GET", "/metrics", { key: "sk_debug" })).text.includes(`llmlb_model_loaded{endpoint="${name}",id="${ep.id}"`));
+  }
   return { fake, id: ep.id };
 }
 const inferences = (f: FakeUpstream) => f.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions").length;
@@ -119,7 +123,7 @@ describe("fleet-aware routing", () => {
     await sleep(8000);
     const later = await run(4000);
     console.log(`recovered endpoint share: ${(early * 100).toFixed(1)} % in its first 4 s, ${(later * 100).toFixed(1)} % 12–16 s after`);
-    expect(early).toBeLessThan(0.2);
+    expect(early).toBeLessThan(0.3); // full share would be 50 %
     expect(later).toBeGreaterThan(early * 1.5);
   }, 40_000);
 
