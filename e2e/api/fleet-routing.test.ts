@@ -54,7 +54,7 @@ describe("fleet-aware routing", () => {
     const warm = await endpoint("ollama-busy", { kind: "ollama", models, engine: { parallel: 1, maxLoaded: 1, loaded: ["queue-a:latest"], tokenMs: 100 } });
     const cold = await endpoint("ollama-spare", { kind: "ollama", models, engine: { parallel: 4, maxLoaded: 1, loaded: ["queue-b:latest"], loadMs: 300, tokenMs: 100 } });
     for (let i = 0; i < 3; i++) expect((await chat("queue-a")).status).toBe(200); // measured: ~1 s a request
-    const answers = await Promise.all(Array.from({ length: 24 }, () => chat("queue-a")));
+    const answers = await Promise.all(Array.from({ length: 32 }, () => chat("queue-a")));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.some((a) => a.headers.get("x-llmlb-route-reason") === "cold")).toBe(true);
     expect(inferences(cold.fake)).toBeGreaterThan(0);

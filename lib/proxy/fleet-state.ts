@@ -8,7 +8,7 @@ import { isFresh } from "../fleet/telemetry";
 import type { TelemetryBatch } from "../fleet/poller";
 import { PairMap } from "../pair-map";
 import { modelKey } from "./model-name";
-import { HEALTHY, afterFailure, afterSuccess, shareOf, type Health } from "./outcomes";
+import { HEALTHY, afterFailure, afterProbe, afterSuccess, shareOf, type Health } from "./outcomes";
 import { chooseEndpoint, type Choice, type FleetCandidate, type Residency, type RouteReason } from "./route-choice";
 import type { RouteEndpoint, RoutingTable } from "./routing-table";
 
@@ -128,6 +128,8 @@ export class FleetState {
       this.loadingUntil.set(choice.id, key, now + (this.coldLoad.get(choice.id, key) ?? 15_000));
     }
     this.lastRouted.set(choice.id, key, now);
+    const h = this.health.get(choice.id);
+    if (h) this.health.set(choice.id, afterProbe(h, now));
     return choice;
   }
 

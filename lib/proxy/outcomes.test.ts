@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEALTHY, afterFailure, afterSuccess, shareOf } from "./outcomes";
+import { HEALTHY, afterFailure, afterProbe, afterSuccess, shareOf } from "./outcomes";
 
 describe("passive outcomes", () => {
   it("cooldown doubles with each failure in a row, capped at 60 s", () => {
@@ -19,6 +19,14 @@ describe("passive outcomes", () => {
     ["ramp half", { failures: 0, cooldownUntil: 0, rampFrom: 0 }, 15_000, 0.525],
     ["ramp end", { failures: 0, cooldownUntil: 0, rampFrom: 0 }, 30_000, 1],
   ])("share: %s", (_n, h, now, share) => expect(shareOf(h, now)).toBeCloseTo(share, 6));
+  it("one probe at a time once the cooldown is over", () => {
+    const failing = afterFailure(HEALTHY, 0);
+    const probing = afterProbe(failing, 1000);
+    expect(shareOf(probing, 1500)).toBe(0);
+    expect(shareOf(probing, 2000)).toBe(0.05);
+    expect(afterProbe(HEALTHY, 5)).toBe(HEALTHY);
+    expect(afterFailure(probing, 1200).cooldownUntil).toBe(1200 + 2000);
+  });
   it("a success after failures starts the ramp; the ramp ends after 30 s", () => {
     const failed = afterFailure(afterFailure(HEALTHY, 0), 0);
     const back = afterSuccess(failed, 5000);

@@ -11,7 +11,7 @@ export interface Health {
   rampFrom: number | null;
 }
 
-export const OUTCOME_RULES = { baseCooldownMs: 1000, maxCooldownMs: 60_000, rampMs: 30_000, minShare: 0.05 } as const;
+export const OUTCOME_RULES = { baseCooldownMs: 1000, maxCooldownMs: 60_000, rampMs: 30_000, minShare: 0.05, probeWindowMs: 1000 } as const;
 
 export const HEALTHY: Health = { failures: 0, cooldownUntil: 0, rampFrom: null };
 
@@ -24,6 +24,14 @@ export function afterSuccess(h: Health, now: number, rules = OUTCOME_RULES): Hea
   if (h.failures > 0) return { failures: 0, cooldownUntil: 0, rampFrom: now };
   if (h.rampFrom !== null && now - h.rampFrom >= rules.rampMs) return HEALTHY;
   return h;
+}
+
+/**
+ * A request was sent to an endpoint still failing (its cooldown over): one probe at a time — nothing more for
+ * `probeWindowMs` or until its outcome arrives, whichever is first (a circuit breaker's half-open state).
+ */
+export function afterProbe(h: Health, now: number, rules = OUTCOME_RULES): Health {
+  return h.failures > 0 ? { ...h, cooldownUntil: Math.max(h.cooldownUntil, now + rules.probeWindowMs) } : h;
 }
 
 /** The share of traffic the endpoint may take now, 0–1: 0 in cooldown, a probe's share after it, then the ramp. */

@@ -24,6 +24,7 @@ describe("chooseEndpoint: residency", () => {
     ["warm over an idle cold one", [c("cold", { residency: "cold" }), c("warm", { inflight: 2 })], "warm", "warm"],
     ["cold when the warm queue exceeds the cold-load time", [c("cold", { residency: "cold", coldLoadMs: 3000 }), c("warm", { inflight: 20 })], "cold", "cold"],
     ["warm while its queue is below the default 15 s", [c("cold", { residency: "cold" }), c("warm", { inflight: 2 })], "warm", "warm"],
+    ["warm while its wait is within 1.5× the cold-load time", [c("cold", { residency: "cold", coldLoadMs: 8000 }), c("warm", { inflight: 2 })], "warm", "warm"],
     ["a loading model counts its remaining load", [c("a", { loadingMs: 10_000 }), c("b", { inflight: 3 })], "b", "least-loaded"],
     ["only cold endpoints: the cheapest load", [c("slow", { residency: "cold", coldLoadMs: 9000 }), c("fast", { residency: "cold", coldLoadMs: 2000 })], "fast", "cold"],
   ])("%s", (_n, cands, want, reason) => {

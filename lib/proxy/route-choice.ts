@@ -8,7 +8,8 @@
 // 3. Expected wait: ttft + the work queued ahead of this request (the larger of our in-flight count and the
 //    engine's own running + waiting, which includes ours) over the engine's parallel slots; a cold model adds its
 //    measured load time (15 s until measured) and a model we just sent to a cold endpoint counts as loading.
-// 4. Warm first: a cold endpoint is used only when every warm one's expected wait exceeds its load time.
+// 4. Warm first: a cold endpoint is used only when every warm one's expected wait exceeds its load time (by half
+//    again: the load evicts another model).
 // 5. Among the candidates within 2× of the least expected wait, smooth weighted round-robin (nginx's) with
 //    weight 1 / expected wait: equals share equally, one twice as fast gets twice the share, a slower one is not
 //    starved, and an unmeasured endpoint counts as the fastest measured one so it is explored.
@@ -50,7 +51,7 @@ export type Choice =
   | { kind: "too-long"; need: number }
   | Exclude<LegacyPick, { kind: "picked" }>;
 
-export const CHOICE_RULES = { defaultColdLoadMs: 15_000, defaultTtftMs: 500, expectedOutputTokens: 256, tie: 2, tieSlackMs: 5 } as const;
+export const CHOICE_RULES = { defaultColdLoadMs: 15_000, coldMargin: 1.5, defaultTtftMs: 500, expectedOutputTokens: 256, tie: 2, tieSlackMs: 5 } as const;
 
 interface Scored {
   c: FleetCandidate;
@@ -98,8 +99,9 @@ export function chooseEndpoint(candidates: readonly FleetCandidate[], input: Cho
   const warm = scored.filter((s) => s.c.residency !== "cold");
   const cold = scored.filter((s) => s.c.residency === "cold");
   const minWarm = Math.min(...warm.map((s) => s.wait));
-  // a cold endpoint only when every warm one's expected wait exceeds its cold-load time
-  const coldOk = cold.filter((s) => minWarm > (s.c.coldLoadMs ?? rules.defaultColdLoadMs));
+  // a cold endpoint only when every warm one's expected wait exceeds its cold-load time — by half again, since the
+  // load also evicts a model someone else may want next
+  const coldOk = cold.filter((s) => minWarm > rules.coldMargin * (s.c.coldLoadMs ?? rules.defaultColdLoadMs));
   const pool = warm.concat(coldOk);
   const best = Math.min(...pool.map((s) => s.wait));
   const ties = pool.filter((s) => s.wait <= best * rules.tie + rules.tieSlackMs);
