@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { HEALTHY, afterFailure, afterProbe, afterSuccess, shareOf } from "./outcomes";
 
 describe("passive outcomes", () => {
-  it("cooldown doubles with each failure in a row, capped at 60 s", () => {
+  it("cooldown grows fourfold with each failure in a row, capped at 60 s", () => {
     let h = HEALTHY;
     const cooldowns: number[] = [];
     for (let i = 0; i < 8; i++) {
       h = afterFailure(h, 0);
       cooldowns.push(h.cooldownUntil);
     }
-    expect(cooldowns).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(cooldowns).toEqual([1000, 4000, 16000, 60000, 60000, 60000, 60000, 60000]);
   });
   it.each([
     ["healthy", HEALTHY, 0, 1],
@@ -25,7 +25,7 @@ describe("passive outcomes", () => {
     expect(shareOf(probing, 1500)).toBe(0);
     expect(shareOf(probing, 2000)).toBe(0.05);
     expect(afterProbe(HEALTHY, 5)).toBe(HEALTHY);
-    expect(afterFailure(probing, 1200).cooldownUntil).toBe(1200 + 2000);
+    expect(afterFailure(probing, 1200).cooldownUntil).toBe(1200 + 4000);
   });
   it("a success after failures starts the ramp; the ramp ends after 30 s", () => {
     const failed = afterFailure(afterFailure(HEALTHY, 0), 0);

@@ -1,5 +1,5 @@
 // Passive outcomes of live traffic (SPEC §14), as pure transitions with the clock passed in: a failure puts the
-// endpoint in a cooldown that doubles with each failure in a row; once it is over the endpoint is probed with a
+// endpoint in a cooldown that grows fourfold with each failure in a row (1 s, 4 s, 16 s, then 60 s); once it is over the endpoint is probed with a
 // small share; the first success starts a 30 s ramp back to a full share.
 
 export interface Health {
@@ -11,13 +11,13 @@ export interface Health {
   rampFrom: number | null;
 }
 
-export const OUTCOME_RULES = { baseCooldownMs: 1000, maxCooldownMs: 60_000, rampMs: 30_000, minShare: 0.05, probeWindowMs: 1000 } as const;
+export const OUTCOME_RULES = { baseCooldownMs: 1000, backoffFactor: 4, maxCooldownMs: 60_000, rampMs: 30_000, minShare: 0.05, probeWindowMs: 1000 } as const;
 
 export const HEALTHY: Health = { failures: 0, cooldownUntil: 0, rampFrom: null };
 
 export function afterFailure(h: Health, now: number, rules = OUTCOME_RULES): Health {
   const failures = h.failures + 1;
-  return { failures, cooldownUntil: now + Math.min(rules.maxCooldownMs, rules.baseCooldownMs * 2 ** (failures - 1)), rampFrom: null };
+  return { failures, cooldownUntil: now + Math.min(rules.maxCooldownMs, rules.baseCooldownMs * rules.backoffFactor ** (failures - 1)), rampFrom: null };
 }
 
 export function afterSuccess(h: Health, now: number, rules = OUTCOME_RULES): Health {
