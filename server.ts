@@ -14,6 +14,7 @@ import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
 import { startupBanner } from "./lib/server/startup-banner";
+import type { TelemetryBatch } from "./lib/fleet/poller";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -26,6 +27,9 @@ async function main() {
   let write: (w: ControlWrite) => void;
   let telemetry: DataPlane["controlTelemetry"] = null;
   const services: Service[] = [];
+  // engine telemetry (SPEC §14) reaches the /v1 thread's FleetState once it exists
+  let fleetSink: ((batch: TelemetryBatch) => void) | null = null;
+  const publishTelemetry = (batch: TelemetryBatch) => fleetSink?.(batch);
   if (dev) {
     // one thread: Next, the scheduler and the control plane's writes all here, for Next's hot reload
     const { default: next } = await import("next");
@@ -36,15 +40,17 @@ async function main() {
     const cp = await createControlPlane();
     write = (w) => applyWrite(cp, w);
     telemetry = async () => cp.metrics.telemetry();
-    services.push(...(await startControlServices()));
+    services.push(...(await startControlServices(publishTelemetry)));
   } else {
     const control = await startControlThread(root);
     nextHandler = control.forward;
     write = control.write;
     telemetry = control.telemetry;
     services.push(control.service); // first in the list, so stopped last: it writes what the others flush
+    control.onFleetTelemetry(publishTelemetry);
   }
   const { plane, service } = await bootDataPlane({ write, controlTelemetry: telemetry });
+  fleetSink = (batch) => plane.fleet.apply(batch);
   services.push(service);
 
   const server = http.createServer((req, res) => routeRequest(plane, req, res, nextHandler));

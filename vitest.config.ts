@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": path.resolve(import.meta.dirname, "lib/testing/server-only-shim.ts") } },
   test: {
     include: ["lib/**/*.test.ts", "e2e/**/*.test.ts", "scripts/**/*.test.ts"],
-    exclude: ["e2e/browser/**", "e2e/long/**", "node_modules/**"],
+    exclude: ["e2e/browser/**", "e2e/long/**", "e2e/bench/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     fileParallelism: false,

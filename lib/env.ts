@@ -40,9 +40,9 @@ const schema = z.object({
   /** one JSON line per /v1 request on stdout (request id, key, model, endpoint, status, outcome, times, tokens) */
   LLMLB_ACCESS_LOG: bool.default(false),
   LLMLB_BODY_TIMEOUT_SECS: int(1, 3600).default(60),
-  /** SPEC §15: a `stream: true` response silent this long gets a keep-alive (committing 200 first); 0 = off */
+  /** a `stream: true` response silent this long gets a keep-alive (committing 200 first); 0 = off */
   LLMLB_SSE_KEEPALIVE_SECS: int(0, 3600).default(15),
-  /** SPEC §15: a /v1/chat/completions stream cut mid-way continues on another endpoint of the model; 0 = off */
+  /** a /v1/chat/completions stream cut mid-way continues on another endpoint of the model; 0 = off */
   LLMLB_STREAM_RESUME: bool.default(true),
   LLMLB_CONTROL_MAX_PER_CLIENT: int(1, 100_000).default(16),
   LLMLB_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
@@ -55,6 +55,10 @@ const schema = z.object({
     .default([]),
   LLMLB_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
   LLMLB_LOCAL_LOGIN: bool.default(true),
+  /** engine telemetry poll interval per endpoint (at most every 2 s); 0 turns telemetry off */
+  LLMLB_TELEMETRY_INTERVAL_MS: int(0, 600_000).refine((v) => v === 0 || v >= 2000, "must be 0 (off) or at least 2000").default(2000),
+  /** benchmarks and tests only: the endpoint choice to compare against (the routing-quality benchmark) */
+  LLMLB_ROUTING_POLICY: z.enum(["fleet", "least-inflight", "round-robin"]).default("fleet"),
 }).superRefine((v, ctx) => {
   // half an OpenID Connect configuration is a mistake, not a choice
   const oidc = ["LLMLB_OIDC_ISSUER", "LLMLB_OIDC_CLIENT_ID", "LLMLB_OIDC_CLIENT_SECRET"] as const;

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { env } from "./env";
 import { openDatabase, type Database, type Db } from "./db/client";
 import { meta } from "./db/schema";
+import type { EngineTelemetry } from "./fleet/telemetry";
 
 /**
  * What a thread's server bundle and Next's separately bundled route handlers must share, and the only state on
@@ -37,6 +38,8 @@ export interface Runtime {
   leader: boolean;
   /** changes this thread published since the last version poll (lib/cluster/coordinator.ts) */
   ownChanges: Record<VersionKind, number>;
+  /** the latest engine telemetry per endpoint id (lib/fleet/poller.ts; read by the endpoint detail) */
+  fleet: Map<string, EngineTelemetry>;
 }
 
 const holder = globalThis as unknown as { __llmlbRuntime?: Runtime };
@@ -58,6 +61,7 @@ export function runtime(): Runtime {
       events,
       leader: false,
       ownChanges: { registry: 0, credentials: 0 },
+      fleet: new Map(),
     };
   }
   return holder.__llmlbRuntime;

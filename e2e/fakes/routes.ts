@@ -1,5 +1,6 @@
 // Route tables of the fake upstreams: the OpenAI-compatible API every kind serves, plus each kind's own routes.
 import type { FakeFaults, FakeKind } from "./types";
+import type { Engine } from "./engine";
 import { type Exchange, chosenEncoding, later, sendFault, sendJson, sendStream } from "./http";
 import {
   type Json,
@@ -34,6 +35,8 @@ export interface FakeState {
   readonly text: string;
   readonly pieces: string[];
   readonly completionTokens: number;
+  /** engine behaviour (./engine.ts), when the fake was started with `engine` */
+  readonly engine: Engine | null;
   /** xLLM download tasks by id. */
   readonly tasks: Map<string, { model: string; progress: number }>;
   /** The listed model a requested name refers to (Ollama's implicit `:latest` matches both ways). */
@@ -78,12 +81,25 @@ function answer(x: Exchange, fake: FakeState, build: Build): void {
   if (!isRecord(x.body)) return sendJson(x.res, 400, BAD_JSON);
   const model = x.body.model;
   if (typeof model !== "string" || model === "") return sendJson(x.res, 400, NO_MODEL);
-  if (fake.findModel(model) === undefined) return sendJson(x.res, 404, modelNotFound(model));
+  const found = fake.findModel(model);
+  if (found === undefined) return sendJson(x.res, 404, modelNotFound(model));
   const rest = continuation(x.body, fake.pieces);
-  const out = build(x.body, reply(x, fake, model, rest));
+  if (fake.engine && !rest) {
+    const asked = typeof x.body.max_tokens === "number" && x.body.max_tokens > 0 ? x.body.max_tokens : fake.completionTokens;
+    const streaming = x.body.stream === true;
+    return fake.engine.serve(x, found, (tokenMs) =>
+      streaming ? send(x, fake, build, model, asked, (tokenMs * asked) / fake.pieces.length, null) : later(x.res, tokenMs * asked, () => send(x, fake, build, model, asked, 0, null)),
+    );
+  }
+  send(x, fake, build, model, rest ? rest.length : fake.completionTokens, faults.chunkDelayMs, rest);
+}
+
+/** Sends the built answer; `rest`: the pieces of a continuation (never cut: it is the resume under test). */
+function send(x: Exchange, fake: FakeState, build: Build, model: string, completionTokens: number, chunkDelayMs: number, rest: string[] | null): void {
+  const { faults } = fake;
+  const out = build(x.body as Json, { ...reply(x, fake, model, rest), completionTokens });
   const encoding = chosenEncoding(x.req, faults);
-  // a continuation is never cut: it is the resume under test
-  if ("stream" in out) return sendStream(x, out.stream, faults.chunkDelayMs, rest ? null : faults.dieAfterChunks, encoding);
+  if ("stream" in out) return sendStream(x, out.stream, chunkDelayMs, rest ? null : faults.dieAfterChunks, encoding);
   const json = faults.answerBytes === null ? out.json : padded(out.json, faults.answerBytes);
   sendJson(x.res, out.status ?? 200, json, faults.slowBytesMs, undefined, encoding);
 }

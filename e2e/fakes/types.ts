@@ -1,4 +1,5 @@
 // Public types of the fake upstream servers (re-exported by ./upstream).
+import type { Engine, EngineOptions } from "./engine";
 
 export const FAKE_KINDS = ["xllm", "ollama", "vllm", "lm_studio", "llamacpp", "openai", "tags_error"] as const;
 export type FakeKind = (typeof FAKE_KINDS)[number];
@@ -72,6 +73,8 @@ export interface FakeUpstream {
   aborted: number;
   /** Inference requests completed. */
   served: number;
+  /** The engine simulation, when started with `engine`. */
+  readonly engine: Engine | null;
   /** Close the listener and destroy all sockets (so the port refuses connections). */
   stop(): Promise<void>;
   /** Listen again on the same port after stop(). */
@@ -90,6 +93,8 @@ export interface FakeOptions {
   /** Used in the reply text, default the kind. */
   name?: string;
   faults?: Partial<FakeFaults>;
+  /** Behave like the engine (slots, queue, model loading, context limit, telemetry routes): ./engine.ts. */
+  engine?: EngineOptions;
   /** Record requests into `requests` (default true). Long benchmarks turn this off to keep memory flat. */
   record?: boolean;
 }

@@ -5,6 +5,7 @@ import { type AddressInfo, type Server as NetServer, type Socket, createServer a
 import type { FakeFaults, FakeKind, FakeOptions, FakeUpstream, RecordedRequest } from "./types";
 import { type Exchange, readBody, sendFault, sendJson, sendText } from "./http";
 import { type FakeState, HEALTH_PATHS, INFERENCE_PATHS, type Router, routerFor } from "./routes";
+import { Engine } from "./engine";
 import { DEFAULT_MODELS, GARBAGE_HTML, NOT_FOUND, SERVER_HEADER, UNAUTHORIZED, replyPieces } from "./wire";
 
 export type { FakeEncoding, FakeFaults, FakeKind, FakeOptions, FakeUpstream, RecordedRequest } from "./types";
@@ -89,6 +90,7 @@ class Fake implements FakeUpstream, FakeState {
   readonly pieces: string[];
   readonly completionTokens: number;
   readonly tasks = new Map<string, { model: string; progress: number }>();
+  readonly engine: Engine | null;
 
   /** 0 (any free port) until the first start(), then the port it got, reused after stop(). */
   private currentPort: number;
@@ -114,6 +116,7 @@ class Fake implements FakeUpstream, FakeState {
     this.auth = opts.apiKey === undefined ? undefined : `Bearer ${opts.apiKey}`;
     this.serverHeader = SERVER_HEADER[opts.kind];
     this.record = opts.record ?? true;
+    this.engine = opts.engine ? new Engine(opts.kind, opts.engine, () => this.models) : null;
     this.server = createServer(this.onRequest);
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
@@ -194,7 +197,7 @@ class Fake implements FakeUpstream, FakeState {
     if (faults.garbage) return sendText(x.res, 200, "text/html; charset=utf-8", GARBAGE_HTML);
     if (this.auth !== undefined && x.req.headers.authorization !== this.auth) return sendJson(x.res, 401, UNAUTHORIZED);
     if (faults.healthStatus !== null && HEALTH_PATHS.has(x.path)) return sendFault(x.res, faults.healthStatus);
-    const handler = this.route(method, x.path);
+    const handler = this.engine?.route(method, x.path) ?? this.route(method, x.path);
     if (handler === undefined) return sendJson(x.res, 404, NOT_FOUND);
     handler(x, this);
   }

@@ -7,6 +7,12 @@ import { notFound } from "../errors";
 import { serializeEndpoint, serializeModel, type EndpointAggregates } from "./serialize";
 import type { listEndpointsQuery } from "./schema";
 import { endpointIdSchema } from "./schema";
+import { env } from "../env";
+import { runtime } from "../runtime";
+import { loadedModels, serializeTelemetry } from "../fleet/view";
+
+/** This instance's latest engine reading of the endpoint (lib/fleet/poller.ts). */
+const reading = (id: string) => runtime().fleet.get(id);
 
 export async function getEndpointRow(db: Db, id: string): Promise<EndpointRow> {
   if (!endpointIdSchema.safeParse(id).success) throw notFound("endpoint");
@@ -49,7 +55,9 @@ export async function listEndpoints({ db, query }: { db: Db; query: z.infer<type
     conds.push(or(sql`lower(${endpoints.name}) like ${pattern} escape '\\'`, sql`lower(${endpoints.baseUrl}) like ${pattern} escape '\\'`)!);
   }
   const [rows, agg] = await Promise.all([db.select().from(endpoints).where(and(...conds)).orderBy(asc(endpoints.registeredAt)), aggregates(db)]);
-  return { endpoints: rows.map((r) => serializeEndpoint(r, agg.get(r.id) ?? EMPTY)), total: rows.length };
+  const now = Date.now();
+  const interval = env().LLMLB_TELEMETRY_INTERVAL_MS;
+  return { endpoints: rows.map((r) => serializeEndpoint(r, agg.get(r.id) ?? EMPTY, loadedModels(reading(r.id), now, interval))), total: rows.length };
 }
 
 export async function serializeEndpointById(db: Db, row: EndpointRow) {
@@ -75,6 +83,7 @@ export async function getEndpointDetail({ db, id }: { db: Db; id: string }) {
   return {
     ...dto,
     models,
+    telemetry: serializeTelemetry(reading(id), Date.now(), env().LLMLB_TELEMETRY_INTERVAL_MS),
     recent_health_checks: checks.map((c) => ({
       checked_at: new Date(c.checkedAt).toISOString(),
       ok: c.ok,

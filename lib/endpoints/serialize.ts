@@ -9,7 +9,7 @@ export interface EndpointAggregates {
 }
 
 /** The endpoint as the API returns it. The key itself never leaves: only `has_api_key`. */
-export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates) {
+export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates, loadedModels: string[] | null = null) {
   return {
     id: row.id,
     name: row.name,
@@ -36,6 +36,8 @@ export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates) {
     notes: row.notes,
     model_count: agg.modelCount,
     aggregate_tps: agg.aggregateTps,
+    /** models the engine reports loaded (fresh telemetry of this instance), null when it reports nothing */
+    loaded_models: loadedModels,
   };
 }
 export type EndpointDto = ReturnType<typeof serializeEndpoint>;

@@ -89,13 +89,14 @@ function toHeaders(raw: Dispatcher.ResponseData["headers"]): Headers {
 
 /**
  * One JSON request to an endpoint, with its key as Bearer, bounded by `timeoutMs` and by `maxBytes` of answer
- * (default METADATA_LIMIT; model lists pass LIST_LIMIT). Never throws. Sent with undici's own client, not fetch:
- * fetch refuses the WHATWG "bad ports" (6000, 6665–6669, 10080, …), where real inference servers do listen.
+ * (default METADATA_LIMIT; model lists pass LIST_LIMIT). Never throws. With `text` the answer's text is `json`, unparsed
+ * (Prometheus exposition). Sent with undici's own client, not fetch: fetch refuses the WHATWG "bad ports" (6000,
+ * 6665–6669, 10080, …), where real inference servers do listen.
  */
 export async function upstreamJson(
   baseUrl: string,
   path: string,
-  opts: { apiKey?: string | null; method?: "GET" | "POST"; body?: unknown; timeoutMs: number; maxBytes?: number },
+  opts: { apiKey?: string | null; method?: "GET" | "POST"; body?: unknown; timeoutMs: number; maxBytes?: number; signal?: AbortSignal; text?: true },
 ): Promise<UpstreamResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -109,7 +110,8 @@ export async function upstreamJson(
   let res: Dispatcher.ResponseData | undefined;
   let text: string;
   try {
-    const signal = AbortSignal.timeout(opts.timeoutMs);
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     agent ??= new Agent(MANAGEMENT_AGENT_OPTIONS);
     res = await request(url, { method: opts.method ?? "GET", headers, body, signal, dispatcher: agent, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
@@ -130,6 +132,7 @@ export async function upstreamJson(
     }
     return { kind: "unreachable", error: describeFailure(err, url, opts.timeoutMs), latencyMs: elapsed() };
   }
+  if (opts.text) return { kind: "ok", status: res.statusCode, headers: toHeaders(res.headers), json: text, latencyMs: elapsed() };
   try {
     return { kind: "ok", status: res.statusCode, headers: toHeaders(res.headers), json: JSON.parse(text), latencyMs: elapsed() };
   } catch {

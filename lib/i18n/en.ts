@@ -270,6 +270,19 @@ export const en = {
   keyUsage: "Use it like this:",
   networkError: "The load balancer did not answer. Check that it is running and reload the page.",
   ...errorsEn,
+  // engine telemetry (SPEC §14)
+  telemetry: "Engine telemetry",
+  telemetryAge: "Read",
+  telemetryStale: "stale",
+  noTelemetry: "This endpoint reports no engine telemetry.",
+  engineQueue: "Engine queue (running / waiting)",
+  slots: "Slots (busy / total)",
+  kvCache: "KV cache",
+  loaded: "loaded",
+  loadedModels: "Loaded models",
+  vram: "VRAM",
+  unloadsAt: "Unloads",
+  noLoadedModels: "No model loaded.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -267,4 +267,17 @@ export const ja: Messages = {
   keyUsage: "使い方:",
   networkError: "ロードバランサーから応答がありません。起動しているか確認してページを再読み込みしてください。",
   ...errorsJa,
+  // engine telemetry (SPEC §14)
+  telemetry: "エンジンテレメトリ",
+  telemetryAge: "取得",
+  telemetryStale: "古い",
+  noTelemetry: "このエンドポイントはエンジンテレメトリを報告しません。",
+  engineQueue: "エンジンのキュー（実行中 / 待機）",
+  slots: "スロット（使用中 / 合計）",
+  kvCache: "KV キャッシュ",
+  loaded: "ロード済み",
+  loadedModels: "ロード済みモデル",
+  vram: "VRAM",
+  unloadsAt: "アンロード予定",
+  noLoadedModels: "ロード済みのモデルはありません。",
 };

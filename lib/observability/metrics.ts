@@ -53,6 +53,13 @@ export interface Gauges {
   /** request-log rows dropped because the writer fell 50,000 rows behind */
   requestLogDropped: number;
   endpoints: Array<{ name: string; id: string; up: boolean }>;
+  /** SPEC §14: engine queues and loaded models (fresh telemetry only), cold routes, route reasons */
+  fleet?: {
+    queues: Array<{ name: string; id: string; depth: number }>;
+    loaded: Array<{ name: string; id: string; model: string }>;
+    coldRoutes: number;
+    reasons: Array<[reason: string, n: number]>;
+  };
 }
 
 /** The counters of one (model, endpoint) pair. */
@@ -157,6 +164,16 @@ export class Metrics {
     }
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
     for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
+    const f = gauges.fleet;
+    if (f) {
+      out.push("# HELP llmlb_endpoint_queue_depth Requests running and waiting in the engine, as its telemetry reports.", "# TYPE llmlb_endpoint_queue_depth gauge");
+      for (const q of f.queues) out.push(`llmlb_endpoint_queue_depth${labels({ endpoint: q.name, id: q.id })} ${q.depth}`);
+      out.push("# HELP llmlb_model_loaded 1 for each model the engine reports loaded.", "# TYPE llmlb_model_loaded gauge");
+      for (const l of f.loaded) out.push(`llmlb_model_loaded${labels({ endpoint: l.name, id: l.id, model: l.model })} 1`);
+      out.push("# HELP llmlb_cold_routes_total Requests sent to an endpoint without the model loaded.", "# TYPE llmlb_cold_routes_total counter", `llmlb_cold_routes_total ${f.coldRoutes}`);
+      out.push("# HELP llmlb_route_reason_total Attempts by why their endpoint was chosen.", "# TYPE llmlb_route_reason_total counter");
+      for (const [reason, n] of f.reasons) out.push(`llmlb_route_reason_total${labels({ reason })} ${n}`);
+    }
     return out;
   }
 }

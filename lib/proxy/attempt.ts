@@ -252,7 +252,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   private responseHeaders(): Array<string | string[]> {
-    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader);
+    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader).concat("x-llmlb-route-reason", this.ex.route.reason);
   }
 
   private startStream(): void {

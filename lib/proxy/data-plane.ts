@@ -19,6 +19,7 @@ import { Accountant } from "./accounting";
 import { upstreamPools, type UpstreamPools } from "./forward";
 import { AdmissionQueue } from "./queue";
 import { RoutingTable } from "./routing-table";
+import { FleetState } from "./fleet-state";
 
 /**
  * Every write the /v1 thread needs, which the control thread carries out: this thread only reads the database
@@ -54,6 +55,8 @@ export interface DataPlane {
   readonly events: EventEmitter<RuntimeEvents>;
   /** the registry in memory: endpoints, models, in-flight counts and the TPS figures (their one owner) */
   readonly table: RoutingTable;
+  /** engine telemetry, passive outcomes and the EMAs of the fleet-aware choice (SPEC §14) */
+  readonly fleet: FleetState;
   readonly queue: AdmissionQueue;
   readonly pools: UpstreamPools;
   readonly keys: ApiKeyCache;
@@ -103,6 +106,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
     events,
     write,
     table,
+    fleet: new FleetState(config.LLMLB_ROUTING_POLICY, config.LLMLB_TELEMETRY_INTERVAL_MS),
     queue: new AdmissionQueue({ max: config.LLMLB_QUEUE_MAX, timeoutMs: config.LLMLB_QUEUE_TIMEOUT_SECS * 1000 }),
     pools: pools ?? upstreamPools(),
     keys: new ApiKeyCache(events, config.LLMLB_DEBUG_KEYS),

@@ -35,6 +35,7 @@ export const V1_ERRORS = {
   payload_too_large: { status: 413, type: "invalid_request_error", message: () => "Request body larger than 20 MiB." },
   invalid_json: { status: 400, type: "invalid_request_error", message: (d) => d.reason ?? "The body must be a JSON object." },
   invalid_request: { status: 400, type: "invalid_request_error", message: (d) => `Invalid request: ${d.reason}.` },
+  context_length_exceeded: { status: 400, type: "invalid_request_error", param: "messages", message: (d) => `The prompt (about ${d.reason} tokens with max_tokens) is longer than the context of every endpoint serving '${d.model}'.` },
   missing_model: { status: 400, type: "invalid_request_error", param: "model", message: () => "`model` is required and must be a string." },
   model_not_found: { status: 404, type: "invalid_request_error", param: "model", message: (d) => `The model '${d.model}' does not exist.` },
   loop_detected: { status: 508, type: "invalid_request_error", message: (d) => `The request already passed through this load balancer (${d.hops} hops): an endpoint points back at it.` },

@@ -11,6 +11,7 @@ import { QueueRejection } from "./queue";
 import type { RequestRecord } from "./record";
 import type { RouteEndpoint } from "./routing-table";
 import { pickEndpoint, type Candidate } from "./select";
+import type { Choice, RouteReason } from "./route-choice";
 import type { Usage } from "./usage";
 import { attemptTimeouts } from "./timeouts";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
@@ -37,6 +38,8 @@ export interface ExchangeInput {
   translation: AnswerTranslation | null;
   /** a broken stream may continue on another endpoint (./resume.ts): the relayed bytes are kept while this holds */
   resumable: boolean;
+  /** estimated prompt tokens and the completion budget asked for (context fit) */
+  tokens: { promptTokens: number; maxTokens: number };
 }
 
 /** What an attempt that reached the client came to. */
@@ -56,16 +59,23 @@ export const logProxyFailure = (requestId: string, err: unknown) =>
 const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
 
 /** Chooses and reserves an endpoint for the model among those not yet tried: its id, or why not. */
-function tryAcquire(plane: DataPlane, ids: readonly string[], tried: readonly string[], model: string): string | "saturated" | "none" {
-  const { table } = plane;
-  const candidates: Candidate[] = [];
-  for (const id of ids) {
+function tryAcquire(ex: Exchange, tried: readonly string[]): string | "saturated" | "none" | "too-long" {
+  const { table, fleet } = ex.plane;
+  const model = ex.input.rec.model!;
+  const eps: RouteEndpoint[] = [];
+  for (const id of ex.ids) {
     const ep = table.endpoints.get(id);
-    if (!table.isRoutable(ep) || tried.includes(id)) continue;
-    candidates.push({ id, inflight: table.inflight.get(id) ?? 0, maxConcurrency: ep.maxConcurrency, tps: table.tpsOf(id, model) });
+    if (table.isRoutable(ep) && !tried.includes(id)) eps.push(ep);
   }
-  const pick = pickEndpoint(candidates, table.roundRobin(model));
+  let pick: Choice;
+  if (fleet.policy === "fleet") pick = fleet.choose(eps, model, table, ex.input.tokens);
+  else {
+    const candidates: Candidate[] = eps.map((ep) => ({ id: ep.id, inflight: fleet.policy === "round-robin" ? 0 : (table.inflight.get(ep.id) ?? 0), maxConcurrency: ep.maxConcurrency, tps: fleet.policy === "round-robin" ? 1 : table.tpsOf(ep.id, model) }));
+    const legacy = pickEndpoint(candidates, table.roundRobin(model));
+    pick = legacy.kind === "picked" ? { ...legacy, reason: "least-loaded", cold: fleet.loaded(legacy.id, model) === false } : legacy;
+  }
   if (pick.kind !== "picked") return pick.kind;
+  ex.route = { reason: ex.input.pinned ? "pinned" : pick.reason, cold: pick.cold };
   table.acquire(pick.id);
   return pick.id;
 }
@@ -77,8 +87,10 @@ function tryAcquire(plane: DataPlane, ids: readonly string[], tried: readonly st
  * endpoint answered.
  */
 export class Exchange {
-  private readonly ids: readonly string[];
+  readonly ids: readonly string[];
   private readonly model: string;
+  /** why the current attempt's endpoint was chosen (X-LLMLB-Route-Reason) and whether its model was cold */
+  route: { reason: RouteReason; cold: boolean } = { reason: "least-loaded", cold: false };
   private tried: string[] = [];
   private failures: Failure[] = [];
   private attempt = -1;
@@ -121,15 +133,16 @@ export class Exchange {
   private next(): void {
     if (this.finished) return;
     if (++this.attempt > this.plane.config.maxRetries) return this.finish(finalError(this.failures, this.model));
-    const id = tryAcquire(this.plane, this.ids, this.tried, this.model);
-    if (id === "none") return this.finish(finalError(this.failures, this.model));
+    const id = tryAcquire(this, this.tried);
+    if (id === "too-long" && !this.attempt) return this.finish(v1Error("context_length_exceeded", { model: this.model, reason: String(this.input.tokens.promptTokens + this.input.tokens.maxTokens) }));
+    if (id === "none" || id === "too-long") return this.finish(finalError(this.failures, this.model));
     if (id !== "saturated") return this.send(id);
     this.signal = new ClientSignal();
     this.plane.queue
       .wait(
         () => {
-          const got = tryAcquire(this.plane, this.ids, this.tried, this.model);
-          return got === "saturated" || got === "none" ? null : got;
+          const got = tryAcquire(this, this.tried);
+          return got === "saturated" || got === "none" || got === "too-long" ? null : got;
         },
         this.signal,
         callerKey(this.input.rec),
@@ -162,6 +175,7 @@ export class Exchange {
       return this.next();
     }
     const { rec } = this.input;
+    this.plane.fleet.routed(this.route.reason, this.route.cold);
     this.tried.push(id);
     rec.tried = this.tried;
     rec.retries = this.attempt;
@@ -176,7 +190,7 @@ export class Exchange {
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
-    const timeouts = attemptTimeouts(ep, this.plane.table.modelLoaded(id, this.model));
+    const timeouts = attemptTimeouts(ep, this.plane.fleet.loaded(id, this.model));
     this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts }, attempt);
   }
 
@@ -193,6 +207,7 @@ export class Exchange {
     if (this.clientGone) return this.finish(null);
     const verdict = judge(failure);
     if (verdict.blame) this.blame(a, verdict.blame);
+    if (verdict.blame || (failure.kind === "status" && failure.status === 429)) this.plane.fleet.failed(a.ep.id, this.model);
     if (this.resumed) return this.continuationFailed();
     this.failures.push(failure);
     if (!verdict.retry) {
@@ -222,6 +237,7 @@ export class Exchange {
       this.blame(a, "the upstream failed mid-stream");
     } else if (this.clientGone) rec.errorCode = "client_disconnected";
     const ok = out.status < 400 && !out.broken && !this.clientGone;
+    if (ok) this.plane.fleet.answered(a.ep.id, this.model, out.ttftMs, this.route.cold);
     const tokens = rec.usage?.completionTokens ?? 0;
     const generationMs = performance.now() - a.sentAt;
     const tpsEma = ok ? this.plane.table.observeGeneration(a.ep.id, this.model, tokens, generationMs) : this.plane.table.tpsOf(a.ep.id, this.model);

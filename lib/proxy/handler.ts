@@ -10,6 +10,7 @@ import { BodyTimeout, BodyTooLarge, MAX_BODY_BYTES, collectBody } from "./body";
 import type { DataPlane } from "./data-plane";
 import { INTERNAL_ERROR, v1Error, type ProxyError } from "./errors";
 import { Exchange, errorEvent, logProxyFailure, type ExchangeInput } from "./exchange";
+import { estimatePromptTokens, requestedMaxTokens } from "./token-estimate";
 import { scanClientHeaders, type ClientHeaders } from "./headers";
 import { sendOpenAIError } from "./openai-error";
 import { finishRecord, type RequestRecord } from "./record";
@@ -179,7 +180,7 @@ class V1Request {
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
     const resumable = this.plane.config.streamResume && requestResumable(rec.route, body);
-    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null, resumable }, entry.endpoints);
+    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null, resumable, tokens: tokensOf(body) }, entry.endpoints);
   }
 
   /** An Anthropic Messages request: count_tokens answered here, a message forwarded as a chat completion. */
@@ -189,10 +190,10 @@ class V1Request {
     if (plan.kind === "answer") return this.answer(plan.body);
     const { payload, payloadFor, translation } = plan;
     // never resumed: the Anthropic stream ends with its error event (README)
-    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE, resumable: false }, endpoints);
+    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE, resumable: false, tokens: tokensOf(body) }, endpoints);
   }
 
-  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation" | "resumable">, endpoints: readonly string[]): void {
+  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation" | "resumable" | "tokens">, endpoints: readonly string[]): void {
     const input: ExchangeInput = { ...upstream, res: this.res, rec: this.rec, forward: this.headers.forward, pinned: this.headers.pin, via: this.via };
     this.exchange = new Exchange(this.plane, input, endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
@@ -251,6 +252,9 @@ class V1Request {
 export function handleV1(plane: DataPlane, req: IncomingMessage, res: ServerResponse): void {
   new V1Request(plane, req, res).start();
 }
+
+/** What context fit checks: the prompt's estimated tokens and the completion budget it asks for. */
+const tokensOf = (body: Record<string, unknown>) => ({ promptTokens: estimatePromptTokens(body), maxTokens: requestedMaxTokens(body) });
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
 

@@ -22,7 +22,7 @@ export interface RouteEndpoint {
   type: EndpointType;
   maxConcurrency: number | null;
   timeoutMs: number;
-  /** the header wait when the model is known not to be loaded (see modelLoaded) */
+  /** the header wait when the engine reports the model not loaded (a cold load: FleetState.loaded) */
   modelLoadTimeoutMs: number;
 }
 
@@ -32,7 +32,7 @@ interface ModelEntry {
 }
 
 /** One endpoint's models as stored. */
-type ServedModel = Pick<EndpointModelRow, "modelId" | "syncedAt">;
+type ServedModel = Pick<EndpointModelRow, "modelId" | "syncedAt" | "contextLength">;
 
 /**
  * The proxy's in-memory view of the registry: endpoints, which models each serves, TPS per (endpoint, model),
@@ -62,17 +62,15 @@ export class RoutingTable {
     return !!e && e.status === "online";
   }
 
-  /**
-   * Whether `model` is loaded on the endpoint: true, false, or null when unknown. The hook for the engines'
-   * telemetry (loaded models); until it is wired, always unknown, and the header wait is the inference timeout
-   * (lib/proxy/timeouts.ts).
-   */
-  modelLoaded(_endpointId: string, _model: string): boolean | null {
-    return null;
-  }
-
   tpsOf(endpointId: string, model: string): number | null {
     return this.tps.get(endpointId, modelKey(model)) ?? null;
+  }
+
+  /** The model's context as synced (the maximum it can take), by model key; null when unknown. */
+  contextOf(endpointId: string, key: string): number | null {
+    const list = this.served.get(endpointId);
+    if (list) for (const m of list) if (modelKey(m.modelId) === key) return m.contextLength ?? null;
+    return null;
   }
 
   /** The smooth round-robin state of one model (lib/proxy/select.ts). */
@@ -129,7 +127,7 @@ export class RoutingTable {
     const served = all ? new Map<string, ServedModel[]>() : this.served;
     for (const id of ids) (nextEndpoints.delete(id), served.delete(id));
     for (const e of eps) nextEndpoints.set(e.id, routeEndpoint(e));
-    for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt });
+    for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt, contextLength: m.contextLength });
     // TPS: the stored EMA, unless this instance has measured since (its figure is newer than the last flush)
     const nextTps = this.tps.clone();
     nextTps.retainFirst((id) => nextEndpoints.has(id)); // deleted endpoints

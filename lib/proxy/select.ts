@@ -25,20 +25,25 @@ export function pickEndpoint(candidates: readonly Candidate[], current: Map<stri
   }
   if (minInflight === Infinity) return { kind: "saturated" };
   const fallback = maxTps > 0 ? maxTps : 1;
+  const level = candidates.filter((c) => c.inflight === minInflight && (c.maxConcurrency === null || c.inflight < c.maxConcurrency));
+  return { kind: "picked", id: smoothRoundRobin(level, (c) => c.id, (c) => (c.tps !== null && c.tps > 0 ? c.tps : fallback), current).id };
+}
+
+/** Smooth weighted round-robin (nginx's) over a non-empty list: `current` holds the state per id and is updated. */
+export function smoothRoundRobin<T>(items: readonly T[], idOf: (item: T) => string, weightOf: (item: T) => number, current: Map<string, number>): T {
   let total = 0;
-  let best: Candidate | null = null;
+  let best = items[0];
   let bestWeight = -Infinity;
-  for (const c of candidates) {
-    if (c.inflight !== minInflight || (c.maxConcurrency !== null && c.inflight >= c.maxConcurrency)) continue;
-    const weight = c.tps !== null && c.tps > 0 ? c.tps : fallback;
-    const w = (current.get(c.id) ?? 0) + weight;
-    current.set(c.id, w);
+  for (const item of items) {
+    const weight = weightOf(item);
+    const w = (current.get(idOf(item)) ?? 0) + weight;
+    current.set(idOf(item), w);
     total += weight;
     if (w > bestWeight) {
       bestWeight = w;
-      best = c;
+      best = item;
     }
   }
-  current.set(best!.id, bestWeight - total);
-  return { kind: "picked", id: best!.id };
+  current.set(idOf(best), bestWeight - total);
+  return best;
 }

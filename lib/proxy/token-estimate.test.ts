@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toChatRequest } from "./anthropic/request";
-import { TOKENS_PER_IMAGE, estimatePromptTokens } from "./token-estimate";
+import { TOKENS_PER_IMAGE, estimatePromptTokens, requestedMaxTokens } from "./token-estimate";
 
 /** What the fake upstreams (e2e/fakes) report as prompt_tokens: the request body's bytes / 4. */
 const fakeCount = (chat: unknown) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(chat)) / 4));
@@ -48,4 +48,30 @@ describe("estimatePromptTokens", () => {
       expect(r.estimate).toBeGreaterThan(0);
     }
   });
+});
+
+describe("estimatePromptTokens over every body shape", () => {
+  it.each([
+    ["no text", {}, 0],
+    ["one message", { messages: [{ role: "user", content: "x".repeat(400) }] }, 3 + 4 + 100],
+    ["parts with an image", { messages: [{ role: "user", content: [{ type: "text", text: "x".repeat(40) }, { type: "image_url", image_url: { url: "u" } }] }] }, 3 + 4 + 10 + 1000],
+    ["system text (Anthropic)", { system: "x".repeat(8), messages: [{ role: "user", content: "y".repeat(8) }] }, 3 + 4 + 4],
+    ["a tool result's nested content (Anthropic)", { messages: [{ role: "user", content: [{ type: "tool_result", content: [{ type: "text", text: "z".repeat(12) }] }] }] }, 3 + 4 + 3],
+    ["completions prompt", { prompt: "x".repeat(10) }, 3],
+    ["responses input", { input: "x".repeat(12), instructions: "y".repeat(4) }, 4],
+  ])("%s", (_name, body, tokens) => expect(estimatePromptTokens(body)).toBe(tokens));
+  it("counts tools by their JSON", () => {
+    const tools = [{ type: "function", function: { name: "f", parameters: {} } }];
+    expect(estimatePromptTokens({ tools })).toBe(Math.ceil(JSON.stringify(tools).length / 4));
+  });
+});
+
+describe("requestedMaxTokens", () => {
+  it.each([
+    [{}, 0],
+    [{ max_tokens: 100 }, 100],
+    [{ max_completion_tokens: 50, max_tokens: 100 }, 50],
+    [{ max_output_tokens: 7 }, 7],
+    [{ max_tokens: "9" }, 0],
+  ])("%j → %i", (body, n) => expect(requestedMaxTokens(body)).toBe(n));
 });

@@ -1,5 +1,5 @@
-// How many prompt tokens an OpenAI chat-completions body costs, estimated without a tokenizer. Pure. The one
-// estimate of the /v1 path: `count_tokens` answers it, and routing by context length checks a prompt against it.
+// How many prompt tokens a request costs, estimated without a tokenizer. Pure. The one estimate of the /v1 path:
+// `count_tokens` answers it, and routing checks a prompt (plus its max_tokens) against an endpoint's context.
 import { isJsonObject } from "../json";
 
 /** Characters per token of the usual rule of thumb (English text and code with BPE vocabularies). */
@@ -14,23 +14,29 @@ export const TOKENS_PER_REPLY = 3;
  */
 export const TOKENS_PER_IMAGE = 1000;
 
-/** Characters of text and images in one message's `content` (a string or OpenAI content parts). */
+/** Characters of text and images in a `content` value: a string, or parts (OpenAI's, or Anthropic's with nested content). */
 function contentCost(content: unknown): { chars: number; images: number } {
   if (typeof content === "string") return { chars: content.length, images: 0 };
   let chars = 0;
   let images = 0;
   if (Array.isArray(content)) {
     for (const part of content) {
+      if (typeof part === "string") chars += part.length;
       if (!isJsonObject(part)) continue;
       if (typeof part.text === "string") chars += part.text.length;
-      else if (part.type === "image_url" || part.type === "input_image") images++;
+      else if (part.type === "image_url" || part.type === "input_image" || part.type === "image") images++;
+      else if (part.content !== undefined) {
+        const inner = contentCost(part.content);
+        chars += inner.chars;
+        images += inner.images;
+      }
     }
   }
   return { chars, images };
 }
 
 /**
- * Estimated prompt tokens of a chat-completions body: its messages' text at CHARS_PER_TOKEN, TOKENS_PER_MESSAGE
+ * Estimated prompt tokens of a chat-completions body (and of completions, responses and messages bodies): its messages' text at CHARS_PER_TOKEN, TOKENS_PER_MESSAGE
  * each, TOKENS_PER_IMAGE per image, tool calls and tool definitions as their JSON, and TOKENS_PER_REPLY. On the
  * sample in ./token-estimate.test.ts it is within 5 % of the fake upstreams' counts for prompts of hundreds of
  * tokens, and under them by at most 60 tokens for short ones (the fakes count the body's JSON envelope: keys,
@@ -39,8 +45,14 @@ function contentCost(content: unknown): { chars: number; images: number } {
 export function estimatePromptTokens(chatBody: unknown): number {
   if (!isJsonObject(chatBody)) return 0;
   let chars = 0;
-  let tokens = TOKENS_PER_REPLY;
   const messages = Array.isArray(chatBody.messages) ? chatBody.messages : [];
+  let tokens = messages.length ? TOKENS_PER_REPLY : 0;
+  // the other bodies' prompt fields: Anthropic's system, completions' prompt, responses' input and instructions
+  for (const field of [chatBody.system, chatBody.prompt, chatBody.input, chatBody.instructions]) {
+    const c = contentCost(field);
+    chars += c.chars;
+    tokens += c.images * TOKENS_PER_IMAGE;
+  }
   for (const m of messages) {
     if (!isJsonObject(m)) continue;
     tokens += TOKENS_PER_MESSAGE;
@@ -52,4 +64,13 @@ export function estimatePromptTokens(chatBody: unknown): number {
   }
   if (Array.isArray(chatBody.tools) && chatBody.tools.length) chars += JSON.stringify(chatBody.tools).length;
   return tokens + Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** The completion budget a request asks for (OpenAI's two names and the Responses API's), 0 when it names none. */
+export function requestedMaxTokens(body: Record<string, unknown>): number {
+  for (const key of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
+    const v = body[key];
+    if (typeof v === "number" && Number.isFinite(v) && v > 0) return Math.floor(v);
+  }
+  return 0;
 }

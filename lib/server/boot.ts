@@ -6,6 +6,7 @@ import { ensureAdmin } from "../auth/users";
 import { log } from "../observability/logger";
 import { Coordinator } from "../cluster/coordinator";
 import { HealthScheduler } from "../health/scheduler";
+import { TelemetryPoller, type TelemetryBatch } from "../fleet/poller";
 import { purgeHistory } from "../health/retention";
 import type { Db } from "../db/client";
 import { createDataPlane, stopDataPlane, type DataPlane, type DataPlaneDeps } from "../proxy/data-plane";
@@ -48,8 +49,11 @@ export async function bootDataPlane(deps: { write: DataPlaneDeps["write"]; contr
   return { plane, service: { name: "data-plane", stop: () => stopDataPlane(plane) } };
 }
 
-/** The control thread's part: the lease and change polling, the health checks and the retention jobs. */
-export async function startControlServices(): Promise<Service[]> {
+/**
+ * The control thread's part: the lease and change polling, the health checks, the retention jobs, and the engine
+ * telemetry (every instance reads it for its own /v1 thread: lib/fleet/poller.ts says why).
+ */
+export async function startControlServices(publishTelemetry: (batch: TelemetryBatch) => void): Promise<Service[]> {
   const config = env();
   const db = await getDb();
   const services: Service[] = [];
@@ -60,6 +64,13 @@ export async function startControlServices(): Promise<Service[]> {
     const scheduler = new HealthScheduler(db);
     await scheduler.start();
     services.push({ name: "health-scheduler", stop: () => scheduler.stop() }, startRetention(db));
+  }
+  if (config.LLMLB_TELEMETRY_INTERVAL_MS > 0) {
+    const poller = new TelemetryPoller({ db, intervalMs: config.LLMLB_TELEMETRY_INTERVAL_MS, timeoutMs: Math.min(1500, config.LLMLB_TELEMETRY_INTERVAL_MS), publish: publishTelemetry, latest: runtime().fleet });
+    const onRegistry = () => void poller.reload().catch((err) => log.warn("telemetry targets reload failed", { error: String(err) }));
+    runtime().events.on("registry-changed", onRegistry);
+    await poller.start();
+    services.push({ name: "telemetry", stop: async () => (poller.stop(), void runtime().events.off("registry-changed", onRegistry)) });
   }
   return services;
 }

@@ -1,6 +1,7 @@
 import { runtime, type RuntimeEvents } from "../runtime";
 import type { ControlTelemetry } from "../observability/metrics";
 import type { ControlWrite } from "../proxy/data-plane";
+import type { TelemetryBatch } from "../fleet/poller";
 
 /** The events both threads must see: each thread re-emits the other's on its own bus. */
 const BRIDGED = ["registry-changed", "credentials-changed", "check-now"] as const satisfies ReadonlyArray<keyof RuntimeEvents>;
@@ -15,6 +16,8 @@ export type ThreadMessage =
   | { t: "stopped" }
   | { t: "telemetry?"; id: number }
   | { t: "telemetry"; id: number; data: ControlTelemetry }
+  /** engine telemetry read by the control thread (lib/fleet/poller.ts), for the /v1 thread's endpoint choice */
+  | ({ t: "fleet-telemetry" } & TelemetryBatch)
   /** what the main thread asks the control thread to write (it never writes the database itself) */
   | ControlWrite;
 

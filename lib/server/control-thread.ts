@@ -6,6 +6,7 @@ import { runtime, type InheritedRuntime } from "../runtime";
 import { log } from "../observability/logger";
 import { HOP_BY_HOP } from "../hop-by-hop";
 import type { ControlWrite } from "../proxy/data-plane";
+import type { TelemetryBatch } from "../fleet/poller";
 import { bridgeEvents, type ControlTelemetry, type Port, type ThreadMessage } from "./bridge";
 import type { ControlWorkerData } from "./control-worker";
 import type { Service } from "./boot";
@@ -23,6 +24,8 @@ export interface ControlThread {
   write(w: ControlWrite): void;
   /** asks the control thread for its telemetry (null when it does not answer within a second) */
   telemetry(): Promise<ControlTelemetry | null>;
+  /** where the engine telemetry the control thread reads goes (the /v1 thread's FleetState) */
+  onFleetTelemetry(sink: (batch: TelemetryBatch) => void): void;
 }
 
 /**
@@ -58,8 +61,10 @@ export async function startControlThread(root: string): Promise<ControlThread> {
 
   let nextId = 0;
   const pending = new Map<number, (t: ControlTelemetry | null) => void>();
+  let fleetSink: ((batch: TelemetryBatch) => void) | null = null;
   port.on("message", (m) => {
     if (m.t === "telemetry") pending.get(m.id)?.(m.data);
+    else if (m.t === "fleet-telemetry") fleetSink?.(m);
   });
   const telemetry = (): Promise<ControlTelemetry | null> =>
     new Promise((resolve) => {
@@ -88,7 +93,7 @@ export async function startControlThread(root: string): Promise<ControlThread> {
   };
   // the /v1 thread's writes are the control thread's: a large INSERT would stall /v1 for its whole duration
   const write = (w: ControlWrite) => port.postMessage(w);
-  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop }, write, telemetry };
+  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop }, write, telemetry, onFleetTelemetry: (sink) => void (fleetSink = sink) };
 }
 
 

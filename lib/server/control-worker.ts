@@ -32,7 +32,7 @@ async function main(port: Port) {
 
   bridgeEvents(port);
   const cp = await createControlPlane();
-  const services = await startControlServices();
+  const services = await startControlServices((batch) => port.postMessage({ t: "fleet-telemetry", ...batch }));
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: cp.metrics.telemetry() });
     else if (m.t === "stop") void stop();

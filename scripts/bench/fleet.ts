@@ -5,12 +5,17 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 
-/** Answers `/<anything>/v1/models` with a small model list, for thousands of path-distinct endpoints. */
+/**
+ * Answers `/<anything>/v1/models` with a small model list, for thousands of path-distinct endpoints, and
+ * `/<anything>/api/ps` with one loaded model (Ollama's telemetry).
+ */
 export function startPrefixServer(): Promise<{ url: string; hits: () => number; stop(): Promise<void> }> {
   let hits = 0;
   const body = JSON.stringify({ object: "list", data: [{ id: "m", object: "model", owned_by: "bench" }] });
+  const PS = JSON.stringify({ models: [{ name: "m", model: "m", size: 1e9, size_vram: 1e9, expires_at: "2099-01-01T00:00:00Z", context_length: 8192 }] });
   const server = http.createServer((req, res) => {
     hits++;
+    if (req.url?.endsWith("/api/ps")) return void res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(PS) }).end(PS);
     res.writeHead(req.url?.endsWith("/v1/models") ? 200 : 404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     res.end(body);
   });
@@ -24,7 +29,7 @@ export function startPrefixServer(): Promise<{ url: string; hits: () => number; 
 }
 
 /** Inserts `count` online endpoints with `models` models each, then bumps the registry version. */
-export async function insertFleet(dataDir: string, baseUrl: string, count: number, models: number, intervalSecs: number): Promise<void> {
+export async function insertFleet(dataDir: string, baseUrl: string, count: number, models: number, intervalSecs: number, type = "openai_compatible"): Promise<void> {
   const db = createClient({ url: `file:${path.join(dataDir, "llmlb.db")}` });
   const now = Date.now();
   const stmts = [];
@@ -32,8 +37,8 @@ export async function insertFleet(dataDir: string, baseUrl: string, count: numbe
     const id = crypto.randomUUID();
     stmts.push({
       sql: `INSERT INTO endpoints (id, name, base_url, status, endpoint_type, health_check_interval_secs, inference_timeout_secs, consecutive_failures, registered_at, updated_at, models_synced_at)
-            VALUES (?, ?, ?, 'online', 'openai_compatible', ?, 120, 0, ?, ?, ?)`,
-      args: [id, `fleet-${i}`, `${baseUrl}/n/${i}`, intervalSecs, now, now, now],
+            VALUES (?, ?, ?, 'online', ?, ?, 120, 0, ?, ?, ?)`,
+      args: [id, `fleet-${i}`, `${baseUrl}/n/${i}`, type, intervalSecs, now, now, now],
     });
     for (let m = 0; m < models; m++) {
       stmts.push({ sql: "INSERT INTO endpoint_models (endpoint_id, model_id, capabilities, context_length, synced_at) VALUES (?, ?, '[\"chat\"]', 8192, ?)", args: [id, `model-${i % 100}-${m}`, now] });

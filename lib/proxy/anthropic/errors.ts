@@ -27,6 +27,7 @@ export const ANTHROPIC_ERRORS: Record<V1ErrorCode, { type: AnthropicErrorType; s
   payload_too_large: { type: "request_too_large" },
   invalid_json: { type: "invalid_request_error" },
   invalid_request: { type: "invalid_request_error" },
+  context_length_exceeded: { type: "invalid_request_error" },
   missing_model: { type: "invalid_request_error" },
   model_not_found: { type: "not_found_error" },
   loop_detected: { type: "invalid_request_error" },

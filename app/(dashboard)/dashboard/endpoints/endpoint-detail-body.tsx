@@ -8,6 +8,7 @@ import { BarChart } from "@/app/components/bar-chart";
 import { DataTable } from "@/app/components/data-table";
 import { StatusBadge } from "@/app/components/status-badge";
 import { DASH, fmtAgo, fmtClock, fmtDateTime, fmtMs, fmtNumber } from "@/app/components/format";
+import { EndpointTelemetry, LoadedMark } from "./endpoint-telemetry";
 
 function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const items: Array<[string, React.ReactNode]> = [
@@ -44,9 +45,21 @@ function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
 
 type ModelRow = EndpointDetail["models"][number];
 
-function modelColumns(t: Messages): ColumnDef<ModelRow>[] {
+/** Whether the engine reports the model loaded (fresh telemetry only). */
+const loadedIn = (d: EndpointDetail) => (modelId: string) => !!d.telemetry && !d.telemetry.stale && d.telemetry.models.some((x) => x.loaded && x.model_id === modelId);
+
+function modelColumns(t: Messages, loaded: (modelId: string) => boolean): ColumnDef<ModelRow>[] {
   return [
-    { id: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model_id}</span> },
+    {
+      id: "model",
+      header: t.model,
+      cell: ({ row }) => (
+        <span className="font-mono text-xs">
+          {row.original.model_id}
+          {loaded(row.original.model_id) && <LoadedMark t={t} />}
+        </span>
+      ),
+    },
     {
       id: "capabilities",
       header: t.capabilities,
@@ -67,7 +80,7 @@ function modelColumns(t: Messages): ColumnDef<ModelRow>[] {
 }
 
 function ModelsTable({ d, t }: { d: EndpointDetail; t: Messages }) {
-  const cols = useMemo(() => modelColumns(t), [t]);
+  const cols = useMemo(() => modelColumns(t, loadedIn(d)), [t, d]);
   const table = useReactTable({ data: d.models, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (m) => m.model_id });
   return <DataTable table={table} label={t.models} empty={t.noModels} rowTestId="detail-model" className="rounded-md border border-slate-200" />;
 }
@@ -145,6 +158,7 @@ export function EndpointDetailBody({ d, t, lang, hideLastError = false }: { d: E
       )}
       <Info d={d} t={t} lang={lang} />
       <Models d={d} t={t} />
+      <EndpointTelemetry d={d} t={t} lang={lang} />
       <HealthChecks d={d} t={t} lang={lang} />
     </>
   );

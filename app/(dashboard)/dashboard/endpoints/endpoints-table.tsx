@@ -25,7 +25,24 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
     { accessorKey: "base_url", header: t.url, cell: ({ getValue }) => <span className="font-mono text-xs text-slate-600">{String(getValue())}</span> },
     { accessorKey: "endpoint_type", header: t.type, filterFn: "equals", cell: ({ row }) => <TypeBadge type={row.original.endpoint_type} t={t} /> },
     { accessorKey: "status", header: t.status, filterFn: "equals", cell: ({ row }) => <StatusBadge status={row.original.status} t={t} /> },
-    { accessorKey: "model_count", header: t.models, meta: right },
+    {
+      accessorKey: "model_count",
+      header: t.models,
+      meta: right,
+      cell: ({ row }) => {
+        const loaded = row.original.loaded_models;
+        return (
+          <span title={loaded?.join(", ")}>
+            {row.original.model_count}
+            {loaded && loaded.length > 0 && (
+              <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700" data-testid="endpoint-loaded">
+                {loaded.length} {t.loaded}
+              </span>
+            )}
+          </span>
+        );
+      },
+    },
     {
       id: "tps",
       header: t.tps,

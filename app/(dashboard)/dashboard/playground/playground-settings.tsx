@@ -9,6 +9,8 @@ export interface PinOption {
   name: string;
   status: EndpointStatus;
   servesModel: boolean;
+  /** the chosen model is loaded there (engine telemetry) */
+  loaded: boolean;
 }
 
 /** Model, optional endpoint pin (each with its live status badge), system prompt, sampling and streaming. */
@@ -57,6 +59,7 @@ export function PlaygroundSettings({
             <input type="radio" name="pin" checked={settings.endpointId === p.id} onChange={() => set("endpointId", p.id)} />
             <span className="min-w-0 flex-1 truncate">{p.name}</span>
             {/* the badge keeps the spec's colours: never dimmed; "does not serve" is said in words instead */}
+            {p.loaded && <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700" data-testid="pin-loaded">{t.loaded}</span>}
             <StatusBadge status={p.status} t={t} />
             {!p.servesModel && <span className="w-full pl-6 text-xs text-slate-500">{t.doesNotServeModel}</span>}
           </label>

@@ -1,4 +1,5 @@
 "use client";
+import { isLoaded } from "@/lib/fleet/telemetry";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { EndpointStatus } from "@/lib/db/constants";
 import type { Messages } from "@/lib/i18n/messages";
@@ -14,6 +15,8 @@ export interface PlaygroundEndpoint {
   name: string;
   status: EndpointStatus;
   models: string[];
+  /** models the engine reports loaded (fresh telemetry), null when it reports nothing */
+  loaded: string[] | null;
 }
 
 export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: { t: Messages; endpoints: PlaygroundEndpoint[]; initialModel?: string; initialEndpoint?: string }) {
@@ -44,7 +47,7 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
   }, []);
 
   const statusOf = (id: string) => live.data?.endpoints.find((e) => e.id === id)?.status ?? endpoints.find((e) => e.id === id)?.status ?? null;
-  const pins = endpoints.map((e) => ({ id: e.id, name: e.name, status: statusOf(e.id) ?? e.status, servesModel: e.models.includes(settings.model) }));
+  const pins = endpoints.map((e) => ({ id: e.id, name: e.name, status: statusOf(e.id) ?? e.status, servesModel: e.models.includes(settings.model), loaded: isLoaded(e.loaded, settings.model) }));
 
   async function send(e: React.FormEvent) {
     e.preventDefault();
