@@ -27,7 +27,7 @@ async function main() {
   let write: (w: ControlWrite) => void;
   let telemetry: DataPlane["controlTelemetry"] = null;
   const services: Service[] = [];
-  // engine telemetry (SPEC §14) reaches the /v1 thread's FleetState once it exists
+  // engine telemetry reaches the /v1 thread's FleetState once it exists
   let fleetSink: ((batch: TelemetryBatch) => void) | null = null;
   const publishTelemetry = (batch: TelemetryBatch) => fleetSink?.(batch);
   if (dev) {

@@ -1,4 +1,4 @@
-// The official @anthropic-ai/sdk client against the load balancer's /v1/messages (SPEC §16, issue 18), with
+// The official @anthropic-ai/sdk client against the load balancer's /v1/messages, with
 // Ollama-, vLLM- and llama.cpp-style fake upstreams behind it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import Anthropic from "@anthropic-ai/sdk";

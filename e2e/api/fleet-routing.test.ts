@@ -1,4 +1,4 @@
-// SPEC §14 on small fleets of engine-like fakes (e2e/fakes/engine.ts) through the real server.
+// Fleet-aware routing on small fleets of engine-like fakes (e2e/fakes/engine.ts) through the real server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
 import { call } from "../harness/http";

@@ -1,4 +1,4 @@
-// SPEC §15 resume: a /v1/chat/completions stream whose upstream dies mid-way continues on another endpoint of the
+// Resume: a /v1/chat/completions stream whose upstream dies mid-way continues on another endpoint of the
 // model (vLLM and llama.cpp fakes with the same reply text), as the same stream, ending in [DONE], usage summed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";

@@ -1,4 +1,4 @@
-// SPEC §15 wedged engines: an endpoint whose model list answers but whose completions hang leaves routing after 3
+// Wedged engines: an endpoint whose model list answers but whose completions hang leaves routing after 3
 // stalls in 60 s, and returns only once a one-token generation probe passes (a passing probe, when the endpoint's
 // generation probe is off).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

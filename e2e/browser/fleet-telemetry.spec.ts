@@ -1,4 +1,4 @@
-// SPEC §14 visibility: the endpoints list marks where models are loaded, the detail shows the engine's telemetry
+// Visibility: the endpoints list marks where models are loaded, the detail shows the engine's telemetry
 // (loaded models with context and VRAM, queue, slots, age), and the Playground's endpoint picker marks the
 // endpoints that have the chosen model loaded.
 import { expect, login, registerEndpoint, shot, test, waitForStatus } from "./support/fixtures";

@@ -1,4 +1,4 @@
-// Engine behaviour for the fakes (SPEC §14), shared by the integration tests and the routing-quality benchmark:
+// Engine behaviour for the fakes, shared by the integration tests and the routing-quality benchmark:
 // parallel slots with a queue behind them (Ollama's OLLAMA_NUM_PARALLEL, vLLM's max_num_seqs under continuous
 // batching, llama.cpp's fixed slots and deferred requests), models loaded on demand with a load delay and LRU
 // eviction past OLLAMA_MAX_LOADED_MODELS (Ollama; LM Studio's JIT loading), a context limit enforced with the

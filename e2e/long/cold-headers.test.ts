@@ -1,4 +1,4 @@
-// SPEC §15 timeouts are ours: an upstream that sends its headers after 320 s (past undici's 300 s default) is
+// Timeouts are ours: an upstream that sends its headers after 320 s (past undici's 300 s default) is
 // waited for, with inference_timeout_secs 600. Runs in `npm run test:long` (scripts/test.mjs starts it beside the rest).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";

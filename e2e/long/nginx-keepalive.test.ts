@@ -1,4 +1,4 @@
-// SPEC §15 SSE keep-alive: behind nginx with a 60 s read timeout and no buffering, a stream whose first token comes
+// SSE keep-alive: behind nginx with a 60 s read timeout and no buffering, a stream whose first token comes
 // after 120 s succeeds with keep-alive on, and fails with LLMLB_SSE_KEEPALIVE_SECS=0. The test runs its own nginx
 // (the Debian package's binary, a temp config on 127.0.0.1), never the system service.
 import { spawn, type ChildProcess } from "node:child_process";

@@ -29,7 +29,7 @@ export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates, loa
     last_seen_at: iso(row.lastSeenAt),
     last_checked_at: iso(row.lastCheckedAt),
     last_error: row.lastError,
-    /** live completions stalled 3 times in 60 s: out of routing until a generation probe passes (SPEC §15) */
+    /** live completions stalled 3 times in 60 s: out of routing until a generation probe passes */
     stalled_at: iso(row.stalledAt),
     registered_at: iso(row.registeredAt)!,
     updated_at: iso(row.updatedAt)!,

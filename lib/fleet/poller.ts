@@ -1,4 +1,4 @@
-// The control thread's telemetry loop (SPEC §14): each online endpoint of an engine type that reports anything is
+// The control thread's telemetry loop: each online endpoint of an engine type that reports anything is
 // read at most once per interval (2 s), at most 16 at once, each read bounded by its timeout; a read still running
 // when its next turn comes is not started twice. Results go to the /v1 thread in one message per batch.
 //

@@ -1,4 +1,4 @@
-// What an engine says about itself (SPEC §14): its loaded models, its own queue and slots. Read by the control
+// What an engine says about itself: its loaded models, its own queue and slots. Read by the control
 // thread (./poller.ts) with each engine's standard API, parsed by ./parse.ts, published to the /v1 thread.
 // Client-safe: plain data only.
 import { modelKey } from "../proxy/model-name";

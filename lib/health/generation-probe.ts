@@ -1,4 +1,4 @@
-// The one-token generation probe (SPEC §15 wedged engines): an endpoint taken out of routing because its live
+// The one-token generation probe : an endpoint taken out of routing because its live
 // completions stalled comes back only once it generates again. Paid hosted APIs are not probed unless asked.
 import type { EndpointRow } from "../db/schema";
 

@@ -1,4 +1,4 @@
-// The control thread's side of wedged engines (SPEC §15): the /v1 thread reports each stall of live traffic
+// The control thread's side of wedged engines: the /v1 thread reports each stall of live traffic
 // (`endpoint-stalled`, lib/proxy/data-plane.ts); 3 in 60 s (./stall.ts) mark the endpoint stalled until a
 // generation probe passes (./check.ts).
 import "server-only";

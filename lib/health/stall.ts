@@ -1,4 +1,4 @@
-// Wedged engines (SPEC §15): live requests that stall (no byte within the endpoint's timeout) while the probes
+// Wedged engines: live requests that stall (no byte within the endpoint's timeout) while the probes
 // pass. Pure: the window and the verdict.
 
 /** Stalls within this window count together. */

@@ -270,7 +270,7 @@ export const en = {
   keyUsage: "Use it like this:",
   networkError: "The load balancer did not answer. Check that it is running and reload the page.",
   ...errorsEn,
-  // engine telemetry (SPEC §14)
+  // engine telemetry
   telemetry: "Engine telemetry",
   telemetryAge: "Read",
   telemetryStale: "stale",

@@ -267,7 +267,7 @@ export const ja: Messages = {
   keyUsage: "使い方:",
   networkError: "ロードバランサーから応答がありません。起動しているか確認してページを再読み込みしてください。",
   ...errorsJa,
-  // engine telemetry (SPEC §14)
+  // engine telemetry
   telemetry: "エンジンテレメトリ",
   telemetryAge: "取得",
   telemetryStale: "古い",

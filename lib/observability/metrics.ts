@@ -53,7 +53,7 @@ export interface Gauges {
   /** request-log rows dropped because the writer fell 50,000 rows behind */
   requestLogDropped: number;
   endpoints: Array<{ name: string; id: string; up: boolean }>;
-  /** SPEC §14: engine queues and loaded models (fresh telemetry only), cold routes, route reasons */
+  /** engine queues and loaded models (fresh telemetry only), cold routes, route reasons */
   fleet?: {
     queues: Array<{ name: string; id: string; depth: number }>;
     loaded: Array<{ name: string; id: string; model: string }>;

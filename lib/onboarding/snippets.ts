@@ -1,5 +1,5 @@
 // Ready-to-paste usage snippets with this server's base URL. Pure and client-safe: the get-started page and the
-// new-key banner both use it. The Anthropic snippet targets /v1/messages (SPEC §16).
+// new-key banner both use it. The Anthropic snippet targets /v1/messages.
 export const SNIPPET_KINDS = ["curl", "python", "javascript", "anthropic"] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 

@@ -69,7 +69,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Stream: the decoded bytes relayed so far, kept only while the request can be resumed (./resume.ts) */
   private kept: Buffer[] | null = null;
   private keptBytes = 0;
-  /** no byte within the timeout (undici's header or body timeout): a stall, toward a wedged engine (SPEC §15) */
+  /** no byte within the timeout (undici's header or body timeout): a stall, toward a wedged engine */
   stalled = false;
 
   constructor(

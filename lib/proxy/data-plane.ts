@@ -55,7 +55,7 @@ export interface DataPlane {
   readonly events: EventEmitter<RuntimeEvents>;
   /** the registry in memory: endpoints, models, in-flight counts and the TPS figures (their one owner) */
   readonly table: RoutingTable;
-  /** engine telemetry, passive outcomes and the EMAs of the fleet-aware choice (SPEC §14) */
+  /** engine telemetry, passive outcomes and the EMAs of the fleet-aware choice */
   readonly fleet: FleetState;
   readonly queue: AdmissionQueue;
   readonly pools: UpstreamPools;

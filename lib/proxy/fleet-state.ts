@@ -1,4 +1,4 @@
-// What the /v1 thread knows about the fleet beyond the registry (SPEC §14): the engines' telemetry (published by
+// What the /v1 thread knows about the fleet beyond the registry: the engines' telemetry (published by
 // the control thread), passive outcomes per endpoint, TTFT and cold-load EMAs per (endpoint, model), and the
 // models it has just sent to a cold endpoint. It builds the candidates of ./route-choice.ts and keeps the counts
 // /metrics shows. The choice itself stays pure; this is its state.

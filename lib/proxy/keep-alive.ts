@@ -1,4 +1,4 @@
-// SSE keep-alive for `stream: true` requests (SPEC §15): while the client has received nothing for a while —
+// SSE keep-alive for `stream: true` requests: while the client has received nothing for a while —
 // before the first token (a cold load, a long prefill, reasoning) and in gaps — the response is committed as
 // `200 text/event-stream` and a keep-alive is written: a `: keep-alive` comment (OpenAI streams), or the
 // translation's own event (Anthropic's `ping`). One mechanism per exchange, so failover stays possible while

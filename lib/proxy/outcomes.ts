@@ -1,4 +1,4 @@
-// Passive outcomes of live traffic (SPEC §14), as pure transitions with the clock passed in: a failure puts the
+// Passive outcomes of live traffic, as pure transitions with the clock passed in: a failure puts the
 // endpoint in a cooldown that grows fourfold with each failure in a row (1 s, 4 s, 16 s, then 60 s); once it is over the endpoint is probed with a
 // small share; the first success starts a 30 s ramp back to a full share.
 

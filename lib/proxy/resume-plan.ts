@@ -1,4 +1,4 @@
-// The I/O-free plan of a resume (SPEC §15): reads what the client got, picks another online endpoint of a type that
+// The I/O-free plan of a resume: reads what the client got, picks another online endpoint of a type that
 // continues a final assistant message, and builds the continuation's request. The decisions are ./resume.ts's.
 import "server-only";
 import type { DataPlane } from "./data-plane";

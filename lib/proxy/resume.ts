@@ -1,4 +1,4 @@
-// Resuming a broken stream (SPEC §15): when an upstream dies mid-stream after content was sent, the generation
+// Resuming a broken stream: when an upstream dies mid-stream after content was sent, the generation
 // continues on another endpoint of the same model, the text so far as a final assistant message to continue, and
 // the continuation is relayed as the same stream. Pure: whether a request and a stream can be resumed, the
 // continuation's body per engine type, and the rewriting of its events.

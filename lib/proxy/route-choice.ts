@@ -1,4 +1,4 @@
-// The fleet-aware endpoint choice (SPEC §14), one pure function: the clock and the randomness come in as values.
+// The fleet-aware endpoint choice, one pure function: the clock and the randomness come in as values.
 //
 // 1. Context fit: candidates whose loaded (or maximum) context cannot take prompt + max_tokens are skipped; when
 //    none can, the request is refused before any upstream is called.

@@ -1,4 +1,4 @@
-// How long an attempt waits for an upstream (SPEC §15: timeouts are ours, never a library's default). Pure.
+// How long an attempt waits for an upstream (timeouts are ours, never a library's default). Pure.
 import type { RouteEndpoint } from "./routing-table";
 
 export interface AttemptTimeouts {

@@ -15,7 +15,7 @@ export const endpoints = sqliteTable("endpoints", {
   modelLoadTimeoutSecs: integer("model_load_timeout_secs").notNull().default(600),
   /** whether a health check may generate one token; null = by type (off for openai_compatible, on for the rest) */
   generationProbe: integer("generation_probe", { mode: "boolean" }),
-  /** when live completions stalled 3 times in 60 s (SPEC §15 wedged engines); cleared by a passing generation probe */
+  /** when live completions stalled 3 times in 60 s ; cleared by a passing generation probe */
   stalledAt: timestamp("stalled_at"),
   maxConcurrency: integer("max_concurrency"),
   latencyMs: real("latency_ms"),

@@ -1,4 +1,4 @@
-// The benchmark's fleet (SPEC §14): engine-like fakes in this process (e2e/fakes/engine.ts), time-scaled. Ollama
+// The benchmark's fleet: engine-like fakes in this process (e2e/fakes/engine.ts), time-scaled. Ollama
 // nodes with 2 parallel slots, 2 models loaded at most (LRU) and a 2 s cold load; an LM Studio node loading one
 // model at a time; a vLLM node with continuous batching (16 sequences) and the largest context; a llama.cpp node
 // with 2 fixed slots and the smallest context; one endpoint answering 503 at once; one whose model list works but

@@ -1,4 +1,4 @@
-// `npm run bench:fleet`: the routing-quality benchmark of SPEC §14. One seeded fleet of engine-like fakes and one
+// `npm run bench:fleet`: the routing-quality benchmark. One seeded fleet of engine-like fakes and one
 // seeded trace, replayed through the real server (dist/server.mjs) once per policy — round-robin, least-in-flight
 // (the old rule) and fleet-aware — chosen with LLMLB_ROUTING_POLICY, a switch for benchmarks and tests only.
 // Writes bench-results/fleet.{json,md} and bench-results/fleet-ttft-cdf.svg; exits 1 when a target is missed.
@@ -48,7 +48,7 @@ async function runPolicy(policy: (typeof POLICIES)[number]): Promise<PolicyResul
 }
 
 // The three replays run at the same time (each its own server and fleet): the work is timers and sockets, not CPU,
-// and one run then fits in SPEC §14's 3 minutes even with round-robin's long tail.
+// and one run then fits in the 3 minutes allowed even with round-robin's long tail.
 const t0 = Date.now();
 process.stdout.write(`${POLICIES.join(", ")}: ${trace.length} requests over ${durationMs / 1000} s each, at once…\n`);
 const results: PolicyResult[] = await Promise.all(POLICIES.map(runPolicy));

@@ -1,4 +1,4 @@
-// Figures of one policy's replay, the SPEC §14 targets against least-in-flight, and the reports (Markdown, SVG).
+// Figures of one policy's replay, the routing targets against least-in-flight, and the reports (Markdown, SVG).
 import { percentile } from "../load";
 import type { Outcome } from "./replay";
 import type { TraceRequest } from "./trace";
@@ -75,7 +75,7 @@ export function tableMd(results: PolicyResult[], checks: ReturnType<typeof targe
     (r) => `| ${r.policy} | ${r.ttftP50} | ${r.ttftP95} | ${r.e2eP95} | ${r.failures} | ${r.avoidableFailures} | ${r.coldLoadsPer1000} | ${(r.fast503ShareAfter10s * 100).toFixed(2)} % | ${r.contextOverflowsUpstream} |`,
   );
   return [
-    `# Routing-quality benchmark (SPEC §14)`,
+    `# Routing-quality benchmark`,
     ``,
     Object.entries(meta).map(([k, v]) => `${k}: ${v}`).join(" · "),
     ``,

@@ -1,4 +1,4 @@
-// The routing-quality benchmark's seeded workload (SPEC §14): Poisson arrivals, Zipf model popularity, prompt and
+// The routing-quality benchmark's seeded workload: Poisson arrivals, Zipf model popularity, prompt and
 // output lengths from skewed distributions, a few prompts too long for the smallest context. Pure and seeded.
 
 export interface TraceRequest {

@@ -5,7 +5,7 @@ import { DASH, fmtAgo, fmtDateTime, fmtNumber, fmtPercent } from "@/app/componen
 const pair = (a: number | null, b: number | null) => (a === null && b === null ? DASH : `${a ?? DASH} / ${b ?? DASH}`);
 const gib = (bytes: number | null) => (bytes === null ? DASH : `${fmtNumber(bytes / 1024 ** 3, 1)} GiB`);
 
-/** SPEC §14: what the engine reports about itself — loaded models with context and VRAM, queue, slots, age. */
+/** what the engine reports about itself — loaded models with context and VRAM, queue, slots, age. */
 export function EndpointTelemetry({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const tm = d.telemetry;
   const loaded = tm?.models.filter((m) => m.loaded) ?? [];
