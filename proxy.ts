@@ -11,7 +11,10 @@ export function proxy(req: NextRequest) {
   const path = req.nextUrl.pathname;
   if (PAGES.test(path) || !isApiLooking({ method: req.method, path, headers: req.headers })) return NextResponse.next();
   const { status, body } = apiNotFound(path, req.nextUrl.origin, requestIdOf(req.headers));
-  return new NextResponse(body, { status, headers: { "content-type": "application/json", "x-content-type-options": "nosniff" } });
+  return new NextResponse(body, {
+    status,
+    headers: { "content-type": "application/json", "x-content-type-options": "nosniff" },
+  });
 }
 
 export const config = { matcher: "/((?!_next/static|_next/image).*)" };

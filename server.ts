@@ -62,8 +62,17 @@ async function main() {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
-  log.info("llmlb listening", { url: `http://${config.LLMLB_HOST}:${port}`, database: config.LLMLB_DATABASE_URL.split("?")[0], dev });
-  const banner = startupBanner({ host: config.LLMLB_HOST, port, debugKeys: config.LLMLB_DEBUG_KEYS, publicUrl: config.LLMLB_PUBLIC_URL });
+  log.info("llmlb listening", {
+    url: `http://${config.LLMLB_HOST}:${port}`,
+    database: config.LLMLB_DATABASE_URL.split("?")[0],
+    dev,
+  });
+  const banner = startupBanner({
+    host: config.LLMLB_HOST,
+    port,
+    debugKeys: config.LLMLB_DEBUG_KEYS,
+    publicUrl: config.LLMLB_PUBLIC_URL,
+  });
   process.stdout.write(banner.map((l) => `llmlb: ${l}\n`).join(""));
   process.stdout.write(`LLMLB_READY port=${port}\n`);
   installShutdown({ server, services, plane });
@@ -71,6 +80,9 @@ async function main() {
 
 main().catch((err) => {
   if (err instanceof ConfigError) process.stderr.write(`llmlb: ${err.message}\n`);
-  else process.stderr.write(`llmlb: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  else
+    process.stderr.write(
+      `llmlb: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   process.exit(1);
 });

@@ -3,7 +3,10 @@ import "./globals.css";
 import { currentLang } from "@/lib/i18n/server";
 import { THEME_BOOT } from "./components/theme";
 
-export const metadata: Metadata = { title: "LLM Load Balancer", description: "One address in front of your inference fleet" };
+export const metadata: Metadata = {
+  title: "LLM Load Balancer",
+  description: "One address in front of your inference fleet",
+};
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   return (

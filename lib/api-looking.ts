@@ -5,7 +5,8 @@ import { ApiError } from "./errors";
 import { englishMessage } from "./i18n/localize";
 
 /** The route tails of the OpenAI and Anthropic APIs, as an SDK appends them to its base URL. */
-const API_TAILS = /^\/(chat\/completions|completions|embeddings|models(\/.*)?|responses(\/.*)?|messages(\/count_tokens)?|moderations|audio\/.+|images\/.+|files(\/.*)?|batches(\/.*)?)\/?$/;
+const API_TAILS =
+  /^\/(chat\/completions|completions|embeddings|models(\/.*)?|responses(\/.*)?|messages(\/count_tokens)?|moderations|audio\/.+|images\/.+|files(\/.*)?|batches(\/.*)?)\/?$/;
 
 interface RequestLike {
   method: string;

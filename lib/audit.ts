@@ -22,7 +22,13 @@ const entry = (actor: Principal | null, action: string, target: Target): NewAudi
  * The one way an admin mutation is audited: `mutate` and the audit row (who, what, when) run in one transaction,
  * so both commit or neither does. Checks that must hold at the moment of writing (the last admin) go inside.
  */
-export async function audited<T>(db: Db, actor: Principal | null, action: string, target: Target, mutate: (tx: Tx) => Promise<T>): Promise<T> {
+export async function audited<T>(
+  db: Db,
+  actor: Principal | null,
+  action: string,
+  target: Target,
+  mutate: (tx: Tx) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
     const out = await mutate(tx);
     await tx.insert(auditLog).values(entry(actor, action, target));
@@ -31,6 +37,11 @@ export async function audited<T>(db: Db, actor: Principal | null, action: string
 }
 
 /** An audit row on its own, for actions that change nothing in the database (a connection test). */
-export async function audit(db: Pick<Db, "insert">, actor: Principal | null, action: string, target: Target): Promise<void> {
+export async function audit(
+  db: Pick<Db, "insert">,
+  actor: Principal | null,
+  action: string,
+  target: Target,
+): Promise<void> {
   await db.insert(auditLog).values(entry(actor, action, target));
 }

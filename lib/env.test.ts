@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "./env";
 
-const oidc = { LLMLB_OIDC_ISSUER: "https://idp.example.com/realms/x", LLMLB_OIDC_CLIENT_ID: "llmlb", LLMLB_OIDC_CLIENT_SECRET: "s3cret-value" };
+const oidc = {
+  LLMLB_OIDC_ISSUER: "https://idp.example.com/realms/x",
+  LLMLB_OIDC_CLIENT_ID: "llmlb",
+  LLMLB_OIDC_CLIENT_SECRET: "s3cret-value",
+};
 
 describe("parseEnv: OpenID Connect", () => {
   it("is off by default, with local login on", () => {
@@ -12,10 +16,15 @@ describe("parseEnv: OpenID Connect", () => {
     expect(e.LLMLB_OIDC_GROUPS_CLAIM).toBe("groups");
   });
   it("reads the admin groups as a comma-separated list", () => {
-    expect(parseEnv({ ...oidc, LLMLB_OIDC_ADMIN_GROUPS: " ops, llm-admins ,," }).LLMLB_OIDC_ADMIN_GROUPS).toEqual(["ops", "llm-admins"]);
+    expect(parseEnv({ ...oidc, LLMLB_OIDC_ADMIN_GROUPS: " ops, llm-admins ,," }).LLMLB_OIDC_ADMIN_GROUPS).toEqual([
+      "ops",
+      "llm-admins",
+    ]);
   });
   it("refuses half a configuration, naming what is missing, and never echoes the secret", () => {
-    expect(() => parseEnv({ LLMLB_OIDC_ISSUER: oidc.LLMLB_OIDC_ISSUER })).toThrow(/LLMLB_OIDC_CLIENT_ID: needed with LLMLB_OIDC_ISSUER/);
+    expect(() => parseEnv({ LLMLB_OIDC_ISSUER: oidc.LLMLB_OIDC_ISSUER })).toThrow(
+      /LLMLB_OIDC_CLIENT_ID: needed with LLMLB_OIDC_ISSUER/,
+    );
     const err = (() => {
       try {
         parseEnv({ LLMLB_OIDC_CLIENT_SECRET: "s3cret-value" });

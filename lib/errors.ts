@@ -36,7 +36,12 @@ export class ApiError extends Error {
   /** The one /api error body; `requestId` (when the request carries one) lets a user's report lead to one log line. */
   toJSON(requestId?: string | null) {
     return {
-      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...(requestId ? { request_id: requestId } : {}) },
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+        ...(requestId ? { request_id: requestId } : {}),
+      },
     };
   }
 }
@@ -52,7 +57,8 @@ export const internalError = () => new ApiError("internal", "internal error");
 
 /** The largest /api (control path) request body: checked where it is buffered (lib/server/control-gate.ts) and parsed (lib/http.ts). */
 export const API_BODY_LIMIT = 1024 * 1024;
-export const bodyTooLarge = () => new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
+export const bodyTooLarge = () =>
+  new ApiError("validation_error", "body: larger than 1 MiB", [{ field: "body", message: "too large" }]);
 
 export const notFound = (what: string) => new ApiError("not_found", `${what} not found`);
 export const validationError = (field: string, message: string) =>

@@ -1,7 +1,15 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { API_BODY_LIMIT, ApiError, bodyTooLarge, internalError, requestIdOf, uniqueViolation, type FieldIssue } from "./errors";
+import {
+  API_BODY_LIMIT,
+  ApiError,
+  bodyTooLarge,
+  internalError,
+  requestIdOf,
+  uniqueViolation,
+  type FieldIssue,
+} from "./errors";
 import { log } from "./observability/logger";
 import { englishMessage } from "./i18n/localize";
 
@@ -16,7 +24,8 @@ function issueMessage(i: z.core.$ZodIssue): string {
     case "custom":
       return i.message; // written by us, from the catalogue
     case "too_small":
-      if (size(i.minimum) <= 1 && (i.origin === "string" || i.origin === "array")) return englishMessage("val_required");
+      if (size(i.minimum) <= 1 && (i.origin === "string" || i.origin === "array"))
+        return englishMessage("val_required");
       return englishMessage(i.origin === "string" ? "val_too_short" : "val_too_small", { min: size(i.minimum) });
     case "too_big":
       return englishMessage(i.origin === "string" ? "val_too_long" : "val_too_big", { max: size(i.maximum) });
@@ -29,7 +38,9 @@ function issueMessage(i: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return englishMessage("val_unknown_field");
     case "invalid_format":
-      return i.format === "regex" && i.message && !i.message.startsWith("Invalid") ? i.message : englishMessage("val_invalid");
+      return i.format === "regex" && i.message && !i.message.startsWith("Invalid")
+        ? i.message
+        : englishMessage("val_invalid");
     default:
       return englishMessage("val_invalid");
   }
@@ -39,7 +50,8 @@ export function issuesToFields(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((i) => {
     const at = i.path.map(String);
     // an unknown field is named itself, not its parent object
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...at, k].join("."), message: issueMessage(i) }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((k) => ({ field: [...at, k].join("."), message: issueMessage(i) }));
     return [{ field: at.length ? at.join(".") : "body", message: issueMessage(i) }];
   });
 }
@@ -83,7 +95,9 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError("validation_error", `body: ${englishMessage("val_malformed_json")}`, [{ field: "body", message: englishMessage("val_malformed_json") }]);
+    throw new ApiError("validation_error", `body: ${englishMessage("val_malformed_json")}`, [
+      { field: "body", message: englishMessage("val_malformed_json") },
+    ]);
   }
   return parseWith(schema, value);
 }
@@ -96,7 +110,10 @@ export function parseQuery<S extends z.ZodType>(req: NextRequest | Request, sche
   const params = new URL(req.url).searchParams;
   const obj: Record<string, string> = {};
   for (const [k, v] of params) {
-    if (Object.hasOwn(obj, k)) throw new ApiError("validation_error", `${k}: given more than once`, [{ field: k, message: "given more than once" }]);
+    if (Object.hasOwn(obj, k))
+      throw new ApiError("validation_error", `${k}: given more than once`, [
+        { field: k, message: "given more than once" },
+      ]);
     obj[k] = v;
   }
   return parseWith(schema, obj);
@@ -110,7 +127,10 @@ export function errorResponse(err: unknown, req?: Request): Response {
   if (err instanceof z.ZodError) return send(validationFailure(err));
   // a unique value taken by a concurrent request between a route's own check and its write
   if (uniqueViolation(err)) return send(new ApiError("conflict", "already exists"));
-  log.error("unhandled error in /api route", { error: err instanceof Error ? err.message : String(err), request_id: requestId ?? undefined });
+  log.error("unhandled error in /api route", {
+    error: err instanceof Error ? err.message : String(err),
+    request_id: requestId ?? undefined,
+  });
   return send(internalError());
 }
 

@@ -18,7 +18,10 @@ const files = [...sources(path.join(root, "lib")), ...sources(path.join(root, "a
 const sites = (re: RegExp) =>
   files.flatMap((f) => {
     const text = fs.readFileSync(f, "utf8");
-    return [...text.matchAll(re)].map((m) => ({ file: path.relative(root, f), call: text.slice(m.index, text.indexOf(";", m.index) + 1) }));
+    return [...text.matchAll(re)].map((m) => ({
+      file: path.relative(root, f),
+      call: text.slice(m.index, text.indexOf(";", m.index) + 1),
+    }));
   });
 
 describe("undici call sites", () => {
@@ -32,7 +35,8 @@ describe("undici call sites", () => {
   it("every Pool, Agent or Client is built from options that set both timeouts", () => {
     const built = sites(/new (Pool|Agent|Client|ProxyAgent)\(/g);
     expect(built.length).toBeGreaterThanOrEqual(2);
-    for (const s of built) expect(s.call, s.file).toMatch(/POOL_OPTIONS|MANAGEMENT_AGENT_OPTIONS|headersTimeout[\s\S]*bodyTimeout/);
+    for (const s of built)
+      expect(s.call, s.file).toMatch(/POOL_OPTIONS|MANAGEMENT_AGENT_OPTIONS|headersTimeout[\s\S]*bodyTimeout/);
   });
 
   it("every dispatch sets its own timeouts", () => {
@@ -47,7 +51,13 @@ describe("undici call sites", () => {
   });
 
   it("undici's request/stream helpers are not used without timeouts", () => {
-    for (const s of sites(/(?<![\w.])(request|stream|pipeline)\(\s*[^)]/g).filter((x) => /from "undici"/.test(fs.readFileSync(path.join(root, x.file), "utf8")) && /import \{[^}]*\b(request|stream|pipeline)\b[^}]*\} from "undici"/.test(fs.readFileSync(path.join(root, x.file), "utf8")))) {
+    for (const s of sites(/(?<![\w.])(request|stream|pipeline)\(\s*[^)]/g).filter(
+      (x) =>
+        /from "undici"/.test(fs.readFileSync(path.join(root, x.file), "utf8")) &&
+        /import \{[^}]*\b(request|stream|pipeline)\b[^}]*\} from "undici"/.test(
+          fs.readFileSync(path.join(root, x.file), "utf8"),
+        ),
+    )) {
       expect(s.call, s.file).toMatch(/headersTimeout[\s\S]*bodyTimeout/);
     }
   });

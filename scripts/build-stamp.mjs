@@ -6,7 +6,21 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What the build reads: a change to any of these can change the build. */
-export const SOURCE_ROOTS = ["app", "lib", "public", "drizzle", "server.ts", "next.config.mjs", "tsconfig.json", "postcss.config.mjs", "package.json", "package-lock.json", "scripts/build-server.mjs", "scripts/build.mjs", "scripts/build-stamp.mjs"];
+export const SOURCE_ROOTS = [
+  "app",
+  "lib",
+  "public",
+  "drizzle",
+  "server.ts",
+  "next.config.mjs",
+  "tsconfig.json",
+  "postcss.config.mjs",
+  "package.json",
+  "package-lock.json",
+  "scripts/build-server.mjs",
+  "scripts/build.mjs",
+  "scripts/build-stamp.mjs",
+];
 
 function* walk(root, rel) {
   const full = path.join(root, rel);

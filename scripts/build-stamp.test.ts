@@ -37,11 +37,16 @@ describe("withBuildLock", () => {
   it("runs holders one at a time and takes over a lock whose owner is dead", async () => {
     const lock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lock-")), "dist.build-lock");
     const events: string[] = [];
-    const job = (name: string) => withBuildLock(lock, async () => {
-      events.push(`${name}+`);
-      await new Promise((r) => setTimeout(r, 50));
-      events.push(`${name}-`);
-    }, { pollMs: 10 });
+    const job = (name: string) =>
+      withBuildLock(
+        lock,
+        async () => {
+          events.push(`${name}+`);
+          await new Promise((r) => setTimeout(r, 50));
+          events.push(`${name}-`);
+        },
+        { pollMs: 10 },
+      );
     await Promise.all([job("a"), job("b")]);
     expect(events.join(" ")).toMatch(/^(a\+ a- b\+ b-|b\+ b- a\+ a-)$/);
     fs.writeFileSync(lock, "999999999"); // no such process

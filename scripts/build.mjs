@@ -25,9 +25,15 @@ export async function build({ ifStale }) {
     async () => {
       // decided inside the lock: a build that finished while we waited counts
       const current = sourceHash(root);
-      const withoutWritten = () => sourceHash(root, SOURCE_ROOTS.filter((r) => !WRITTEN_BY_BUILD.includes(r)));
+      const withoutWritten = () =>
+        sourceHash(
+          root,
+          SOURCE_ROOTS.filter((r) => !WRITTEN_BY_BUILD.includes(r)),
+        );
       const state = readState(root, process.env);
-      const decision = ifStale ? buildDecision({ present: state.present, stamp: state.stamp, current }) : { build: true, reason: "asked to build" };
+      const decision = ifStale
+        ? buildDecision({ present: state.present, stamp: state.stamp, current })
+        : { build: true, reason: "asked to build" };
       if (!decision.build) {
         say(`${decision.reason}: not building (stamp ${current.slice(0, 12)})`);
         return false;
@@ -44,7 +50,7 @@ export async function build({ ifStale }) {
       if (withoutWritten() !== before) say(`built in ${took}, but sources changed during the build: no stamp`);
       else {
         const stamp = sourceHash(root);
-        fs.writeFileSync(paths.stamp, stamp + "\n");
+        fs.writeFileSync(paths.stamp, `${stamp}\n`);
         say(`built in ${took} (stamp ${stamp.slice(0, 12)})`);
       }
       return true;

@@ -54,7 +54,10 @@ function fakeHandler(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === "GET" && rest === "/v1/models" && m) {
       const i = Number(m[1]);
       probesByEndpoint.set(i, (probesByEndpoint.get(i) ?? 0) + 1);
-      const body = JSON.stringify({ object: "list", data: [{ id: `sweep-model-${i % 10}`, object: "model", created: 0, owned_by: "sweep" }] });
+      const body = JSON.stringify({
+        object: "list",
+        data: [{ id: `sweep-model-${i % 10}`, object: "model", created: 0, owned_by: "sweep" }],
+      });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -158,7 +161,11 @@ function quantile(sorted: number[], q: number): number {
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : "—");
 
 async function post(base: string, p: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(base + p, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(base + p, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
@@ -221,9 +228,14 @@ async function main(): Promise<void> {
   const fake = await startSweepFake();
   const s = await startServer({
     nodeArgs: [`--import=${new URL(`file://${preload}`).href}`, ...args["node-arg"]],
-    env: { ...(args["cpu-profile"] ? { SWEEP_CPU_PROFILE: path.resolve(args["cpu-profile"]) } : {}), LLMLB_LOG_LEVEL: "warn" },
+    env: {
+      ...(args["cpu-profile"] ? { SWEEP_CPU_PROFILE: path.resolve(args["cpu-profile"]) } : {}),
+      LLMLB_LOG_LEVEL: "warn",
+    },
   });
-  console.log(`server ${s.url} (pid ${s.proc.pid}), fake ${fake.url}; registering ${N} endpoints, concurrency ${CONCURRENCY}, interval ${INTERVAL} s`);
+  console.log(
+    `server ${s.url} (pid ${s.proc.pid}), fake ${fake.url}; registering ${N} endpoints, concurrency ${CONCURRENCY}, interval ${INTERVAL} s`,
+  );
   try {
     // 1. registration
     const regStart = Date.now();
@@ -236,7 +248,11 @@ async function main(): Promise<void> {
         while (next < N) {
           const i = next++;
           const t = performance.now();
-          const r = await post(s.url, "/api/endpoints", { name: `sweep-${i}`, base_url: `${fake.url}/n/${i}`, health_check_interval_secs: INTERVAL });
+          const r = await post(s.url, "/api/endpoints", {
+            name: `sweep-${i}`,
+            base_url: `${fake.url}/n/${i}`,
+            health_check_interval_secs: INTERVAL,
+          });
           regLatency.push(performance.now() - t);
           if (r.status !== 201) failures.push(`#${i}: ${r.status} ${JSON.stringify(r.json)}`);
           else if (r.json.endpoint_type !== "openai_compatible") undetected++; // detection (≤ 2 s) timed out; checks re-detect
@@ -245,7 +261,8 @@ async function main(): Promise<void> {
     );
     const regEnd = Date.now();
     const loadAfterReg = os.loadavg()[0];
-    if (failures.length) throw new Error(`${failures.length} registrations failed, e.g. ${failures.slice(0, 3).join("; ")}`);
+    if (failures.length)
+      throw new Error(`${failures.length} registrations failed, e.g. ${failures.slice(0, 3).join("; ")}`);
     regLatency.sort((a, b) => a - b);
     console.log(`registered ${N} in ${((regEnd - regStart) / 1000).toFixed(1)} s`);
 
@@ -275,7 +292,9 @@ async function main(): Promise<void> {
 
     // 3. the schedule, from health_checks
     const db = s.db();
-    const rs = await db.execute("SELECT endpoint_id, checked_at, ok FROM health_checks ORDER BY endpoint_id, checked_at");
+    const rs = await db.execute(
+      "SELECT endpoint_id, checked_at, ok FROM health_checks ORDER BY endpoint_id, checked_at",
+    );
     const byEndpoint = new Map<string, number[]>();
     let failed = 0;
     for (const r of rs.rows) {
@@ -308,43 +327,90 @@ async function main(): Promise<void> {
 
     const lines = lagLines(s.output());
     const lagRow = (label: string, l: ReturnType<typeof lagStats>): Array<[string, string]> => [
-      [`${label} event-loop lag p50 / p99 / p99.9 / max`, `${l.p50} / ${l.p99} / ${l.p999} / ${l.max} ms (${l.n} samples, ${l.over20} > 20 ms)`],
-      [`${label} event-loop utilisation / process CPU (of one core)`, `${l.elu} % / ${l.cpu} %; ${l.changes} registry-changed events (${l.full} of unknown extent)`],
+      [
+        `${label} event-loop lag p50 / p99 / p99.9 / max`,
+        `${l.p50} / ${l.p99} / ${l.p999} / ${l.max} ms (${l.n} samples, ${l.over20} > 20 ms)`,
+      ],
+      [
+        `${label} event-loop utilisation / process CPU (of one core)`,
+        `${l.elu} % / ${l.cpu} %; ${l.changes} registry-changed events (${l.full} of unknown extent)`,
+      ],
     ];
-    const lagReg = { main: lagStats(lines, "main", regStart, regEnd), control: lagStats(lines, "control", regStart, regEnd) };
-    const lagWin = { main: lagStats(lines, "main", winStart, winEnd), control: lagStats(lines, "control", winStart, winEnd) };
+    const lagReg = {
+      main: lagStats(lines, "main", regStart, regEnd),
+      control: lagStats(lines, "control", regStart, regEnd),
+    };
+    const lagWin = {
+      main: lagStats(lines, "main", winStart, winEnd),
+      control: lagStats(lines, "control", winStart, winEnd),
+    };
 
     table(`Registration (${N} endpoints, ${CONCURRENCY} at a time)`, [
       ["duration", `${((regEnd - regStart) / 1000).toFixed(1)} s (${fmt(N / ((regEnd - regStart) / 1000))} /s)`],
-      ["POST latency p50 / p99 / max", `${fmt(quantile(regLatency, 0.5))} / ${fmt(quantile(regLatency, 0.99))} / ${fmt(regLatency.at(-1)!)} ms`],
+      [
+        "POST latency p50 / p99 / max",
+        `${fmt(quantile(regLatency, 0.5))} / ${fmt(quantile(regLatency, 0.99))} / ${fmt(regLatency.at(-1)!)} ms`,
+      ],
       ...lagRow("main thread (/v1)", lagReg.main),
       ...lagRow("control thread (API, checks)", lagReg.control),
       ["answered with type unknown (detection timed out)", `${undetected}`],
       ["machine load average (1 min) at the end", `${fmt(loadAfterReg, 2)} on ${os.cpus().length} CPUs`],
     ]);
-    table(`Steady state (${((winEnd - winStart) / 1000).toFixed(0)} s window from ${args["settle-secs"]} s after registration, interval ${INTERVAL} s)`, [
-      ["checks in window", `${windowChecks} (${fmt(windowChecks / ((winEnd - winStart) / 1000))} /s), ${failed} failed`],
-      ["checks per endpoint min / median / max", `${inWindow[0]} / ${quantile(inWindow, 0.5)} / ${inWindow.at(-1)}`],
-      ["endpoints never checked", `${missing}`],
-      ["endpoints overdue at the end (> interval + 2 s)", `${overdue}`],
-      ["gap between checks min / p1 / p50 / p99 / max", `${fmt(gaps[0], 2)} / ${fmt(quantile(gaps, 0.01), 2)} / ${fmt(quantile(gaps, 0.5), 2)} / ${fmt(quantile(gaps, 0.99), 2)} / ${fmt(gaps.at(-1)!, 2)} s`],
-      [`gaps within ${INTERVAL} ± 2 s`, `${within2} / ${gaps.length} (${fmt((100 * within2) / Math.max(1, gaps.length))} %)`],
-      ["  of them both checks in the window: min / p50 / max", `${fmt(steadyGaps[0], 2)} / ${fmt(quantile(steadyGaps, 0.5), 2)} / ${fmt(steadyGaps.at(-1)!, 2)} s (${steadyGaps.length} gaps)`],
-      ...lagRow("main thread (/v1)", lagWin.main),
-      ...lagRow("control thread (API, checks)", lagWin.control),
-      ["GET /api/health p50 / p99 / max", `${fmt(quantile(healthMs, 0.5))} / ${fmt(quantile(healthMs, 0.99))} / ${fmt(healthMs.at(-1)!)} ms (${healthMs.length} calls, ${healthErrors} errors)`],
-      ["machine load average (1 min) at the end", `${fmt(os.loadavg()[0], 2)} on ${os.cpus().length} CPUs (other processes inflate lag)`],
-      ["endpoint statuses", statuses.rows.map((r) => `${r.status}=${r.n}`).join(", ")],
-      ["fake /v1/models requests (all)", `${[...probesByEndpoint.values()].reduce((a, b) => a + b, 0)}`],
-    ]);
+    table(
+      `Steady state (${((winEnd - winStart) / 1000).toFixed(0)} s window from ${args["settle-secs"]} s after registration, interval ${INTERVAL} s)`,
+      [
+        [
+          "checks in window",
+          `${windowChecks} (${fmt(windowChecks / ((winEnd - winStart) / 1000))} /s), ${failed} failed`,
+        ],
+        ["checks per endpoint min / median / max", `${inWindow[0]} / ${quantile(inWindow, 0.5)} / ${inWindow.at(-1)}`],
+        ["endpoints never checked", `${missing}`],
+        ["endpoints overdue at the end (> interval + 2 s)", `${overdue}`],
+        [
+          "gap between checks min / p1 / p50 / p99 / max",
+          `${fmt(gaps[0], 2)} / ${fmt(quantile(gaps, 0.01), 2)} / ${fmt(quantile(gaps, 0.5), 2)} / ${fmt(quantile(gaps, 0.99), 2)} / ${fmt(gaps.at(-1)!, 2)} s`,
+        ],
+        [
+          `gaps within ${INTERVAL} ± 2 s`,
+          `${within2} / ${gaps.length} (${fmt((100 * within2) / Math.max(1, gaps.length))} %)`,
+        ],
+        [
+          "  of them both checks in the window: min / p50 / max",
+          `${fmt(steadyGaps[0], 2)} / ${fmt(quantile(steadyGaps, 0.5), 2)} / ${fmt(steadyGaps.at(-1)!, 2)} s (${steadyGaps.length} gaps)`,
+        ],
+        ...lagRow("main thread (/v1)", lagWin.main),
+        ...lagRow("control thread (API, checks)", lagWin.control),
+        [
+          "GET /api/health p50 / p99 / max",
+          `${fmt(quantile(healthMs, 0.5))} / ${fmt(quantile(healthMs, 0.99))} / ${fmt(healthMs.at(-1)!)} ms (${healthMs.length} calls, ${healthErrors} errors)`,
+        ],
+        [
+          "machine load average (1 min) at the end",
+          `${fmt(os.loadavg()[0], 2)} on ${os.cpus().length} CPUs (other processes inflate lag)`,
+        ],
+        ["endpoint statuses", statuses.rows.map((r) => `${r.status}=${r.n}`).join(", ")],
+        ["fake /v1/models requests (all)", `${[...probesByEndpoint.values()].reduce((a, b) => a + b, 0)}`],
+      ],
+    );
     const worstSeconds = lines
       .filter((l) => l.thread === "control" && l.t > winStart && l.t <= winEnd && l.big.length)
       .map((l) => ({ t: ((l.t - winStart) / 1000).toFixed(0), max: Math.max(...l.big) }))
       .sort((a, b) => b.max - a.max)
       .slice(0, 5);
-    if (worstSeconds.length) console.log(`\ncontrol thread's worst seconds of lag (s into window: max ms): ${worstSeconds.map((w) => `${w.t}: ${w.max}`).join(", ")}`);
-    const ok = missing === 0 && overdue === 0 && gaps.length > 0 && within2 === gaps.length && lagWin.main.over20 === 0 && lagWin.control.over20 === 0;
-    console.log(`\n${ok ? "PASS" : "FAIL"}: every endpoint checked every ${INTERVAL} ± 2 s and no event-loop lag over 20 ms in either thread in the window`);
+    if (worstSeconds.length)
+      console.log(
+        `\ncontrol thread's worst seconds of lag (s into window: max ms): ${worstSeconds.map((w) => `${w.t}: ${w.max}`).join(", ")}`,
+      );
+    const ok =
+      missing === 0 &&
+      overdue === 0 &&
+      gaps.length > 0 &&
+      within2 === gaps.length &&
+      lagWin.main.over20 === 0 &&
+      lagWin.control.over20 === 0;
+    console.log(
+      `\n${ok ? "PASS" : "FAIL"}: every endpoint checked every ${INTERVAL} ± 2 s and no event-loop lag over 20 ms in either thread in the window`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await s.stop();

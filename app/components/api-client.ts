@@ -28,7 +28,11 @@ export interface ApiResult<T> {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; details?: Array<{ field: string; message: string }> | Record<string, unknown> };
+  error?: {
+    code?: string;
+    message?: string;
+    details?: Array<{ field: string; message: string }> | Record<string, unknown>;
+  };
 }
 
 /** The catalogue of the page's language (`<html lang>`, set by the root layout from the reader's choice). */
@@ -49,7 +53,10 @@ function localizeMessage(message: string, t: Messages): string {
     .join("; ");
 }
 
-export async function apiFetch<T = unknown>(url: string, opts: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+export async function apiFetch<T = unknown>(
+  url: string,
+  opts: { method?: string; body?: unknown } = {},
+): Promise<ApiResult<T>> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -58,7 +65,7 @@ export async function apiFetch<T = unknown>(url: string, opts: { method?: string
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       cache: "no-store",
     });
-  } catch (err) {
+  } catch (_err) {
     const text = pageMessages().networkError;
     return { ok: false, status: 0, data: null, message: text, raw: null, fieldErrors: { form: text } };
   }
@@ -187,7 +194,8 @@ export const endpointsApi = {
   create: (body: EndpointInput) => apiFetch<EndpointDto>("/api/endpoints", { method: "POST", body }),
   update: (id: string, body: EndpointInput) => apiFetch<EndpointDto>(ep(id), { method: "PATCH", body }),
   remove: (id: string) => apiFetch<null>(ep(id), { method: "DELETE" }),
-  probe: (body: { base_url: string; api_key?: string }) => apiFetch<ProbeResult>("/api/endpoints/probe", { method: "POST", body }),
+  probe: (body: { base_url: string; api_key?: string }) =>
+    apiFetch<ProbeResult>("/api/endpoints/probe", { method: "POST", body }),
   test: (id: string) => apiFetch<TestResult>(`${ep(id)}/test`, { method: "POST" }),
   sync: (id: string) => apiFetch<SyncResult>(`${ep(id)}/sync`, { method: "POST" }),
   download: (id: string, model: string) => apiFetch<unknown>(`${ep(id)}/download`, { method: "POST", body: { model } }),
@@ -201,7 +209,8 @@ export const apiKeysApi = {
 
 export const usersApi = {
   create: (body: UserInput) => apiFetch<unknown>("/api/users", { method: "POST", body }),
-  update: (id: string, body: UserUpdate) => apiFetch<unknown>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+  update: (id: string, body: UserUpdate) =>
+    apiFetch<unknown>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   remove: (id: string) => apiFetch<null>(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }),
 };
 
@@ -209,7 +218,8 @@ export type ImportResult = Awaited<ReturnType<typeof importConfig>>;
 
 /** Configuration as code: a dry run shows the diff; `apply` makes it. */
 export const configApi = {
-  importDoc: (doc: unknown, apply: boolean) => apiFetch<ImportResult>(`/api/config/import${apply ? "?apply=1" : ""}`, { method: "POST", body: doc }),
+  importDoc: (doc: unknown, apply: boolean) =>
+    apiFetch<ImportResult>(`/api/config/import${apply ? "?apply=1" : ""}`, { method: "POST", body: doc }),
 };
 
 /** Model ids from the OpenAI-compatible `/v1/models` (session cookie, same origin); null when unavailable. */

@@ -46,7 +46,14 @@ export function BarChart({
   const slot = W / slots;
   const barW = Math.max(1, slot * 0.72);
   // axis labels under the bars: first, middle and last; fewer when the bars take little room
-  const axis = n === 0 ? [] : n / slots < 0.3 ? [labels[n - 1]] : n < 5 ? [labels[0], labels[n - 1]] : [labels[0], labels[Math.floor(n / 2)], labels[n - 1]];
+  const axis =
+    n === 0
+      ? []
+      : n / slots < 0.3
+        ? [labels[n - 1]]
+        : n < 5
+          ? [labels[0], labels[n - 1]]
+          : [labels[0], labels[Math.floor(n / 2)], labels[n - 1]];
 
   return (
     <figure className="space-y-2" data-testid={testId}>
@@ -67,11 +74,35 @@ export function BarChart({
             {format(max)}
           </span>
         )}
-        <svg viewBox={`0 0 ${W} ${height}`} preserveAspectRatio="none" className="block w-full" style={{ height }} role="img" aria-label={title}>
+        <svg
+          viewBox={`0 0 ${W} ${height}`}
+          preserveAspectRatio="none"
+          className="block w-full"
+          style={{ height }}
+          role="img"
+          aria-label={title}
+        >
           {[0.25, 0.5, 0.75].map((f) => (
-            <line key={f} x1={0} x2={W} y1={height * f} y2={height * f} className="stroke-slate-100" strokeWidth={1} vectorEffect="non-scaling-stroke" />
+            <line
+              key={f}
+              x1={0}
+              x2={W}
+              y1={height * f}
+              y2={height * f}
+              className="stroke-slate-100"
+              strokeWidth={1}
+              vectorEffect="non-scaling-stroke"
+            />
           ))}
-          <line x1={0} x2={W} y1={height - 0.5} y2={height - 0.5} className="stroke-slate-300" strokeWidth={1} vectorEffect="non-scaling-stroke" />
+          <line
+            x1={0}
+            x2={W}
+            y1={height - 0.5}
+            y2={height - 0.5}
+            className="stroke-slate-300"
+            strokeWidth={1}
+            vectorEffect="non-scaling-stroke"
+          />
           {labels.map((label, i) => {
             let y = height;
             return (
@@ -82,14 +113,27 @@ export function BarChart({
                 {series.map((s) => {
                   const h = ((s.values[i] ?? 0) / max) * (height - 4);
                   y -= h;
-                  return h > 0 ? <rect key={s.label} x={(offset + i) * slot + (slot - barW) / 2} y={y} width={barW} height={h} rx={1} className={COLORS[s.color].fill} /> : null;
+                  return h > 0 ? (
+                    <rect
+                      key={s.label}
+                      x={(offset + i) * slot + (slot - barW) / 2}
+                      y={y}
+                      width={barW}
+                      height={h}
+                      rx={1}
+                      className={COLORS[s.color].fill}
+                    />
+                  ) : null;
                 })}
               </g>
             );
           })}
         </svg>
       </div>
-      <div className={`flex text-[10px] text-slate-400 ${axis.length === 1 ? "justify-end" : "justify-between"}`} style={{ paddingLeft: `${(offset / slots) * 100}%` }}>
+      <div
+        className={`flex text-[10px] text-slate-400 ${axis.length === 1 ? "justify-end" : "justify-between"}`}
+        style={{ paddingLeft: `${(offset / slots) * 100}%` }}
+      >
         {axis.map((a, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: axis labels are positions
           <span key={i} className="whitespace-nowrap" suppressHydrationWarning>

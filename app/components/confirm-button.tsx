@@ -26,7 +26,11 @@ export function ConfirmButton({
     );
   return (
     // biome-ignore lint/a11y/useSemanticElements: an inline question with its two buttons, not a form section
-    <span role="group" aria-label={question} className="inline-flex flex-wrap items-center gap-2 rounded-md bg-red-50 px-2 py-1 text-sm text-red-800">
+    <span
+      role="group"
+      aria-label={question}
+      className="inline-flex flex-wrap items-center gap-2 rounded-md bg-red-50 px-2 py-1 text-sm text-red-800"
+    >
       {question}
       <button
         type="button"

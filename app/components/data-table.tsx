@@ -49,7 +49,11 @@ export function DataTable<T>({
                     className={`whitespace-nowrap px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 ${meta?.align === "right" ? "text-right" : "text-left"}`}
                   >
                     {h.column.getCanSort() ? (
-                      <button type="button" onClick={h.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-slate-800">
+                      <button
+                        type="button"
+                        onClick={h.column.getToggleSortingHandler()}
+                        className="inline-flex items-center gap-1 uppercase hover:text-slate-800"
+                      >
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         <span aria-hidden className="w-3 text-slate-400">
                           {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
@@ -83,7 +87,10 @@ export function DataTable<T>({
               {row.getVisibleCells().map((cell) => {
                 const meta = cell.column.columnDef.meta as CellMeta | undefined;
                 return (
-                  <td key={cell.id} className={`${meta?.wrap ? "" : "whitespace-nowrap"} px-3 py-2.5 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}>
+                  <td
+                    key={cell.id}
+                    className={`${meta?.wrap ? "" : "whitespace-nowrap"} px-3 py-2.5 ${meta?.align === "right" ? "text-right tabular-nums" : ""}`}
+                  >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
                 );

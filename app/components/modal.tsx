@@ -26,7 +26,10 @@ export function Modal({
   }, [onClose]);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes the dialog; Escape does too (above)
-    <div className="fixed inset-0 z-40 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 sm:p-8" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="fixed inset-0 z-40 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 sm:p-8"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
       <div
         ref={ref}
         tabIndex={-1}
@@ -40,7 +43,12 @@ export function Modal({
           <h2 id="modal-title" className="flex min-w-0 flex-wrap items-center gap-2 text-lg font-semibold">
             {title}
           </h2>
-          <button type="button" onClick={onClose} aria-label={closeLabel} className="rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-700">
+          <button
+            type="button"
+            onClick={onClose}
+            aria-label={closeLabel}
+            className="rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
+          >
             <span aria-hidden className="block text-xl leading-none">
               ×
             </span>

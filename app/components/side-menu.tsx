@@ -21,7 +21,7 @@ export function SideMenu({ t, isAdmin }: { t: Messages; isAdmin: boolean }) {
   const path = usePathname();
   return (
     <nav className="flex flex-col gap-1 px-2" aria-label="Main">
-      {ITEMS.filter((i) => (!("adminOnly" in i) || isAdmin)).map((i) => {
+      {ITEMS.filter((i) => !("adminOnly" in i) || isAdmin).map((i) => {
         const active = i.href === "/dashboard" ? path === i.href : path.startsWith(i.href);
         return (
           <Link

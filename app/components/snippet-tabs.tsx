@@ -3,10 +3,25 @@ import { useState } from "react";
 import type { Messages } from "@/lib/i18n/messages";
 import { SNIPPET_KINDS, usageSnippets, type SnippetKind } from "@/lib/onboarding/snippets";
 
-const LABELS: Record<SnippetKind, string> = { curl: "curl", python: "OpenAI SDK (Python)", javascript: "OpenAI SDK (JS)", anthropic: "Anthropic SDK" };
+const LABELS: Record<SnippetKind, string> = {
+  curl: "curl",
+  python: "OpenAI SDK (Python)",
+  javascript: "OpenAI SDK (JS)",
+  anthropic: "Anthropic SDK",
+};
 
 /** The usage snippets in tabs, each with a copy button; filled with this server's address, a key and a model. */
-export function SnippetTabs({ t, origin, apiKey, model }: { t: Messages; origin: string; apiKey?: string | null; model?: string | null }) {
+export function SnippetTabs({
+  t,
+  origin,
+  apiKey,
+  model,
+}: {
+  t: Messages;
+  origin: string;
+  apiKey?: string | null;
+  model?: string | null;
+}) {
   const [kind, setKind] = useState<SnippetKind>("curl");
   const [copied, setCopied] = useState(false);
   const text = usageSnippets({ origin, key: apiKey, model })[kind];
@@ -30,7 +45,11 @@ export function SnippetTabs({ t, origin, apiKey, model }: { t: Messages; origin:
         <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="snippet">
           {text}
         </pre>
-        <button type="button" className="btn-secondary absolute right-2 top-2 px-2 py-1 text-xs" onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}>
+        <button
+          type="button"
+          className="btn-secondary absolute right-2 top-2 px-2 py-1 text-xs"
+          onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
+        >
           {copied ? t.copied : t.copy}
         </button>
       </div>

@@ -19,7 +19,13 @@ export function ThemeToggle({ label, names }: { label: string; names: Record<The
   return (
     <label className="flex items-center gap-2">
       {label}
-      <select aria-label={label} className="rounded border border-slate-300 bg-white px-1 py-0.5" value={theme} onChange={(e) => choose(e.target.value as Theme)} data-testid="theme-select">
+      <select
+        aria-label={label}
+        className="rounded border border-slate-300 bg-white px-1 py-0.5"
+        value={theme}
+        onChange={(e) => choose(e.target.value as Theme)}
+        data-testid="theme-select"
+      >
         {THEMES.map((th) => (
           <option key={th} value={th}>
             {names[th]}

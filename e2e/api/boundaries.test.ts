@@ -31,8 +31,22 @@ async function loadedModules(): Promise<string[]> {
 describe("the main thread", () => {
   it("serves /v1 and /metrics with keys and a session without loading the next package", async () => {
     const { cookie } = await login(s.url, "admin", "admin-password-1");
-    expect((await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: "boundary-model", messages: [] } })).status).toBe(200);
-    expect((await call(s.url, "POST", "/v1/chat/completions", { cookie: cookie!, body: { model: "boundary-model", messages: [] } })).status).toBe(200);
+    expect(
+      (
+        await call(s.url, "POST", "/v1/chat/completions", {
+          key: "sk_debug",
+          body: { model: "boundary-model", messages: [] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(s.url, "POST", "/v1/chat/completions", {
+          cookie: cookie!,
+          body: { model: "boundary-model", messages: [] },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call(s.url, "GET", "/v1/models", { key: "sk_debug" })).status).toBe(200);
     expect((await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })).status).toBe(200);
     const modules = await loadedModules();

@@ -48,21 +48,38 @@ describe("several instances on one sqld", () => {
   });
 
   it("an endpoint registered through A is listed by B and served by B's /v1 within 2 s", async () => {
-    const created = await call(a.url, "POST", "/api/endpoints", { key: "sk_debug", body: { name: "shared", base_url: fake.url } });
+    const created = await call(a.url, "POST", "/api/endpoints", {
+      key: "sk_debug",
+      body: { name: "shared", base_url: fake.url },
+    });
     expect(created.status).toBe(201);
-    await waitFor(async () => (await call(a.url, "GET", `/api/endpoints/${created.body.id}`, { key: "sk_debug" })).body.status === "online", 8000);
+    await waitFor(
+      async () =>
+        (await call(a.url, "GET", `/api/endpoints/${created.body.id}`, { key: "sk_debug" })).body.status === "online",
+      8000,
+    );
     const t0 = Date.now();
-    await waitFor(async () => {
-      const r = await call(b.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: "shared-model", messages: [] } });
-      return r.status === 200;
-    }, 2000, 50);
+    await waitFor(
+      async () => {
+        const r = await call(b.url, "POST", "/v1/chat/completions", {
+          key: "sk_debug",
+          body: { model: "shared-model", messages: [] },
+        });
+        return r.status === 200;
+      },
+      2000,
+      50,
+    );
     expect(Date.now() - t0).toBeLessThan(2000);
     const list = await call(b.url, "GET", "/api/endpoints", { key: "sk_debug" });
     expect(list.body.endpoints.map((e: { name: string }) => e.name)).toContain("shared");
   });
 
   it("a key revoked on A is refused by B within 2 s", async () => {
-    const k = await call(a.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "roaming", permissions: ["openai.models.read"] } });
+    const k = await call(a.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "roaming", permissions: ["openai.models.read"] },
+    });
     expect((await call(b.url, "GET", "/v1/models", { key: k.body.key })).status).toBe(200);
     expect((await call(a.url, "DELETE", `/api/api-keys/${k.body.id}`, { key: "sk_debug" })).status).toBe(204);
     const t0 = Date.now();
@@ -80,12 +97,22 @@ describe("several instances on one sqld", () => {
 
     await leader.stop("SIGKILL");
     const t0 = Date.now();
-    await waitFor(async () => (await call(other.url, "GET", "/api/health")).body.scheduler_leader === true, (LEASE_SECS + 3) * 1000, 100);
+    await waitFor(
+      async () => (await call(other.url, "GET", "/api/health")).body.scheduler_leader === true,
+      (LEASE_SECS + 3) * 1000,
+      100,
+    );
     expect(Date.now() - t0).toBeLessThan((LEASE_SECS + 2) * 1000);
     // the new holder checks the endpoint (interval 10 s at the least; a new holder checks everything at once)
-    await waitFor(async () => {
-      const rows = await other.db().execute({ sql: "SELECT count(*) AS n FROM health_checks WHERE instance_id = ?", args: [otherId] });
-      return Number(rows.rows[0].n) > 0;
-    }, 12_000, 200);
+    await waitFor(
+      async () => {
+        const rows = await other
+          .db()
+          .execute({ sql: "SELECT count(*) AS n FROM health_checks WHERE instance_id = ?", args: [otherId] });
+        return Number(rows.rows[0].n) > 0;
+      },
+      12_000,
+      200,
+    );
   }, 30_000);
 });

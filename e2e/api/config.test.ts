@@ -14,16 +14,45 @@ let s1: TestServer;
 let s2: TestServer | undefined;
 let exported: Record<string, any>;
 let apiKeyPlain: string;
-const debug = (s: TestServer, method: string, path: string, body?: unknown) => call(s.url, method, path, { key: "sk_debug", body });
+const debug = (s: TestServer, method: string, path: string, body?: unknown) =>
+  call(s.url, method, path, { key: "sk_debug", body });
 const withoutDate = (d: Record<string, unknown>) => ({ ...d, exported_at: undefined });
 
 beforeAll(async () => {
   s1 = await startServer({ env: { LLMLB_SECRET: SECRET } });
   const [a, b] = [await deadUrl(), await deadUrl()];
-  expect((await debug(s1, "POST", "/api/endpoints", { name: "gpu-a", base_url: a, api_key: ENDPOINT_KEY, health_check_interval_secs: 300, max_concurrency: 3, notes: "rack 1" })).status).toBe(201);
-  expect((await debug(s1, "POST", "/api/endpoints", { name: "gpu-b", base_url: `${b}/v1`, inference_timeout_secs: 60, model_load_timeout_secs: 900, generation_probe: false, health_check_interval_secs: 300 })).status).toBe(201);
-  expect((await debug(s1, "POST", "/api/users", { username: "carl", password: CARL_PASSWORD, role: "viewer" })).status).toBe(201);
-  const key = await debug(s1, "POST", "/api/api-keys", { name: "ci", permissions: ["openai.inference"], expires_at: "2030-01-01T00:00:00.000Z" });
+  expect(
+    (
+      await debug(s1, "POST", "/api/endpoints", {
+        name: "gpu-a",
+        base_url: a,
+        api_key: ENDPOINT_KEY,
+        health_check_interval_secs: 300,
+        max_concurrency: 3,
+        notes: "rack 1",
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await debug(s1, "POST", "/api/endpoints", {
+        name: "gpu-b",
+        base_url: `${b}/v1`,
+        inference_timeout_secs: 60,
+        model_load_timeout_secs: 900,
+        generation_probe: false,
+        health_check_interval_secs: 300,
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await debug(s1, "POST", "/api/users", { username: "carl", password: CARL_PASSWORD, role: "viewer" })).status,
+  ).toBe(201);
+  const key = await debug(s1, "POST", "/api/api-keys", {
+    name: "ci",
+    permissions: ["openai.inference"],
+    expires_at: "2030-01-01T00:00:00.000Z",
+  });
   expect(key.status).toBe(201);
   apiKeyPlain = key.body.key;
 });
@@ -39,20 +68,43 @@ describe("configuration as code", () => {
     expect(r.status).toBe(200);
     exported = r.body;
     expect(exported.endpoints.map((e: { name: string }) => e.name)).toEqual(["gpu-a", "gpu-b"]);
-    expect(exported.endpoints[0]).toMatchObject({ has_api_key: true, max_concurrency: 3, notes: "rack 1", health_check_interval_secs: 300 });
+    expect(exported.endpoints[0]).toMatchObject({
+      has_api_key: true,
+      max_concurrency: 3,
+      notes: "rack 1",
+      health_check_interval_secs: 300,
+    });
     expect(exported.endpoints[0]).toMatchObject({ model_load_timeout_secs: 600, generation_probe: null });
     expect(exported.endpoints[1]).toMatchObject({ model_load_timeout_secs: 900, generation_probe: false });
     expect(exported.users.map((u: { username: string }) => u.username)).toEqual(["admin", "carl"]);
-    expect(exported.api_keys).toEqual([expect.objectContaining({ name: "ci", permissions: ["openai.inference"], expires_at: "2030-01-01T00:00:00.000Z" })]);
+    expect(exported.api_keys).toEqual([
+      expect.objectContaining({
+        name: "ci",
+        permissions: ["openai.inference"],
+        expires_at: "2030-01-01T00:00:00.000Z",
+      }),
+    ]);
     // no key, password, hash or ciphertext from the database appears anywhere in the document
     const db = s1.db();
     const stored = [
       ...(await db.execute("select password_hash from users")).rows.map((r) => String(r.password_hash)),
       ...(await db.execute("select key_hash from api_keys")).rows.map((r) => String(r.key_hash)),
-      ...(await db.execute("select api_key from endpoints where api_key is not null")).rows.map((r) => String(r.api_key)),
+      ...(await db.execute("select api_key from endpoints where api_key is not null")).rows.map((r) =>
+        String(r.api_key),
+      ),
     ];
     expect(stored.length).toBe(4); // two password hashes, one key hash, one sealed endpoint key
-    for (const secret of [ENDPOINT_KEY, CARL_PASSWORD, ADMIN.password, apiKeyPlain, apiKeyPlain.slice(8), SECRET, "sk_debug", ...stored]) expect(r.text).not.toContain(secret);
+    for (const secret of [
+      ENDPOINT_KEY,
+      CARL_PASSWORD,
+      ADMIN.password,
+      apiKeyPlain,
+      apiKeyPlain.slice(8),
+      SECRET,
+      "sk_debug",
+      ...stored,
+    ])
+      expect(r.text).not.toContain(secret);
   });
 
   it("a dry run of the same file changes nothing and says so", async () => {
@@ -80,7 +132,9 @@ describe("configuration as code", () => {
     const applied = await call(s2.url, "POST", "/api/config/import?apply=1", { key: "sk_debug", body: doc });
     expect(applied.status).toBe(200);
     expect(applied.body.applied).toBe(true);
-    const audit = (await s2.db().execute("select actor_type, action, details from audit_log where action = 'config.import'")).rows;
+    const audit = (
+      await s2.db().execute("select actor_type, action, details from audit_log where action = 'config.import'")
+    ).rows;
     expect(audit).toEqual([expect.objectContaining({ actor_type: "api_key", action: "config.import" })]);
 
     const again = await debug(s2, "GET", "/api/config/export");
@@ -89,7 +143,11 @@ describe("configuration as code", () => {
     const [row] = (await s2.db().execute("select api_key from endpoints where name = 'gpu-a'")).rows;
     expect(String(row.api_key)).not.toContain(ENDPOINT_KEY);
     const users = (await debug(s2, "GET", "/api/users")).body.users;
-    expect(users.find((u: { username: string }) => u.username === "carl")).toMatchObject({ has_password: false, provider: "local", role: "viewer" });
+    expect(users.find((u: { username: string }) => u.username === "carl")).toMatchObject({
+      has_password: false,
+      provider: "local",
+      role: "viewer",
+    });
     expect((await login(s2.url, "carl", CARL_PASSWORD)).cookie).toBeNull();
     const keys = (await debug(s2, "GET", "/api/api-keys")).body;
     expect(JSON.stringify(keys)).toContain('"status":"revoked"');

@@ -70,9 +70,15 @@ describe("kill -9 during a burst of endpoint registrations", () => {
       expect(new Set(audits.map((r) => String(r.target_id)))).toEqual(new Set(rows.map((r) => String(r.id))));
       expect(await readDb(s2.dbFile, "PRAGMA foreign_key_check")).toEqual([]);
       // the restarted server is fully usable: writes work, and the names taken before the crash stay taken
-      const again = await call(s2.url, "POST", "/api/endpoints", { key: KEY, body: { name: acked[0].name, base_url: `${dead}/other` } });
+      const again = await call(s2.url, "POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: acked[0].name, base_url: `${dead}/other` },
+      });
       expect(again.status).toBe(409);
-      const fresh = await call(s2.url, "POST", "/api/endpoints", { key: KEY, body: { name: "after-crash", base_url: `${dead}/after` } });
+      const fresh = await call(s2.url, "POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "after-crash", base_url: `${dead}/after` },
+      });
       expect(fresh.status).toBe(201);
     } finally {
       await s.stop("SIGKILL");
@@ -107,7 +113,9 @@ describe("SIGTERM drains", () => {
       expect(r.body.choices[0].message.content).toEqual(expect.any(String));
       expect(await exited).toBe(0);
 
-      const rows = await readDb(s.dbFile, "SELECT status, route, model FROM request_log WHERE request_id = ?", [requestId]);
+      const rows = await readDb(s.dbFile, "SELECT status, route, model FROM request_log WHERE request_id = ?", [
+        requestId,
+      ]);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ status: 200, route: "/v1/chat/completions", model: "drain-model" });
       expect(s.output()).toContain('"msg":"stopped"');
@@ -122,7 +130,10 @@ describe("SIGTERM drains", () => {
     const s = await startServer({ env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "1000" } });
     let s2: TestServer | undefined;
     try {
-      const pending = call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: "slow-detect", base_url: hang.url } });
+      const pending = call(s.url, "POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "slow-detect", base_url: hang.url },
+      });
       await new Promise((r) => setTimeout(r, 300)); // detection is under way
       const exited = s.stop("SIGTERM");
       const r = await pending;

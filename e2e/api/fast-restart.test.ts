@@ -74,7 +74,11 @@ async function stop(s: Started) {
 }
 
 afterAll(() => {
-  for (const p of procs) if (p.exitCode === null && p.pid) try { process.kill(-p.pid, "SIGKILL"); } catch {}
+  for (const p of procs)
+    if (p.exitCode === null && p.pid)
+      try {
+        process.kill(-p.pid, "SIGKILL");
+      } catch {}
   for (const d of [NEXT_DIR, OUT_DIR]) fs.rmSync(path.join(ROOT, d), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, `${OUT_DIR}.build-lock`), { force: true });
   fs.writeFileSync(TSCONFIG, tsconfig.text);
@@ -82,7 +86,9 @@ afterAll(() => {
 });
 
 describe("npm start", () => {
-  it("builds when there is no build, not again on a restart, and once for two instances after a touch", { timeout: 900_000 }, async () => {
+  it("builds when there is no build, not again on a restart, and once for two instances after a touch", {
+    timeout: 900_000,
+  }, async () => {
     fs.rmSync(path.join(ROOT, NEXT_DIR), { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, OUT_DIR), { recursive: true, force: true });
 

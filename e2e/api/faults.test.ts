@@ -9,8 +9,12 @@ let s: TestServer;
 const fakes: FakeUpstream[] = [];
 
 const chat = (model: string, extra: Record<string, unknown> = {}) =>
-  call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model, messages: [{ role: "user", content: "hi" }], ...extra } });
-const status = async (id: string) => (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.status as string;
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: "sk_debug",
+    body: { model, messages: [{ role: "user", content: "hi" }], ...extra },
+  });
+const status = async (id: string) =>
+  (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.status as string;
 /** The server's TCP sockets other than its own listening port (inbound keep-alives from this test are the test's). */
 function upstreamSockets(): number {
   const inodes = new Set(
@@ -41,7 +45,11 @@ async function pair(model: string, opts: { timeout?: number } = {}) {
   for (const name of ["a", "b"]) {
     const fake = await startFake({ kind: "openai", models: [model] });
     fakes.push(fake);
-    const ep = await registerOnline(s.url, { name: `${model}-${name}`, base_url: fake.url, inference_timeout_secs: opts.timeout ?? 10 });
+    const ep = await registerOnline(s.url, {
+      name: `${model}-${name}`,
+      base_url: fake.url,
+      inference_timeout_secs: opts.timeout ?? 10,
+    });
     out.push({ fake, id: ep.id as string });
   }
   return out;
@@ -141,7 +149,10 @@ describe("faults", () => {
       body: JSON.stringify({ model: "unread", messages: [] }),
       signal: ac.signal,
     }).catch(() => null);
-    await waitFor(async () => both.some(({ fake }) => fake.requests.some((r) => r.path === "/v1/chat/completions")), 3000);
+    await waitFor(
+      async () => both.some(({ fake }) => fake.requests.some((r) => r.path === "/v1/chat/completions")),
+      3000,
+    );
     await new Promise((r) => setTimeout(r, 300)); // some bytes of the answer have arrived
     ac.abort();
     await pending;
@@ -150,7 +161,9 @@ describe("faults", () => {
     const seen = new Set<string>();
     const until = Date.now() + 800;
     while (Date.now() < until) {
-      const rows = await s.db().execute({ sql: "SELECT status FROM endpoints WHERE id IN (?, ?)", args: both.map((b) => b.id) });
+      const rows = await s
+        .db()
+        .execute({ sql: "SELECT status FROM endpoints WHERE id IN (?, ?)", args: both.map((b) => b.id) });
       for (const r of rows.rows) seen.add(String(r.status));
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -162,7 +175,9 @@ describe("faults", () => {
 
   it("afterwards nothing is left in flight and sockets return to their baseline", { timeout: 20_000 }, async () => {
     await waitFor(async () => {
-      const m = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
+      const m = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) =>
+        r.text(),
+      );
       return /llmlb_inflight_requests 0\b/.test(m);
     }, 5000);
     // idle keep-alive connections to the (still running) fakes may remain: allow two per endpoint

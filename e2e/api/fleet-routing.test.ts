@@ -8,7 +8,10 @@ import { startFake, type FakeOptions, type FakeUpstream } from "../fakes/upstrea
 let s: TestServer;
 const fakes: FakeUpstream[] = [];
 const chat = (model: string, extra: Record<string, unknown> = {}, content = "hi") =>
-  call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model, max_tokens: 10, messages: [{ role: "user", content }], ...extra } });
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: "sk_debug",
+    body: { model, max_tokens: 10, messages: [{ role: "user", content }], ...extra },
+  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function endpoint(name: string, opts: FakeOptions): Promise<{ fake: FakeUpstream; id: string }> {
@@ -18,11 +21,16 @@ async function endpoint(name: string, opts: FakeOptions): Promise<{ fake: FakeUp
   if (opts.engine) {
     await waitDetail(s.url, ep.id, (d) => d.telemetry !== null && !d.telemetry.stale);
     // the /v1 thread has it too (it arrives there over the bridge a moment after the control thread reads it)
-    await waitFor(async () => (await call(s.url, "GET", "/metrics", { key: "sk_debug" })).text.includes(`llmlb_model_loaded{endpoint="${name}",id="${ep.id}"`));
+    await waitFor(async () =>
+      (await call(s.url, "GET", "/metrics", { key: "sk_debug" })).text.includes(
+        `llmlb_model_loaded{endpoint="${name}",id="${ep.id}"`,
+      ),
+    );
   }
   return { fake, id: ep.id };
 }
-const inferences = (f: FakeUpstream) => f.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions").length;
+const inferences = (f: FakeUpstream) =>
+  f.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions").length;
 
 beforeAll(async () => {
   s = await startServer();
@@ -35,8 +43,16 @@ afterAll(async () => {
 describe("fleet-aware routing", () => {
   it("the warm endpoint is chosen over an idle cold one", async () => {
     const models = ["warm-a:latest", "warm-b:latest"];
-    const warm = await endpoint("ollama-warm", { kind: "ollama", models, engine: { parallel: 4, maxLoaded: 1, loaded: ["warm-a:latest"], loadMs: 1500 } });
-    const cold = await endpoint("ollama-cold", { kind: "ollama", models, engine: { parallel: 4, maxLoaded: 1, loaded: ["warm-b:latest"], loadMs: 1500 } });
+    const warm = await endpoint("ollama-warm", {
+      kind: "ollama",
+      models,
+      engine: { parallel: 4, maxLoaded: 1, loaded: ["warm-a:latest"], loadMs: 1500 },
+    });
+    const cold = await endpoint("ollama-cold", {
+      kind: "ollama",
+      models,
+      engine: { parallel: 4, maxLoaded: 1, loaded: ["warm-b:latest"], loadMs: 1500 },
+    });
     const reasons = new Set<string>();
     for (let i = 0; i < 10; i++) {
       const r = await chat("warm-a");
@@ -51,8 +67,16 @@ describe("fleet-aware routing", () => {
 
   it("a cold endpoint is used once the warm one's queue is long enough", async () => {
     const models = ["queue-a:latest", "queue-b:latest"];
-    const warm = await endpoint("ollama-busy", { kind: "ollama", models, engine: { parallel: 1, maxLoaded: 1, loaded: ["queue-a:latest"], tokenMs: 100 } });
-    const cold = await endpoint("ollama-spare", { kind: "ollama", models, engine: { parallel: 4, maxLoaded: 1, loaded: ["queue-b:latest"], loadMs: 300, tokenMs: 100 } });
+    const warm = await endpoint("ollama-busy", {
+      kind: "ollama",
+      models,
+      engine: { parallel: 1, maxLoaded: 1, loaded: ["queue-a:latest"], tokenMs: 100 },
+    });
+    const cold = await endpoint("ollama-spare", {
+      kind: "ollama",
+      models,
+      engine: { parallel: 4, maxLoaded: 1, loaded: ["queue-b:latest"], loadMs: 300, tokenMs: 100 },
+    });
     for (let i = 0; i < 3; i++) expect((await chat("queue-a")).status).toBe(200); // measured: ~1 s a request
     const answers = await Promise.all(Array.from({ length: 32 }, () => chat("queue-a")));
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -63,8 +87,16 @@ describe("fleet-aware routing", () => {
   });
 
   it("a too-long prompt goes to the endpoint that fits, or gets the 400 before any upstream call", async () => {
-    const small = await endpoint("llamacpp-small", { kind: "llamacpp", models: ["ctx-model"], engine: { parallel: 2, contextLength: 1024 } });
-    const big = await endpoint("vllm-big", { kind: "vllm", models: ["ctx-model"], engine: { parallel: 8, contextLength: 8192 } });
+    const small = await endpoint("llamacpp-small", {
+      kind: "llamacpp",
+      models: ["ctx-model"],
+      engine: { parallel: 2, contextLength: 1024 },
+    });
+    const big = await endpoint("vllm-big", {
+      kind: "vllm",
+      models: ["ctx-model"],
+      engine: { parallel: 8, contextLength: 8192 },
+    });
     const long = await chat("ctx-model", {}, "x".repeat(8000)); // ~2,000 tokens
     expect(long.status).toBe(200);
     expect(long.headers.get("x-llmlb-endpoint-id")).toBe(big.id);
@@ -94,7 +126,9 @@ describe("fleet-aware routing", () => {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     const share = (inferences(bad.fake) - badAtTen) / after;
-    console.log(`fast-503 share after 10 s: ${(share * 100).toFixed(2)} % of ${after} requests (${inferences(bad.fake)} in all)`);
+    console.log(
+      `fast-503 share after 10 s: ${(share * 100).toFixed(2)} % of ${after} requests (${inferences(bad.fake)} in all)`,
+    );
     expect(share).toBeLessThanOrEqual(0.01);
   }, 30_000);
 
@@ -122,7 +156,9 @@ describe("fleet-aware routing", () => {
     const early = await run(4000);
     await sleep(8000);
     const later = await run(4000);
-    console.log(`recovered endpoint share: ${(early * 100).toFixed(1)} % in its first 4 s, ${(later * 100).toFixed(1)} % 12–16 s after`);
+    console.log(
+      `recovered endpoint share: ${(early * 100).toFixed(1)} % in its first 4 s, ${(later * 100).toFixed(1)} % 12–16 s after`,
+    );
     expect(early).toBeLessThan(0.3); // full share would be 50 %
     expect(later).toBeGreaterThan(early * 1.5);
   }, 40_000);
@@ -130,7 +166,9 @@ describe("fleet-aware routing", () => {
   it("telemetry from a dead endpoint goes stale and stops counting", async () => {
     const dead = await endpoint("ollama-dead", { kind: "ollama", models: ["stale-m:latest"], engine: { parallel: 1 } });
     const metrics = async () => (await call(s.url, "GET", "/metrics", { key: "sk_debug" })).text;
-    await waitFor(async () => (await metrics()).includes(`llmlb_model_loaded{endpoint="ollama-dead",id="${dead.id}",model="stale-m:latest"} 1`));
+    await waitFor(async () =>
+      (await metrics()).includes(`llmlb_model_loaded{endpoint="ollama-dead",id="${dead.id}",model="stale-m:latest"} 1`),
+    );
     const list = await call(s.url, "GET", "/api/endpoints", { key: "sk_debug" });
     expect(list.body.endpoints.find((e: { id: string }) => e.id === dead.id).loaded_models).toEqual(["stale-m:latest"]);
     await dead.fake.stop();

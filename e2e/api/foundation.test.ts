@@ -35,7 +35,14 @@ describe("start-up and health", () => {
       const big = JSON.stringify({ name: "big", base_url: "http://127.0.0.1:1", notes: "x".repeat(3 * 1024 * 1024) });
       for (const body of [big, big, JSON.stringify({ name: "" })]) {
         const t0 = Date.now();
-        const r = await pool.request({ path: "/api/endpoints", method: "POST", headers: { authorization: "Bearer sk_debug", "content-type": "application/json" }, body, headersTimeout: 5000, bodyTimeout: 5000 });
+        const r = await pool.request({
+          path: "/api/endpoints",
+          method: "POST",
+          headers: { authorization: "Bearer sk_debug", "content-type": "application/json" },
+          body,
+          headersTimeout: 5000,
+          bodyTimeout: 5000,
+        });
         const text = await r.body.text();
         expect(r.statusCode, text).toBe(400);
         if (body === big) expect(text).toContain("larger than 1 MiB");
@@ -56,7 +63,10 @@ describe("start-up and health", () => {
 
 describe("API keys", () => {
   it("create → works with its permissions, 403 naming the missing one elsewhere; revoke → 401 within 1 s", async () => {
-    const created = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "reader", permissions: ["endpoints.read"] } });
+    const created = await call(s.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "reader", permissions: ["endpoints.read"] },
+    });
     expect(created.status).toBe(201);
     const key: string = created.body.key;
     expect(key).toMatch(/^sk_[0-9A-Za-z]{32,}$/);
@@ -92,7 +102,10 @@ describe("API keys", () => {
 
   it("an expired key is refused", async () => {
     const expires = new Date(Date.now() + 1500).toISOString();
-    const created = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "short", permissions: ["logs.read"], expires_at: expires } });
+    const created = await call(s.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "short", permissions: ["logs.read"], expires_at: expires },
+    });
     expect(created.status).toBe(201);
     expect((await call(s.url, "GET", "/api/me", { key: created.body.key })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1700));
@@ -121,7 +134,10 @@ describe("API keys", () => {
 
 describe("users and sessions", () => {
   it("a viewer session reads but gets 403 on every mutation", async () => {
-    const created = await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username: "vera", password: "viewer-pass-1", role: "viewer" } });
+    const created = await call(s.url, "POST", "/api/users", {
+      key: "sk_debug",
+      body: { username: "vera", password: "viewer-pass-1", role: "viewer" },
+    });
     expect(created.status).toBe(201);
     const { cookie } = await login(s.url, "vera", "viewer-pass-1");
     expect(cookie).toBeTruthy();
@@ -151,7 +167,10 @@ describe("users and sessions", () => {
       body: { username: "mallory", password: "mallory-pass", role: "admin" },
     });
     expect(r.status).toBe(403);
-    const ok = await call(s.url, "POST", "/api/users", { cookie: cookie!, body: { username: "olga", password: "olga-pass-1", role: "viewer" } });
+    const ok = await call(s.url, "POST", "/api/users", {
+      cookie: cookie!,
+      body: { username: "olga", password: "olga-pass-1", role: "viewer" },
+    });
     expect(ok.status).toBe(201);
   });
 
@@ -159,11 +178,16 @@ describe("users and sessions", () => {
     const users = await call(s.url, "GET", "/api/users", { key: "sk_debug" });
     const admin = users.body.users.find((u: { username: string }) => u.username === ADMIN.username);
     expect((await call(s.url, "DELETE", `/api/users/${admin.id}`, { key: "sk_debug" })).status).toBe(409);
-    expect((await call(s.url, "PATCH", `/api/users/${admin.id}`, { key: "sk_debug", body: { role: "viewer" } })).status).toBe(409);
+    expect(
+      (await call(s.url, "PATCH", `/api/users/${admin.id}`, { key: "sk_debug", body: { role: "viewer" } })).status,
+    ).toBe(409);
   });
 
   it("rate-limits login: the 6th wrong password in a minute gets 429", async () => {
-    await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username: "rate", password: "rate-pass-1", role: "viewer" } });
+    await call(s.url, "POST", "/api/users", {
+      key: "sk_debug",
+      body: { username: "rate", password: "rate-pass-1", role: "viewer" },
+    });
     for (let i = 0; i < 5; i++) expect((await login(s.url, "rate", "wrong")).cookie).toBeNull();
     const sixth = await login(s.url, "rate", "rate-pass-1");
     expect(sixth.status).toBe(429);
@@ -171,15 +195,27 @@ describe("users and sessions", () => {
   });
 
   it("changes my own password and admin resets force a change", async () => {
-    const u = await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username: "pat", password: "pat-pass-1", role: "viewer" } });
-    const reset = await call(s.url, "PATCH", `/api/users/${u.body.id}`, { key: "sk_debug", body: { password: "pat-pass-2" } });
+    const u = await call(s.url, "POST", "/api/users", {
+      key: "sk_debug",
+      body: { username: "pat", password: "pat-pass-1", role: "viewer" },
+    });
+    const reset = await call(s.url, "PATCH", `/api/users/${u.body.id}`, {
+      key: "sk_debug",
+      body: { password: "pat-pass-2" },
+    });
     expect(reset.body.must_change_password).toBe(true);
     const { cookie } = await login(s.url, "pat", "pat-pass-2");
     expect((await call(s.url, "GET", "/api/endpoints", { cookie: cookie! })).status).toBe(403);
-    const wrong = await call(s.url, "PATCH", "/api/me", { cookie: cookie!, body: { current_password: "nope", new_password: "pat-pass-3" } });
+    const wrong = await call(s.url, "PATCH", "/api/me", {
+      cookie: cookie!,
+      body: { current_password: "nope", new_password: "pat-pass-3" },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.details[0].field).toBe("current_password");
-    const ok = await call(s.url, "PATCH", "/api/me", { cookie: cookie!, body: { current_password: "pat-pass-2", new_password: "pat-pass-3" } });
+    const ok = await call(s.url, "PATCH", "/api/me", {
+      cookie: cookie!,
+      body: { current_password: "pat-pass-2", new_password: "pat-pass-3" },
+    });
     expect(ok.status).toBe(200);
     expect((await login(s.url, "pat", "pat-pass-3")).cookie).toBeTruthy();
   });
@@ -194,7 +230,12 @@ describe("bad input on every foundation route", () => {
     ["PATCH", "/api/users/ID", "[1,2", "body"],
     ["POST", "/api/api-keys", "nope", "body"],
     ["POST", "/api/api-keys", JSON.stringify({ name: "k", permissions: ["everything"] }), "permissions.0"],
-    ["POST", "/api/api-keys", JSON.stringify({ name: "k", permissions: ["logs.read"], expires_at: "tomorrow" }), "expires_at"],
+    [
+      "POST",
+      "/api/api-keys",
+      JSON.stringify({ name: "k", permissions: ["logs.read"], expires_at: "tomorrow" }),
+      "expires_at",
+    ],
     ["POST", "/api/api-keys", JSON.stringify({ name: ["k"], permissions: ["logs.read"] }), "name"],
     ["PATCH", "/api/me", JSON.stringify({ current_password: 1, new_password: "abcdefgh" }), "current_password"],
   ];
@@ -204,7 +245,10 @@ describe("bad input on every foundation route", () => {
     const { cookie } = await login(s.url, ADMIN.username, ADMIN.password);
     const before = await snapshot(s.db());
     for (const [method, path, raw, field] of cases) {
-      const r = await call(s.url, method, path.replace("ID", someId), { raw, ...(path === "/api/me" ? { cookie: cookie! } : { key: "sk_debug" }) });
+      const r = await call(s.url, method, path.replace("ID", someId), {
+        raw,
+        ...(path === "/api/me" ? { cookie: cookie! } : { key: "sk_debug" }),
+      });
       expect(r.status, `${method} ${path} ${raw}`).toBe(400);
       expect(r.body.error.code).toBe("validation_error");
       expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain(field);

@@ -11,7 +11,18 @@ import { call, login, type Call } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { registerOnline } from "../harness/endpoints";
 import { quiet } from "../harness/quiet";
-import { anyJ, decodes, deep, encode, fuzzBody, nastyId, nastyNumber, nastyString, toJson, type J } from "../harness/json-fuzz";
+import {
+  anyJ,
+  decodes,
+  deep,
+  encode,
+  fuzzBody,
+  nastyId,
+  nastyNumber,
+  nastyString,
+  toJson,
+  type J,
+} from "../harness/json-fuzz";
 import { deadUrl, startFake, type FakeUpstream } from "../fakes/upstream";
 
 const KEY = "sk_debug";
@@ -39,7 +50,8 @@ function expectApiShape(r: Call, label: string) {
   expect(typeof r.body.error.message, label).toBe("string");
   expect(r.text, label).not.toMatch(STACK);
   if (Array.isArray(r.body.error.details)) {
-    for (const d of r.body.error.details) expect(typeof d.field === "string" && typeof d.message === "string", label).toBe(true);
+    for (const d of r.body.error.details)
+      expect(typeof d.field === "string" && typeof d.message === "string", label).toBe(true);
   }
 }
 
@@ -47,7 +59,12 @@ function expectV1Shape(r: Call, label: string) {
   expect(r.status, `${label} → ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);
   if (r.status < 400) return;
   expect(r.headers.get("content-type"), label).toContain("application/json");
-  expect(Object.keys(r.body?.error ?? {}).sort(), `${label} → ${r.text.slice(0, 300)}`).toEqual(["code", "message", "param", "type"]);
+  expect(Object.keys(r.body?.error ?? {}).sort(), `${label} → ${r.text.slice(0, 300)}`).toEqual([
+    "code",
+    "message",
+    "param",
+    "type",
+  ]);
   expect(typeof r.body.error.message, label).toBe("string");
   expect(typeof r.body.error.type, label).toBe("string");
   expect(r.text, label).not.toMatch(STACK);
@@ -63,7 +80,11 @@ async function attempt(
   shape: Shape = expectApiShape,
 ): Promise<Call> {
   const before = await snapshot(db);
-  const r = await call(s.url, method, path, { key: opts.cookie ? undefined : (opts.key ?? KEY), cookie: opts.cookie, raw: opts.raw });
+  const r = await call(s.url, method, path, {
+    key: opts.cookie ? undefined : (opts.key ?? KEY),
+    cookie: opts.cookie,
+    raw: opts.raw,
+  });
   const label = `${method} ${path.slice(0, 160)} ${opts.raw === undefined ? "" : opts.raw.slice(0, 240)}`;
   shape(r, label);
   if (r.status >= 400) expect(await snapshot(db), `${label} → ${r.status} changed the database`).toBe(before);
@@ -77,7 +98,8 @@ async function attempt(
 }
 
 const deleteCreated = (r: Call) => call(s.url, "DELETE", `/api/endpoints/${r.body.id}`, { key: KEY });
-const resetVictim = () => call(s.url, "PATCH", `/api/endpoints/${ids.victim}`, { key: KEY, body: { health_check_interval_secs: 300 } });
+const resetVictim = () =>
+  call(s.url, "PATCH", `/api/endpoints/${ids.victim}`, { key: KEY, body: { health_check_interval_secs: 300 } });
 
 /** fc.assert with bounded runs, no shrinking (each step is HTTP), and a short report (bodies can be 1 MB). */
 async function property<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<unknown>, numRuns = RUNS): Promise<void> {
@@ -88,8 +110,12 @@ async function property<T>(arb: fc.Arbitrary<T>, body: (t: T) => Promise<unknown
     { numRuns, endOnFailure: true },
   );
   if (out.failed) {
-    const ex = JSON.stringify(out.counterexample, (_k, v) => (typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : v)).slice(0, 800);
-    throw new Error(`property failed after ${out.numRuns} runs (seed ${out.seed}, path ${out.counterexamplePath}):\n${ex}\n${String(out.errorInstance).slice(0, 2000)}`);
+    const ex = JSON.stringify(out.counterexample, (_k, v) =>
+      typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : v,
+    ).slice(0, 800);
+    throw new Error(
+      `property failed after ${out.numRuns} runs (seed ${out.seed}, path ${out.counterexamplePath}):\n${ex}\n${String(out.errorInstance).slice(0, 2000)}`,
+    );
   }
 }
 
@@ -100,8 +126,14 @@ const str = (a: fc.Arbitrary<string>): fc.Arbitrary<J> => a;
 /** http://127.0.0.1:<port><path>: the host is fixed, whatever else varies. */
 const loopbackUrl: fc.Arbitrary<string> = fc
   .tuple(
-    fc.oneof(fc.constantFrom(...[0, 1, 2].map((i) => () => deadPorts[i])).map((f) => f()), fc.integer({ min: 1, max: 65535 })),
-    fc.array(fc.oneof(fc.stringMatching(/^[a-z0-9._~-]{1,8}$/), fc.constantFrom("..", "%2e%2e", ".", "v1", "😀", "a%20b")), { maxLength: 3 }),
+    fc.oneof(
+      fc.constantFrom(...[0, 1, 2].map((i) => () => deadPorts[i])).map((f) => f()),
+      fc.integer({ min: 1, max: 65535 }),
+    ),
+    fc.array(
+      fc.oneof(fc.stringMatching(/^[a-z0-9._~-]{1,8}$/), fc.constantFrom("..", "%2e%2e", ".", "v1", "😀", "a%20b")),
+      { maxLength: 3 },
+    ),
     fc.constantFrom("", "/", "//"),
     fc.constantFrom("http", "https", "HTTP"),
   )
@@ -146,7 +178,12 @@ const endpointFields = () => ({
   max_concurrency: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.constant(null)) as fc.Arbitrary<J>,
   notes: fc.oneof(fc.string({ maxLength: 60 }), fc.constant(null)) as fc.Arbitrary<J>,
 });
-const endpointBad = { base_url: badUrl, health_check_interval_secs: nastyNumber, inference_timeout_secs: nastyNumber, max_concurrency: nastyNumber };
+const endpointBad = {
+  base_url: badUrl,
+  health_check_interval_secs: nastyNumber,
+  inference_timeout_secs: nastyNumber,
+  max_concurrency: nastyNumber,
+};
 
 /** A query string from keys → value arbitraries, values sometimes raw (malformed percent-encoding, separators). */
 function queryString(keys: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
@@ -159,16 +196,21 @@ function queryString(keys: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<s
   return fc
     .tuple(
       fc.record(Object.fromEntries(Object.entries(keys).map(([k, a]) => [k, fc.option(value(a), { freq: 3 })]))),
-      fc.array(fc.tuple(fc.constantFrom("__proto__", "constructor", "x", "type[]", "page"), value(fc.string())), { maxLength: 2 }),
+      fc.array(fc.tuple(fc.constantFrom("__proto__", "constructor", "x", "type[]", "page"), value(fc.string())), {
+        maxLength: 2,
+      }),
     )
     .map(([known, extra]) => {
-      const parts = [...Object.entries(known).filter(([, v]) => v !== null), ...extra].map(([k, v]) => `${encodeURIComponent(k)}=${v}`);
+      const parts = [...Object.entries(known).filter(([, v]) => v !== null), ...extra].map(
+        ([k, v]) => `${encodeURIComponent(k)}=${v}`,
+      );
       return parts.length ? `?${parts.join("&")}` : "";
     });
 }
 
 /** An id path segment: sometimes a real one, else adversarial (never a real id). */
-const idOr = (...real: Array<() => string>) => fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...real).map((f) => f()) }, { weight: 3, arbitrary: nastyId });
+const idOr = (...real: Array<() => string>) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...real).map((f) => f()) }, { weight: 3, arbitrary: nastyId });
 
 // ---------- set-up ----------
 
@@ -182,10 +224,26 @@ beforeAll(async () => {
   db = s.db();
   ids.xllm = (await registerOnline(s.url, { name: "fz-xllm", base_url: xllm.url })).id;
   ids.openai = (await registerOnline(s.url, { name: "fz-openai", base_url: openai.url })).id;
-  ids.victim = (await call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: "fz-victim", base_url: `http://127.0.0.1:${deadPorts[0]}/victim` } })).body.id;
-  expect((await call(s.url, "POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: "llama-3.2-1b" } })).status).toBe(202);
-  ids.user = (await call(s.url, "POST", "/api/users", { key: KEY, body: { username: "fz-target", password: "fz-target-pass", role: "viewer" } })).body.id;
-  await call(s.url, "POST", "/api/users", { key: KEY, body: { username: "fz-me", password: "fz-me-password", role: "viewer" } });
+  ids.victim = (
+    await call(s.url, "POST", "/api/endpoints", {
+      key: KEY,
+      body: { name: "fz-victim", base_url: `http://127.0.0.1:${deadPorts[0]}/victim` },
+    })
+  ).body.id;
+  expect(
+    (await call(s.url, "POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: "llama-3.2-1b" } }))
+      .status,
+  ).toBe(202);
+  ids.user = (
+    await call(s.url, "POST", "/api/users", {
+      key: KEY,
+      body: { username: "fz-target", password: "fz-target-pass", role: "viewer" },
+    })
+  ).body.id;
+  await call(s.url, "POST", "/api/users", {
+    key: KEY,
+    body: { username: "fz-me", password: "fz-me-password", role: "viewer" },
+  });
   fuzzCookie = (await login(s.url, "fz-me", "fz-me-password")).cookie!;
   expect(fuzzCookie).toBeTruthy();
   await quiet(s);
@@ -200,25 +258,42 @@ afterAll(async () => {
 
 describe("/api mutations with adversarial bodies", () => {
   it("POST /api/endpoints", async () => {
-    await property(fuzzBody(endpointFields(), endpointBad), (raw) => attempt("POST", "/api/endpoints", { raw, undo: deleteCreated }));
+    await property(fuzzBody(endpointFields(), endpointBad), (raw) =>
+      attempt("POST", "/api/endpoints", { raw, undo: deleteCreated }),
+    );
   });
 
   it("PATCH /api/endpoints/{id}", async () => {
     const fields = endpointFields();
-    await property(fc.tuple(idOr(() => ids.victim), fuzzBody(fields, { ...endpointBad, api_key: fc.oneof(anyJ, fc.constant(null)) })), ([id, raw]) =>
-      attempt("PATCH", `/api/endpoints/${id}`, { raw, undo: resetVictim }),
+    await property(
+      fc.tuple(
+        idOr(() => ids.victim),
+        fuzzBody(fields, { ...endpointBad, api_key: fc.oneof(anyJ, fc.constant(null)) }),
+      ),
+      ([id, raw]) => attempt("PATCH", `/api/endpoints/${id}`, { raw, undo: resetVictim }),
     );
   });
 
   it("POST /api/endpoints/probe", async () => {
-    await property(fuzzBody({ base_url: str(loopbackUrl), api_key: str(fc.string({ minLength: 1, maxLength: 20 })) }, { base_url: badUrl }), (raw) =>
-      attempt("POST", "/api/endpoints/probe", { raw }),
+    await property(
+      fuzzBody(
+        { base_url: str(loopbackUrl), api_key: str(fc.string({ minLength: 1, maxLength: 20 })) },
+        { base_url: badUrl },
+      ),
+      (raw) => attempt("POST", "/api/endpoints/probe", { raw }),
     );
   });
 
   it("POST /api/endpoints/{id}/download", async () => {
-    await property(fc.tuple(idOr(() => ids.xllm, () => ids.openai), fuzzBody({ model: str(fc.string({ minLength: 1, maxLength: 30 })) })), ([id, raw]) =>
-      attempt("POST", `/api/endpoints/${id}/download`, { raw }),
+    await property(
+      fc.tuple(
+        idOr(
+          () => ids.xllm,
+          () => ids.openai,
+        ),
+        fuzzBody({ model: str(fc.string({ minLength: 1, maxLength: 30 })) }),
+      ),
+      ([id, raw]) => attempt("POST", `/api/endpoints/${id}/download`, { raw }),
     );
   });
 
@@ -232,21 +307,41 @@ describe("/api mutations with adversarial bodies", () => {
   });
 
   it("PATCH /api/users/{id}", async () => {
-    const fields = { role: fc.constantFrom<J>("admin", "viewer"), password: str(fc.string({ minLength: 8, maxLength: 30 })) };
-    await property(fc.tuple(idOr(() => ids.user), fuzzBody(fields)), ([id, raw]) => attempt("PATCH", `/api/users/${id}`, { raw }), 20);
+    const fields = {
+      role: fc.constantFrom<J>("admin", "viewer"),
+      password: str(fc.string({ minLength: 8, maxLength: 30 })),
+    };
+    await property(
+      fc.tuple(
+        idOr(() => ids.user),
+        fuzzBody(fields),
+      ),
+      ([id, raw]) => attempt("PATCH", `/api/users/${id}`, { raw }),
+      20,
+    );
   });
 
   it("POST /api/api-keys", async () => {
     const fields = {
       name: str(fc.string({ minLength: 1, maxLength: 30 }).filter((x) => x.trim().length > 0)),
       permissions: fc.subarray([...PERMISSIONS], { minLength: 1 }) as fc.Arbitrary<J>,
-      expires_at: fc.oneof(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4_000_000_000_000) }).map((d) => d.toISOString()), fc.constant(null)) as fc.Arbitrary<J>,
+      expires_at: fc.oneof(
+        fc
+          .date({ noInvalidDate: true, min: new Date(0), max: new Date(4_000_000_000_000) })
+          .map((d) => d.toISOString()),
+        fc.constant(null),
+      ) as fc.Arbitrary<J>,
     };
-    await property(fuzzBody(fields, { permissions: fc.array(anyJ, { maxLength: 3 }) as fc.Arbitrary<J> }), (raw) => attempt("POST", "/api/api-keys", { raw }));
+    await property(fuzzBody(fields, { permissions: fc.array(anyJ, { maxLength: 3 }) as fc.Arbitrary<J> }), (raw) =>
+      attempt("POST", "/api/api-keys", { raw }),
+    );
   });
 
   it("PATCH /api/me (session)", async () => {
-    const fields = { current_password: str(fc.string({ minLength: 1, maxLength: 30 }).map((x) => `not-${x}`)), new_password: str(fc.string({ minLength: 8, maxLength: 30 })) };
+    const fields = {
+      current_password: str(fc.string({ minLength: 1, maxLength: 30 }).map((x) => `not-${x}`)),
+      new_password: str(fc.string({ minLength: 8, maxLength: 30 })),
+    };
     await property(fuzzBody(fields), (raw) => attempt("PATCH", "/api/me", { raw, cookie: fuzzCookie }), 20);
   });
 
@@ -275,7 +370,11 @@ describe("/api mutations with adversarial bodies", () => {
 
 describe("/api queries and path parameters", () => {
   it("GET /api/endpoints?type=&status=&q=", async () => {
-    const q = queryString({ type: fc.constantFrom("xllm", "ollama", "unknown", "XLLM", ""), status: fc.constantFrom("online", "pending", "Online"), q: fc.string({ maxLength: 10 }) });
+    const q = queryString({
+      type: fc.constantFrom("xllm", "ollama", "unknown", "XLLM", ""),
+      status: fc.constantFrom("online", "pending", "Online"),
+      q: fc.string({ maxLength: 10 }),
+    });
     await property(q, async (qs) => {
       const r = await attempt("GET", `/api/endpoints${qs}`, {});
       expect([200, 400], qs).toContain(r.status);
@@ -283,14 +382,33 @@ describe("/api queries and path parameters", () => {
   });
 
   it("GET /api/endpoints/{id}/download/progress?model=", async () => {
-    await property(fc.tuple(idOr(() => ids.xllm, () => ids.openai), queryString({ model: fc.constantFrom("llama-3.2-1b", "nope") })), ([id, qs]) =>
-      attempt("GET", `/api/endpoints/${id}/download/progress${qs}`, {}),
+    await property(
+      fc.tuple(
+        idOr(
+          () => ids.xllm,
+          () => ids.openai,
+        ),
+        queryString({ model: fc.constantFrom("llama-3.2-1b", "nope") }),
+      ),
+      ([id, qs]) => attempt("GET", `/api/endpoints/${id}/download/progress${qs}`, {}),
     );
   });
 
   it("GET /api/endpoints/{id}/models/{model}/info", async () => {
-    const model = fc.oneof(fc.constantFrom("llama-3.2-1b", "%E0%A4%A", "%", "a%2Fb%3Ac", "..%2F..%2Fetc%2Fpasswd"), nastyId);
-    await property(fc.tuple(idOr(() => ids.xllm, () => ids.openai), model), ([id, m]) => attempt("GET", `/api/endpoints/${id}/models/${m}/info`, {}));
+    const model = fc.oneof(
+      fc.constantFrom("llama-3.2-1b", "%E0%A4%A", "%", "a%2Fb%3Ac", "..%2F..%2Fetc%2Fpasswd"),
+      nastyId,
+    );
+    await property(
+      fc.tuple(
+        idOr(
+          () => ids.xllm,
+          () => ids.openai,
+        ),
+        model,
+      ),
+      ([id, m]) => attempt("GET", `/api/endpoints/${id}/models/${m}/info`, {}),
+    );
   });
 
   it("a model id in the path is decoded exactly once (a%25b is the model `a%b`, a%2541 is `a%41`, not `aA`)", async () => {
@@ -345,8 +463,20 @@ describe("/api queries and path parameters", () => {
 const chatFields = (model: fc.Arbitrary<J>) => ({
   model,
   messages: fc.oneof(
-    fc.constant<J>([{ entries: [["role", "user"], ["content", "hi"]] }]),
-    fc.array(fc.record({ role: fc.constantFrom("user", "system", "tool", "🤖"), content: nastyString }).map((m): J => ({ entries: Object.entries(m) })), { maxLength: 3 }),
+    fc.constant<J>([
+      {
+        entries: [
+          ["role", "user"],
+          ["content", "hi"],
+        ],
+      },
+    ]),
+    fc.array(
+      fc
+        .record({ role: fc.constantFrom("user", "system", "tool", "🤖"), content: nastyString })
+        .map((m): J => ({ entries: Object.entries(m) })),
+      { maxLength: 3 },
+    ),
   ),
   stream: fc.boolean() as fc.Arbitrary<J>,
   stream_options: fc.constant<J>({ entries: [["include_usage", true]] }),
@@ -358,7 +488,10 @@ const embedFields = (model: fc.Arbitrary<J>) => ({
   input: fc.oneof(nastyString, fc.array(nastyString, { maxLength: 3 })) as fc.Arbitrary<J>,
   encoding_format: fc.constantFrom<J>("float", "base64"),
 });
-const unknownModel: fc.Arbitrary<J> = fc.oneof(fc.string({ maxLength: 30 }).map((m) => `fz-unknown-${m}`), fc.constantFrom<J>("", " ", "\u0000", "fuzz-model ", "FUZZ-MODEL", "../fuzz-model"));
+const unknownModel: fc.Arbitrary<J> = fc.oneof(
+  fc.string({ maxLength: 30 }).map((m) => `fz-unknown-${m}`),
+  fc.constantFrom<J>("", " ", "\u0000", "fuzz-model ", "FUZZ-MODEL", "../fuzz-model"),
+);
 
 describe("/v1 with adversarial bodies", () => {
   it("POST /v1/chat/completions and /v1/embeddings: rejected requests in OpenAI's shape, nothing written", async () => {
@@ -366,10 +499,14 @@ describe("/v1 with adversarial bodies", () => {
       fuzzBody(chatFields(unknownModel)).map((raw) => ["/v1/chat/completions", raw] as const),
       fuzzBody(embedFields(unknownModel)).map((raw) => ["/v1/embeddings", raw] as const),
     );
-    await property(arb, async ([path, raw]) => {
-      const r = await attempt("POST", path, { raw }, expectV1Shape);
-      expect(r.status, raw.slice(0, 200)).toBeGreaterThanOrEqual(400);
-    }, 40);
+    await property(
+      arb,
+      async ([path, raw]) => {
+        const r = await attempt("POST", path, { raw }, expectV1Shape);
+        expect(r.status, raw.slice(0, 200)).toBeGreaterThanOrEqual(400);
+      },
+      40,
+    );
   });
 
   it("GET /v1/models/{id} with adversarial ids", async () => {
@@ -388,7 +525,14 @@ describe("/v1 with adversarial bodies", () => {
 
   it("stream:true with a 5,000-level nested field is not a 500 (the usage option is injected into the body)", async () => {
     for (const nested of deep()) {
-      const raw = toJson({ entries: [["model", "fuzz-model"], ["messages", []], ["stream", true], ["metadata", nested]] });
+      const raw = toJson({
+        entries: [
+          ["model", "fuzz-model"],
+          ["messages", []],
+          ["stream", true],
+          ["metadata", nested],
+        ],
+      });
       const r = await call(s.url, "POST", "/v1/chat/completions", { key: KEY, raw });
       expect(r.status, r.text.slice(0, 300)).toBeLessThan(500);
     }
@@ -397,15 +541,27 @@ describe("/v1 with adversarial bodies", () => {
   it("a served model with adversarial other fields (deep nesting, huge strings, odd numbers) is never a 5xx", async () => {
     const extra = fc.oneof(anyJ, fc.constantFrom(...deep()));
     const arb = fc.oneof(
-      fc.tuple(fc.constant("/v1/chat/completions"), fc.record(chatFields(fc.constant<J>("fuzz-model"))), fc.array(fc.tuple(fc.string({ maxLength: 8 }), extra), { maxLength: 2 })),
-      fc.tuple(fc.constant("/v1/embeddings"), fc.record(embedFields(fc.constant<J>("fuzz-embed"))), fc.array(fc.tuple(fc.string({ maxLength: 8 }), extra), { maxLength: 2 })),
+      fc.tuple(
+        fc.constant("/v1/chat/completions"),
+        fc.record(chatFields(fc.constant<J>("fuzz-model"))),
+        fc.array(fc.tuple(fc.string({ maxLength: 8 }), extra), { maxLength: 2 }),
+      ),
+      fc.tuple(
+        fc.constant("/v1/embeddings"),
+        fc.record(embedFields(fc.constant<J>("fuzz-embed"))),
+        fc.array(fc.tuple(fc.string({ maxLength: 8 }), extra), { maxLength: 2 }),
+      ),
     );
-    await property(arb, async ([path, fields, more]) => {
-      const raw = toJson({ entries: [...Object.entries(fields), ...more] });
-      const r = await call(s.url, "POST", path, { key: KEY, raw });
-      expect(r.status, `${path} ${raw.slice(0, 300)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
-      if (r.status >= 400) expectV1Shape(r, path);
-    }, 20);
+    await property(
+      arb,
+      async ([path, fields, more]) => {
+        const raw = toJson({ entries: [...Object.entries(fields), ...more] });
+        const r = await call(s.url, "POST", path, { key: KEY, raw });
+        expect(r.status, `${path} ${raw.slice(0, 300)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
+        if (r.status >= 400) expectV1Shape(r, path);
+      },
+      20,
+    );
   });
 });
 
@@ -416,28 +572,37 @@ describe("random valid endpoints (127.0.0.1 only)", () => {
     const valid = fc.record({
       name: fc.string({ minLength: 1, maxLength: 90 }).filter((x) => x.trim().length > 0 && !x.includes("\u0000")),
       base_url: loopbackUrl,
-      api_key: fc.option(fc.string({ minLength: 1, maxLength: 40 }).filter((x) => x.trim().length > 0), { nil: undefined }),
+      api_key: fc.option(
+        fc.string({ minLength: 1, maxLength: 40 }).filter((x) => x.trim().length > 0),
+        { nil: undefined },
+      ),
       health_check_interval_secs: fc.option(fc.integer({ min: 10, max: 300 }), { nil: undefined }),
       inference_timeout_secs: fc.option(fc.integer({ min: 10, max: 600 }), { nil: undefined }),
       max_concurrency: fc.option(fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.constant(null)), { nil: undefined }),
       notes: fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.constant(null)), { nil: undefined }),
     });
-    await property(valid, async (input) => {
-      const r = await call(s.url, "POST", "/api/endpoints", { key: KEY, body: input });
-      expect([201, 409], `${JSON.stringify(input)} → ${r.text.slice(0, 300)}`).toContain(r.status);
-      if (r.status === 409) return;
-      const u = new URL(input.base_url.trim());
-      // normalised: no trailing slash, and no trailing /v1 (the SDK's base URL; the load balancer adds /v1 itself)
-      expect(r.body.base_url).toBe(`${u.protocol}//${u.host}${u.pathname.replace(/\/v1\/*$/i, "").replace(/\/+$/, "")}`);
-      expect(new URL(r.body.base_url).hostname).toBe("127.0.0.1");
-      expect(r.body.name).toBe(input.name.trim());
-      expect(r.body.has_api_key).toBe(input.api_key !== undefined);
-      expect(r.body.health_check_interval_secs).toBe(input.health_check_interval_secs ?? 300);
-      expect(r.body.notes).toBe(input.notes ?? null);
-      expect(r.text).not.toContain(`"api_key"`);
-      const got = await call(s.url, "GET", `/api/endpoints/${r.body.id}`, { key: KEY });
-      expect(got.body.name).toBe(r.body.name);
-      expect((await call(s.url, "DELETE", `/api/endpoints/${r.body.id}`, { key: KEY })).status).toBe(204);
-    }, 15);
+    await property(
+      valid,
+      async (input) => {
+        const r = await call(s.url, "POST", "/api/endpoints", { key: KEY, body: input });
+        expect([201, 409], `${JSON.stringify(input)} → ${r.text.slice(0, 300)}`).toContain(r.status);
+        if (r.status === 409) return;
+        const u = new URL(input.base_url.trim());
+        // normalised: no trailing slash, and no trailing /v1 (the SDK's base URL; the load balancer adds /v1 itself)
+        expect(r.body.base_url).toBe(
+          `${u.protocol}//${u.host}${u.pathname.replace(/\/v1\/*$/i, "").replace(/\/+$/, "")}`,
+        );
+        expect(new URL(r.body.base_url).hostname).toBe("127.0.0.1");
+        expect(r.body.name).toBe(input.name.trim());
+        expect(r.body.has_api_key).toBe(input.api_key !== undefined);
+        expect(r.body.health_check_interval_secs).toBe(input.health_check_interval_secs ?? 300);
+        expect(r.body.notes).toBe(input.notes ?? null);
+        expect(r.text).not.toContain(`"api_key"`);
+        const got = await call(s.url, "GET", `/api/endpoints/${r.body.id}`, { key: KEY });
+        expect(got.body.name).toBe(r.body.name);
+        expect((await call(s.url, "DELETE", `/api/endpoints/${r.body.id}`, { key: KEY })).status).toBe(204);
+      },
+      15,
+    );
   });
 });

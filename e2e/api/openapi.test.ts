@@ -11,7 +11,18 @@ import { apiRouteInventory } from "../harness/principals";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SEED = path.resolve(ROOT, "../shared/seed/quickstart.ja.md");
-type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: object }> }; parameters?: { in: string; name: string; schema: object }[] }>> };
+type Doc = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: object }> };
+        parameters?: { in: string; name: string; schema: object }[];
+      }
+    >
+  >;
+};
 let s: TestServer;
 let doc: Doc;
 let deref: Doc;
@@ -85,7 +96,11 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("covers every handler under app/api (next-auth's own routes and the 404 catch-all aside)", () => {
-    const inDoc = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, "[$1]")}`)));
+    const inDoc = new Set(
+      Object.entries(doc.paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, "[$1]")}`),
+      ),
+    );
     const missing = apiRouteInventory().filter((r) => !r.includes("[...") && !inDoc.has(r));
     expect(missing).toEqual([]);
   });
@@ -98,7 +113,11 @@ describe("GET /api/openapi.json", () => {
       const method = /-X (\w+)/.exec(flat)?.[1] ?? "GET";
       const url = /(https?:\/\/localhost:32768[^\s"']*)|"(https?:\/\/localhost:32768[^"]*)"/.exec(flat)!;
       const data = /-d '([^']*)'/.exec(flat)?.[1];
-      return { method, url: (url[1] ?? url[2]).replace(/\{(\w+)\}/g, "x-$1"), body: data ? JSON.parse(data) : undefined };
+      return {
+        method,
+        url: (url[1] ?? url[2]).replace(/\{(\w+)\}/g, "x-$1"),
+        body: data ? JSON.parse(data) : undefined,
+      };
     });
     expect(requests.length).toBeGreaterThan(10);
     expect(requests.flatMap((r) => check(r.method, r.url, r.body))).toEqual([]);
@@ -111,13 +130,27 @@ describe("GET /api/openapi.json", () => {
       baseURL: "http://127.0.0.1:9/v1",
       maxRetries: 0,
       fetch: async (url, init) => {
-        sent.push({ method: init?.method ?? "GET", url: String(url), body: init?.body ? JSON.parse(String(init.body)) : undefined });
-        return new Response(JSON.stringify({ object: "list", data: [] }), { headers: { "content-type": "application/json" } });
+        sent.push({
+          method: init?.method ?? "GET",
+          url: String(url),
+          body: init?.body ? JSON.parse(String(init.body)) : undefined,
+        });
+        return new Response(JSON.stringify({ object: "list", data: [] }), {
+          headers: { "content-type": "application/json" },
+        });
       },
     });
     await client.models.list();
     await client.models.retrieve("llama3.1:8b");
-    await client.chat.completions.create({ model: "m", messages: [{ role: "system", content: "be brief" }, { role: "user", content: [{ type: "text", text: "hi" }] }], temperature: 0.2, max_tokens: 5 });
+    await client.chat.completions.create({
+      model: "m",
+      messages: [
+        { role: "system", content: "be brief" },
+        { role: "user", content: [{ type: "text", text: "hi" }] },
+      ],
+      temperature: 0.2,
+      max_tokens: 5,
+    });
     await client.completions.create({ model: "m", prompt: "Once", max_tokens: 5 });
     await client.embeddings.create({ model: "m", input: ["a", "b"] });
     await client.responses.create({ model: "m", input: "hi" });

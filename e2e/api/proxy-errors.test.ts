@@ -36,11 +36,16 @@ describe("/v1 errors in OpenAI's shape", () => {
     openAIShape(r.body);
     expect((await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", raw: "{nope" })).status).toBe(400);
     expect((await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", raw: "[1]" })).status).toBe(400);
-    expect((await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: 5 } })).status).toBe(400);
+    expect((await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: 5 } })).status).toBe(
+      400,
+    );
   });
 
   it("404 for an unknown model", async () => {
-    const r = await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: "nope", messages: [] } });
+    const r = await call(s.url, "POST", "/v1/chat/completions", {
+      key: "sk_debug",
+      body: { model: "nope", messages: [] },
+    });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe("model_not_found");
     expect((await call(s.url, "GET", "/v1/models/nope", { key: "sk_debug" })).status).toBe(404);
@@ -48,7 +53,10 @@ describe("/v1 errors in OpenAI's shape", () => {
   });
 
   it("503 with Retry-After when only offline endpoints serve the model", async () => {
-    const r = await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: "only-offline", messages: [] } });
+    const r = await call(s.url, "POST", "/v1/chat/completions", {
+      key: "sk_debug",
+      body: { model: "only-offline", messages: [] },
+    });
     expect(r.status).toBe(503);
     expect(r.headers.get("retry-after")).toBeTruthy();
     openAIShape(r.body);
@@ -64,12 +72,21 @@ describe("/v1 errors in OpenAI's shape", () => {
   });
 
   it("401 for a bad key, 403 for a key without openai.inference", async () => {
-    const bad = await call(s.url, "POST", "/v1/chat/completions", { key: "sk_wrong", body: { model: "m1", messages: [] } });
+    const bad = await call(s.url, "POST", "/v1/chat/completions", {
+      key: "sk_wrong",
+      body: { model: "m1", messages: [] },
+    });
     expect(bad.status).toBe(401);
     openAIShape(bad.body);
     expect((await call(s.url, "GET", "/v1/models")).status).toBe(401);
-    const k = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "models-only", permissions: ["openai.models.read"] } });
-    const denied = await call(s.url, "POST", "/v1/chat/completions", { key: k.body.key, body: { model: "m1", messages: [] } });
+    const k = await call(s.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "models-only", permissions: ["openai.models.read"] },
+    });
+    const denied = await call(s.url, "POST", "/v1/chat/completions", {
+      key: k.body.key,
+      body: { model: "m1", messages: [] },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain("openai.inference");
     expect((await call(s.url, "GET", "/v1/models", { key: k.body.key })).status).toBe(200);
@@ -79,7 +96,10 @@ describe("/v1 errors in OpenAI's shape", () => {
     const flaky = await startFake({ kind: "openai", models: ["flaky"] });
     const ep = await registerOnline(s.url, { name: "flaky", base_url: flaky.url });
     await flaky.stop();
-    const r = await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model: "flaky", messages: [] } });
+    const r = await call(s.url, "POST", "/v1/chat/completions", {
+      key: "sk_debug",
+      body: { model: "flaky", messages: [] },
+    });
     expect(r.status).toBe(502);
     openAIShape(r.body);
     const detail = await call(s.url, "GET", `/api/endpoints/${ep.id}`, { key: "sk_debug" });

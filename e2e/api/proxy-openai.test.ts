@@ -11,14 +11,28 @@ let client: OpenAI;
 
 beforeAll(async () => {
   s = await startServer();
-  const ollama = await startFake({ kind: "ollama", models: ["llama3.1:8b", "nomic-embed-text:latest"], chunks: 5, faults: { chunkDelayMs: 150 } });
+  const ollama = await startFake({
+    kind: "ollama",
+    models: ["llama3.1:8b", "nomic-embed-text:latest"],
+    chunks: 5,
+    faults: { chunkDelayMs: 150 },
+  });
   const vllm = await startFake({ kind: "vllm", models: ["Qwen/Qwen2.5-7B"], chunks: 5, faults: { chunkDelayMs: 150 } });
-  const openai = await startFake({ kind: "openai", models: ["gpt-mini"], apiKey: "upstream-secret", chunks: 5, faults: { chunkDelayMs: 150 } });
+  const openai = await startFake({
+    kind: "openai",
+    models: ["gpt-mini"],
+    apiKey: "upstream-secret",
+    chunks: 5,
+    faults: { chunkDelayMs: 150 },
+  });
   fakes.push(ollama, vllm, openai);
   await registerOnline(s.url, { name: "本番Ollama", base_url: ollama.url });
   await registerOnline(s.url, { name: "vLLM", base_url: vllm.url });
   await registerOnline(s.url, { name: "hosted", base_url: openai.url, api_key: "upstream-secret" });
-  const key = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "sdk", permissions: ["openai.inference", "openai.models.read"] } });
+  const key = await call(s.url, "POST", "/api/api-keys", {
+    key: "sk_debug",
+    body: { name: "sdk", permissions: ["openai.inference", "openai.models.read"] },
+  });
   client = new OpenAI({ apiKey: key.body.key, baseURL: `${s.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -45,29 +59,41 @@ describe("the official openai client through the load balancer", () => {
     expect(last.headers.authorization).toBe("Bearer upstream-secret");
   });
 
-  it.each([["llama3.1:8b"], ["Qwen/Qwen2.5-7B"], ["gpt-mini"]])("streams %s as the upstream produces it", async (model) => {
-    const stream = await client.chat.completions.create({ model, stream: true, messages: [{ role: "user", content: "Hi" }] });
-    const arrivals: number[] = [];
-    let text = "";
-    let sawUsage = false;
-    for await (const chunk of stream) {
-      if (chunk.usage) sawUsage = true;
-      const delta = chunk.choices[0]?.delta?.content;
-      if (delta) {
-        text += delta;
-        arrivals.push(Date.now());
+  it.each([["llama3.1:8b"], ["Qwen/Qwen2.5-7B"], ["gpt-mini"]])(
+    "streams %s as the upstream produces it",
+    async (model) => {
+      const stream = await client.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: "user", content: "Hi" }],
+      });
+      const arrivals: number[] = [];
+      let text = "";
+      let sawUsage = false;
+      for await (const chunk of stream) {
+        if (chunk.usage) sawUsage = true;
+        const delta = chunk.choices[0]?.delta?.content;
+        if (delta) {
+          text += delta;
+          arrivals.push(Date.now());
+        }
       }
-    }
-    expect(text).toContain("Hello from");
-    expect(arrivals.length).toBeGreaterThanOrEqual(4);
-    // chunks arrive spread out as produced (150 ms apart), not all at the end
-    expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThan(400);
-    // the proxy injected include_usage for accounting but drops the usage chunk the client did not ask for
-    expect(sawUsage).toBe(false);
-  });
+      expect(text).toContain("Hello from");
+      expect(arrivals.length).toBeGreaterThanOrEqual(4);
+      // chunks arrive spread out as produced (150 ms apart), not all at the end
+      expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThan(400);
+      // the proxy injected include_usage for accounting but drops the usage chunk the client did not ask for
+      expect(sawUsage).toBe(false);
+    },
+  );
 
   it("keeps the usage chunk when the client asked for it", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-mini", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Hi" }] });
+    const stream = await client.chat.completions.create({
+      model: "gpt-mini",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "Hi" }],
+    });
     let usage = null;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage).toMatchObject({ completion_tokens: expect.any(Number) });
@@ -95,7 +121,11 @@ describe("the official openai client through the load balancer", () => {
   });
 
   it("passes X-Request-Id through", async () => {
-    const r = await call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", headers: { "x-request-id": "trace-123" }, body: { model: "gpt-mini", messages: [] } });
+    const r = await call(s.url, "POST", "/v1/chat/completions", {
+      key: "sk_debug",
+      headers: { "x-request-id": "trace-123" },
+      body: { model: "gpt-mini", messages: [] },
+    });
     expect(r.headers.get("x-request-id")).toBe("trace-123");
     expect(fakes[2].requests.at(-1)!.headers["x-request-id"]).toBe("trace-123");
   });

@@ -8,14 +8,26 @@ let s: TestServer;
 const fakes: FakeUpstream[] = [];
 const ids: string[] = [];
 const chat = (model: string, extra: Record<string, unknown> = {}) =>
-  call(s.url, "POST", "/v1/chat/completions", { key: "sk_debug", body: { model, messages: [{ role: "user", content: "hi" }], ...extra } });
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: "sk_debug",
+    body: { model, messages: [{ role: "user", content: "hi" }], ...extra },
+  });
 
 async function fleet(model: string, specs: Array<{ delayMs: number; max?: number }>) {
   const out: Array<{ fake: FakeUpstream; id: string }> = [];
   for (const [i, spec] of specs.entries()) {
-    const fake = await startFake({ kind: "openai", models: [model], completionTokens: 20, faults: { delayMs: spec.delayMs } });
+    const fake = await startFake({
+      kind: "openai",
+      models: [model],
+      completionTokens: 20,
+      faults: { delayMs: spec.delayMs },
+    });
     fakes.push(fake);
-    const ep = await registerOnline(s.url, { name: `${model}-${i}`, base_url: fake.url, max_concurrency: spec.max ?? null });
+    const ep = await registerOnline(s.url, {
+      name: `${model}-${i}`,
+      base_url: fake.url,
+      max_concurrency: spec.max ?? null,
+    });
     ids.push(ep.id);
     out.push({ fake, id: ep.id });
   }
@@ -100,7 +112,10 @@ describe("failover", () => {
     await burst;
     expect(results.filter((st) => st !== 200)).toEqual([]);
     expect(b.fake.served).toBeGreaterThan(0);
-    await waitFor(async () => (await call(s.url, "GET", `/api/endpoints/${a.id}`, { key: "sk_debug" })).body.status !== "online", 5000);
+    await waitFor(
+      async () => (await call(s.url, "GET", `/api/endpoints/${a.id}`, { key: "sk_debug" })).body.status !== "online",
+      5000,
+    );
     await a.fake.start();
   });
 
@@ -159,7 +174,11 @@ describe("accounting", () => {
     const idleEp = await registerOnline(s.url, { name: "idle", base_url: idle.url });
     await waitFor(async () => {
       const list = await call(s.url, "GET", "/api/endpoints", { key: "sk_debug" });
-      return list.body.endpoints.filter((e: { name: string; aggregate_tps: number | null }) => e.name.startsWith("equal") && e.aggregate_tps !== null).length === 2;
+      return (
+        list.body.endpoints.filter(
+          (e: { name: string; aggregate_tps: number | null }) => e.name.startsWith("equal") && e.aggregate_tps !== null,
+        ).length === 2
+      );
     }, 5000);
     const detail = await call(s.url, "GET", `/api/endpoints/${idleEp.id}`, { key: "sk_debug" });
     expect(detail.body.aggregate_tps).toBeNull();
@@ -167,15 +186,26 @@ describe("accounting", () => {
     expect(served.body.aggregate_tps).toBeGreaterThan(0);
     expect(served.body.models[0].tps).toBeGreaterThan(0);
 
-    await waitFor(async () => Number((await s.db().execute("SELECT count(*) AS n FROM request_log WHERE model = 'equal'")).rows[0].n) === 40, 5000);
-    const metrics = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
-    expect(metrics).toMatch(/llmlb_requests_total\{model="equal",endpoint="equal-0",status="200",outcome="success"\} \d+/);
+    await waitFor(
+      async () =>
+        Number((await s.db().execute("SELECT count(*) AS n FROM request_log WHERE model = 'equal'")).rows[0].n) === 40,
+      5000,
+    );
+    const metrics = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) =>
+      r.text(),
+    );
+    expect(metrics).toMatch(
+      /llmlb_requests_total\{model="equal",endpoint="equal-0",status="200",outcome="success"\} \d+/,
+    );
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
   });
 });
 
 describe("routing follows one endpoint's changes (each reloads only that endpoint)", () => {
-  const served = async () => (await call(s.url, "GET", "/v1/models", { key: "sk_debug" })).body.data.map((m: { id: string }) => m.id) as string[];
+  const served = async () =>
+    (await call(s.url, "GET", "/v1/models", { key: "sk_debug" })).body.data.map(
+      (m: { id: string }) => m.id,
+    ) as string[];
 
   it("a re-pointed endpoint serves its new models only; a deleted one leaves routing at once", async () => {
     const before = await startFake({ kind: "openai", models: ["repoint-old"] });
@@ -185,7 +215,10 @@ describe("routing follows one endpoint's changes (each reloads only that endpoin
     expect(await served()).toContain("repoint-old");
     expect((await chat("repoint-old")).status).toBe(200);
 
-    expect((await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: "sk_debug", body: { base_url: after.url } })).status).toBe(200);
+    expect(
+      (await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: "sk_debug", body: { base_url: after.url } }))
+        .status,
+    ).toBe(200);
     await waitFor(async () => (await served()).includes("repoint-new"), 5000);
     expect(await served()).not.toContain("repoint-old");
     expect((await chat("repoint-old")).status).toBe(404);

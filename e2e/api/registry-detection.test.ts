@@ -27,7 +27,10 @@ async function fake(kind: FakeKind, opts: { models?: string[]; apiKey?: string }
 
 let seq = 0;
 const register = (base_url: string, extra: Record<string, unknown> = {}): Promise<Call> =>
-  call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: `det-${++seq}`, base_url, health_check_interval_secs: 300, ...extra } });
+  call(s.url, "POST", "/api/endpoints", {
+    key: KEY,
+    body: { name: `det-${++seq}`, base_url, health_check_interval_secs: 300, ...extra },
+  });
 
 const waitDetail = (id: string, pred: (b: Call["body"]) => boolean, ms = 5000) => waitDetailAt(s.url, id, pred, ms);
 
@@ -40,21 +43,24 @@ describe("detection matrix at registration", () => {
     ["llamacpp", "llamacpp"],
     ["openai", "openai_compatible"],
   ];
-  it.each(matrix)("a %s fake is detected as %s, and the type survives the first health check", async (kind, expected) => {
-    const f = await fake(kind);
-    const t0 = Date.now();
-    const r = await register(f.url);
-    expect(Date.now() - t0).toBeLessThan(2000); // ≤ 1 s on a healthy LAN endpoint; slack for a loaded CI machine
-    expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ endpoint_type: expected, status: "pending" });
-    const online = await waitDetail(r.body.id, (b) => b.status === "online");
-    expect(online.endpoint_type).toBe(expected);
-    // detection probes were fired (all three discovery routes asked)
-    const paths = new Set(f.requests.map((q) => q.path));
-    expect(paths.has("/v1/models")).toBe(true);
-    expect(paths.has("/api/system")).toBe(true);
-    expect(paths.has("/api/tags")).toBe(true);
-  });
+  it.each(matrix)(
+    "a %s fake is detected as %s, and the type survives the first health check",
+    async (kind, expected) => {
+      const f = await fake(kind);
+      const t0 = Date.now();
+      const r = await register(f.url);
+      expect(Date.now() - t0).toBeLessThan(2000); // ≤ 1 s on a healthy LAN endpoint; slack for a loaded CI machine
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ endpoint_type: expected, status: "pending" });
+      const online = await waitDetail(r.body.id, (b) => b.status === "online");
+      expect(online.endpoint_type).toBe(expected);
+      // detection probes were fired (all three discovery routes asked)
+      const paths = new Set(f.requests.map((q) => q.path));
+      expect(paths.has("/v1/models")).toBe(true);
+      expect(paths.has("/api/system")).toBe(true);
+      expect(paths.has("/api/tags")).toBe(true);
+    },
+  );
 
   it("a dead address is accepted as unknown within ~2.5 s and goes offline", async () => {
     const url = await deadUrl();
@@ -111,7 +117,10 @@ describe("key-protected endpoint", () => {
     expect(r.text).not.toContain(SECRET);
     const id = r.body.id;
     const online = await waitDetail(id, (b) => b.status === "online" && b.models.length === 2);
-    expect(online.models.map((m: { model_id: string }) => m.model_id).sort()).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);
+    expect(online.models.map((m: { model_id: string }) => m.model_id).sort()).toEqual([
+      "gpt-4o-mini",
+      "text-embedding-3-small",
+    ]);
 
     expect((await call(s.url, "POST", `/api/endpoints/${id}/sync`, { key: KEY })).status).toBe(200);
     const test = await call(s.url, "POST", `/api/endpoints/${id}/test`, { key: KEY });
@@ -131,13 +140,30 @@ describe("key-protected endpoint", () => {
     expect(ro.body.endpoint_type).toBe("ollama");
     await waitDetail(rx.body.id, (b) => b.status === "online" && b.models.length === 1);
     await waitDetail(ro.body.id, (b) => b.status === "online" && b.models.length === 1);
-    expect((await call(s.url, "GET", `/api/endpoints/${rx.body.id}/models/llama-3.2-1b/info`, { key: KEY })).status).toBe(200);
-    expect((await call(s.url, "GET", `/api/endpoints/${ro.body.id}/models/llama3.1%3A8b/info`, { key: KEY })).status).toBe(200);
-    expect((await call(s.url, "POST", `/api/endpoints/${rx.body.id}/download`, { key: KEY, body: { model: "m2" } })).status).toBe(202);
-    expect((await call(s.url, "GET", `/api/endpoints/${rx.body.id}/download/progress?model=m2`, { key: KEY })).status).toBe(200);
+    expect(
+      (await call(s.url, "GET", `/api/endpoints/${rx.body.id}/models/llama-3.2-1b/info`, { key: KEY })).status,
+    ).toBe(200);
+    expect(
+      (await call(s.url, "GET", `/api/endpoints/${ro.body.id}/models/llama3.1%3A8b/info`, { key: KEY })).status,
+    ).toBe(200);
+    expect(
+      (await call(s.url, "POST", `/api/endpoints/${rx.body.id}/download`, { key: KEY, body: { model: "m2" } })).status,
+    ).toBe(202);
+    expect(
+      (await call(s.url, "GET", `/api/endpoints/${rx.body.id}/download/progress?model=m2`, { key: KEY })).status,
+    ).toBe(200);
     const paths = new Set([...x.requests, ...o.requests].map((q) => q.path));
-    for (const p of ["/api/system", "/api/health", "/api/models/download", "/api/download/progress", "/api/tags", "/api/show"]) expect(paths.has(p), p).toBe(true);
-    for (const q of [...x.requests, ...o.requests]) expect(q.headers.authorization, `${q.method} ${q.path}`).toBe(`Bearer ${SECRET}`);
+    for (const p of [
+      "/api/system",
+      "/api/health",
+      "/api/models/download",
+      "/api/download/progress",
+      "/api/tags",
+      "/api/show",
+    ])
+      expect(paths.has(p), p).toBe(true);
+    for (const q of [...x.requests, ...o.requests])
+      expect(q.headers.authorization, `${q.method} ${q.path}`).toBe(`Bearer ${SECRET}`);
   });
 });
 
@@ -147,7 +173,12 @@ describe("POST /api/endpoints/probe", () => {
     const before = await call(s.url, "GET", "/api/endpoints", { key: KEY });
     const r = await call(s.url, "POST", "/api/endpoints/probe", { key: KEY, body: { base_url: `${f.url}/` } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ reachable: true, endpoint_type: "ollama", latency_ms: expect.any(Number), error: null });
+    expect(r.body).toMatchObject({
+      reachable: true,
+      endpoint_type: "ollama",
+      latency_ms: expect.any(Number),
+      error: null,
+    });
     expect([...r.body.models_found].sort()).toEqual(["llama3.1:8b", "nomic-embed-text:latest"]);
     const after = await call(s.url, "GET", "/api/endpoints", { key: KEY });
     expect(after.body.total).toBe(before.body.total);
@@ -159,7 +190,10 @@ describe("POST /api/endpoints/probe", () => {
     expect(without.status).toBe(200);
     expect(without.body).toMatchObject({ reachable: true, endpoint_type: "unknown", models_found: [] });
     expect(without.body.error).toEqual(expect.any(String));
-    const withKey = await call(s.url, "POST", "/api/endpoints/probe", { key: KEY, body: { base_url: f.url, api_key: "probe-secret-123456" } });
+    const withKey = await call(s.url, "POST", "/api/endpoints/probe", {
+      key: KEY,
+      body: { base_url: f.url, api_key: "probe-secret-123456" },
+    });
     expect(withKey.body).toMatchObject({ reachable: true, endpoint_type: "vllm", models_found: ["m"], error: null });
     expect(withKey.text).not.toContain("probe-secret-123456");
   });
@@ -173,10 +207,15 @@ describe("POST /api/endpoints/probe", () => {
   });
 
   it("needs endpoints.manage and a valid URL", async () => {
-    const viewer = await call(s.url, "POST", "/api/endpoints/probe", { key: "sk_debug_viewer", body: { base_url: "http://127.0.0.1:1" } });
+    const viewer = await call(s.url, "POST", "/api/endpoints/probe", {
+      key: "sk_debug_viewer",
+      body: { base_url: "http://127.0.0.1:1" },
+    });
     expect(viewer.status).toBe(403);
     expect(viewer.body.error.message).toContain("endpoints.manage");
-    expect((await call(s.url, "POST", "/api/endpoints/probe", { body: { base_url: "http://127.0.0.1:1" } })).status).toBe(401);
+    expect(
+      (await call(s.url, "POST", "/api/endpoints/probe", { body: { base_url: "http://127.0.0.1:1" } })).status,
+    ).toBe(401);
     const bad = await call(s.url, "POST", "/api/endpoints/probe", { key: KEY, body: { base_url: "ftp://example" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe("base_url");

@@ -32,7 +32,8 @@ afterAll(async () => {
   await Promise.all([s?.stop(), ...fakes.map((f) => f.stop())]);
 });
 
-const register = (name: string, base_url: string): Promise<Call> => call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name, base_url } });
+const register = (name: string, base_url: string): Promise<Call> =>
+  call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name, base_url } });
 
 const waitDetail = (id: string, pred: (b: Call["body"]) => boolean, ms = 5000) => waitDetailAt(s.url, id, pred, ms);
 
@@ -53,7 +54,20 @@ describe("quickstart REST steps", () => {
       registered_at: expect.stringMatching(ISO),
     });
     // the rest of the endpoint shape, no key material.
-    for (const field of ["endpoint_type", "inference_timeout_secs", "max_concurrency", "has_api_key", "latency_ms", "last_seen_at", "last_checked_at", "last_error", "updated_at", "notes", "model_count", "aggregate_tps"]) {
+    for (const field of [
+      "endpoint_type",
+      "inference_timeout_secs",
+      "max_concurrency",
+      "has_api_key",
+      "latency_ms",
+      "last_seen_at",
+      "last_checked_at",
+      "last_error",
+      "updated_at",
+      "notes",
+      "model_count",
+      "aggregate_tps",
+    ]) {
       expect(r.body, field).toHaveProperty(field);
     }
     expect(r.body).not.toHaveProperty("api_key");
@@ -74,7 +88,11 @@ describe("quickstart REST steps", () => {
   });
 
   it("verification step 1: {name: Test, base_url} → the endpoint is shown in the list", async () => {
-    const r = await call(s.url, "POST", "/api/endpoints", { key: KEY, raw: JSON.stringify({ name: "Test", base_url: ollama2.url }), headers: { "content-type": "application/json" } });
+    const r = await call(s.url, "POST", "/api/endpoints", {
+      key: KEY,
+      raw: JSON.stringify({ name: "Test", base_url: ollama2.url }),
+      headers: { "content-type": "application/json" },
+    });
     expect(r.status).toBe(201);
     ids.test = r.body.id;
     const list = await call(s.url, "GET", "/api/endpoints", { key: KEY });
@@ -84,7 +102,12 @@ describe("quickstart REST steps", () => {
   it("connection test (接続テスト): POST /api/endpoints/{id}/test → 200 success", async () => {
     const r = await call(s.url, "POST", `/api/endpoints/${ids.ollama}/test`, { key: KEY });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: true, endpoint_type: "ollama", latency_ms: expect.any(Number), error: null });
+    expect(r.body).toMatchObject({
+      success: true,
+      endpoint_type: "ollama",
+      latency_ms: expect.any(Number),
+      error: null,
+    });
     expect([...r.body.models_found].sort()).toEqual(["llama3.1:8b", "nomic-embed-text:latest"]);
   });
 
@@ -95,7 +118,12 @@ describe("quickstart REST steps", () => {
     expect([...r.body.synced_models].sort()).toEqual(["llama3.1:8b", "nomic-embed-text:latest", "qwen2.5:7b"]);
     expect(r.body).toMatchObject({ added: expect.any(Number), removed: 0, updated: expect.any(Number) });
     const detail = await call(s.url, "GET", `/api/endpoints/${ids.ollama}`, { key: KEY });
-    const models = detail.body.models as Array<{ model_id: string; capabilities: string[]; context_length: number | null; synced_at: string }>;
+    const models = detail.body.models as Array<{
+      model_id: string;
+      capabilities: string[];
+      context_length: number | null;
+      synced_at: string;
+    }>;
     expect(models.map((m) => m.model_id).sort()).toEqual(["llama3.1:8b", "nomic-embed-text:latest", "qwen2.5:7b"]);
     for (const m of models) {
       expect(m).toMatchObject({ context_length: 131072, synced_at: expect.stringMatching(ISO) });
@@ -107,13 +135,22 @@ describe("quickstart REST steps", () => {
     // GET /api/endpoints/{id}/models lists the same.
     const own = await call(s.url, "GET", `/api/endpoints/${ids.ollama}/models`, { key: KEY });
     expect(own.status).toBe(200);
-    expect(own.body.models.map((m: { model_id: string }) => m.model_id).sort()).toEqual(["llama3.1:8b", "nomic-embed-text:latest", "qwen2.5:7b"]);
+    expect(own.body.models.map((m: { model_id: string }) => m.model_id).sort()).toEqual([
+      "llama3.1:8b",
+      "nomic-embed-text:latest",
+      "qwen2.5:7b",
+    ]);
   });
 
   it("step 5: registering an xLLM server answers with endpoint_type xllm", async () => {
     const r = await register("xLLM Server", xllm.url);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ id: expect.stringMatching(UUID), name: "xLLM Server", endpoint_type: "xllm", status: "pending" });
+    expect(r.body).toMatchObject({
+      id: expect.stringMatching(UUID),
+      name: "xLLM Server",
+      endpoint_type: "xllm",
+      status: "pending",
+    });
     ids.xllm = r.body.id;
     const v = await register("vLLMサーバー", vllm.url);
     expect(v.status).toBe(201);
@@ -135,17 +172,31 @@ describe("quickstart REST steps", () => {
   });
 
   it("step 7: xLLM download starts (202) and its progress advances to completed; the model then appears", async () => {
-    const r = await call(s.url, "POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: "llama-3.2-3b" } });
+    const r = await call(s.url, "POST", `/api/endpoints/${ids.xllm}/download`, {
+      key: KEY,
+      body: { model: "llama-3.2-3b" },
+    });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ model: "llama-3.2-3b" });
-    expect(xllm.requests.some((q) => q.method === "POST" && q.path === "/api/models/download" && (q.body as { model?: string }).model === "llama-3.2-3b")).toBe(true);
+    expect(
+      xllm.requests.some(
+        (q) =>
+          q.method === "POST" &&
+          q.path === "/api/models/download" &&
+          (q.body as { model?: string }).model === "llama-3.2-3b",
+      ),
+    ).toBe(true);
 
     const seen: number[] = [];
     let last: Call | undefined;
     for (let i = 0; i < 8; i++) {
       last = await call(s.url, "GET", `/api/endpoints/${ids.xllm}/download/progress?model=llama-3.2-3b`, { key: KEY });
       expect(last.status).toBe(200);
-      expect(last.body).toMatchObject({ model: "llama-3.2-3b", status: expect.any(String), progress: expect.any(Number) });
+      expect(last.body).toMatchObject({
+        model: "llama-3.2-3b",
+        status: expect.any(String),
+        progress: expect.any(Number),
+      });
       expect(last.body).toHaveProperty("speed_mbps");
       expect(last.body).toHaveProperty("eta_seconds");
       expect(last.body).toHaveProperty("error");
@@ -157,21 +208,30 @@ describe("quickstart REST steps", () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
     expect(seen.length).toBeGreaterThanOrEqual(2);
     // A completed task stays completed.
-    const again = await call(s.url, "GET", `/api/endpoints/${ids.xllm}/download/progress?model=llama-3.2-3b`, { key: KEY });
+    const again = await call(s.url, "GET", `/api/endpoints/${ids.xllm}/download/progress?model=llama-3.2-3b`, {
+      key: KEY,
+    });
     expect(again.body).toMatchObject({ status: "completed", progress: 100 });
     // The downloaded model is synced into the endpoint.
-    const detail = await waitDetail(ids.xllm, (b) => b.models.some((m: { model_id: string }) => m.model_id === "llama-3.2-3b"));
+    const detail = await waitDetail(ids.xllm, (b) =>
+      b.models.some((m: { model_id: string }) => m.model_id === "llama-3.2-3b"),
+    );
     expect(detail.models.map((m: { model_id: string }) => m.model_id)).toContain("llama-3.2-1b");
   });
 
   it("step 7: download on a non-xLLM endpoint → 400 download_not_supported; progress of an unknown task → 404", async () => {
     for (const id of [ids.ollama, ids.vllm]) {
-      const r = await call(s.url, "POST", `/api/endpoints/${id}/download`, { key: KEY, body: { model: "llama-3.2-1b" } });
+      const r = await call(s.url, "POST", `/api/endpoints/${id}/download`, {
+        key: KEY,
+        body: { model: "llama-3.2-1b" },
+      });
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe("download_not_supported");
     }
     expect(ollama.requests.some((q) => q.path === "/api/models/download")).toBe(false);
-    const none = await call(s.url, "GET", `/api/endpoints/${ids.xllm}/download/progress?model=never-downloaded`, { key: KEY });
+    const none = await call(s.url, "GET", `/api/endpoints/${ids.xllm}/download/progress?model=never-downloaded`, {
+      key: KEY,
+    });
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe("not_found");
   });
@@ -183,15 +243,29 @@ describe("quickstart REST steps", () => {
   });
 
   it("step 8: model info on Ollama (from /api/show)", async () => {
-    const r = await call(s.url, "GET", `/api/endpoints/${ids.ollama}/models/${encodeURIComponent("llama3.1:8b")}/info`, { key: KEY });
+    const r = await call(
+      s.url,
+      "GET",
+      `/api/endpoints/${ids.ollama}/models/${encodeURIComponent("llama3.1:8b")}/info`,
+      { key: KEY },
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ model: "llama3.1:8b", context_length: 131072 });
     expect(r.body.capabilities).toEqual(expect.arrayContaining(["chat", "tools"]));
-    expect(ollama.requests.some((q) => q.method === "POST" && q.path === "/api/show" && (q.body as { model?: string }).model === "llama3.1:8b")).toBe(true);
+    expect(
+      ollama.requests.some(
+        (q) => q.method === "POST" && q.path === "/api/show" && (q.body as { model?: string }).model === "llama3.1:8b",
+      ),
+    ).toBe(true);
   });
 
   it("step 8: model info on a non-xLLM/Ollama endpoint → 400 metadata_not_supported", async () => {
-    const r = await call(s.url, "GET", `/api/endpoints/${ids.vllm}/models/${encodeURIComponent("Qwen/Qwen2.5-7B-Instruct")}/info`, { key: KEY });
+    const r = await call(
+      s.url,
+      "GET",
+      `/api/endpoints/${ids.vllm}/models/${encodeURIComponent("Qwen/Qwen2.5-7B-Instruct")}/info`,
+      { key: KEY },
+    );
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe("metadata_not_supported");
   });

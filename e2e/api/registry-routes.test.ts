@@ -60,7 +60,11 @@ function expectError(r: Call, status: number, code: string, field?: string) {
   expect(r.body.error.code, r.text).toBe(code);
   expect(typeof r.body.error.message).toBe("string");
   expect(r.text).not.toMatch(/at .+\.(js|ts|mjs):\d+/); // no stack traces
-  if (field) expect(r.body.error.details.map((d: { field: string }) => d.field), r.text).toContain(field);
+  if (field)
+    expect(
+      r.body.error.details.map((d: { field: string }) => d.field),
+      r.text,
+    ).toContain(field);
 }
 
 beforeAll(async () => {
@@ -77,7 +81,10 @@ beforeAll(async () => {
   logsOnlyKey = k.body.key;
   // Long intervals: only the immediate first check runs, so snapshots are not disturbed by the scheduler.
   const reg = async (name: string, base_url: string, extra: Record<string, unknown> = {}) => {
-    const r = await api("POST", "/api/endpoints", { key: KEY, body: { name, base_url, health_check_interval_secs: 300, ...extra } });
+    const r = await api("POST", "/api/endpoints", {
+      key: KEY,
+      body: { name, base_url, health_check_interval_secs: 300, ...extra },
+    });
     expect(r.status, r.text).toBe(201);
     return r.body.id as string;
   };
@@ -161,9 +168,25 @@ describe("POST /api/endpoints", () => {
     expect(d.models[0]).toMatchObject({ model_id: "Qwen/Qwen2.5-7B-Instruct", capabilities: ["chat"] });
     const del = await api("DELETE", `/api/endpoints/${r.body.id}`, { key: KEY });
     expect(del.status).toBe(204);
-    const boundary = await api("POST", "/api/endpoints", { key: KEY, body: { name: "boundary", base_url: spare.url, health_check_interval_secs: 300, inference_timeout_secs: 10, max_concurrency: null, notes: null } });
+    const boundary = await api("POST", "/api/endpoints", {
+      key: KEY,
+      body: {
+        name: "boundary",
+        base_url: spare.url,
+        health_check_interval_secs: 300,
+        inference_timeout_secs: 10,
+        max_concurrency: null,
+        notes: null,
+      },
+    });
     expect(boundary.status, boundary.text).toBe(201);
-    expect(boundary.body).toMatchObject({ health_check_interval_secs: 300, inference_timeout_secs: 10, max_concurrency: null, notes: null, has_api_key: false });
+    expect(boundary.body).toMatchObject({
+      health_check_interval_secs: 300,
+      inference_timeout_secs: 10,
+      max_concurrency: null,
+      notes: null,
+      has_api_key: false,
+    });
     ids.spare = boundary.body.id;
     await waitDetail(ids.spare, (b) => b.status === "online" && b.model_count === 1);
     await quiet();
@@ -180,13 +203,37 @@ describe("POST /api/endpoints", () => {
     ["a blank name", { name: "   ", base_url: "http://127.0.0.1:1" }, "name"],
     ["a missing name", { base_url: "http://127.0.0.1:1" }, "name"],
     ["a numeric name", { name: 42, base_url: "http://127.0.0.1:1" }, "name"],
-    ["an interval of 9 s", { name: "x7", base_url: "http://127.0.0.1:1", health_check_interval_secs: 9 }, "health_check_interval_secs"],
-    ["an interval of 301 s", { name: "x8", base_url: "http://127.0.0.1:1", health_check_interval_secs: 301 }, "health_check_interval_secs"],
-    ["a string interval", { name: "x9", base_url: "http://127.0.0.1:1", health_check_interval_secs: "30" }, "health_check_interval_secs"],
-    ["a fractional interval", { name: "x10", base_url: "http://127.0.0.1:1", health_check_interval_secs: 30.5 }, "health_check_interval_secs"],
-    ["an inference timeout of 5 s", { name: "x11", base_url: "http://127.0.0.1:1", inference_timeout_secs: 5 }, "inference_timeout_secs"],
+    [
+      "an interval of 9 s",
+      { name: "x7", base_url: "http://127.0.0.1:1", health_check_interval_secs: 9 },
+      "health_check_interval_secs",
+    ],
+    [
+      "an interval of 301 s",
+      { name: "x8", base_url: "http://127.0.0.1:1", health_check_interval_secs: 301 },
+      "health_check_interval_secs",
+    ],
+    [
+      "a string interval",
+      { name: "x9", base_url: "http://127.0.0.1:1", health_check_interval_secs: "30" },
+      "health_check_interval_secs",
+    ],
+    [
+      "a fractional interval",
+      { name: "x10", base_url: "http://127.0.0.1:1", health_check_interval_secs: 30.5 },
+      "health_check_interval_secs",
+    ],
+    [
+      "an inference timeout of 5 s",
+      { name: "x11", base_url: "http://127.0.0.1:1", inference_timeout_secs: 5 },
+      "inference_timeout_secs",
+    ],
     ["max_concurrency 0", { name: "x12", base_url: "http://127.0.0.1:1", max_concurrency: 0 }, "max_concurrency"],
-    ["a string max_concurrency", { name: "x13", base_url: "http://127.0.0.1:1", max_concurrency: "4" }, "max_concurrency"],
+    [
+      "a string max_concurrency",
+      { name: "x13", base_url: "http://127.0.0.1:1", max_concurrency: "4" },
+      "max_concurrency",
+    ],
     ["a numeric api_key", { name: "x14", base_url: "http://127.0.0.1:1", api_key: 1234 }, "api_key"],
     ["numeric notes", { name: "x15", base_url: "http://127.0.0.1:1", notes: 5 }, "notes"],
   ];
@@ -198,10 +245,18 @@ describe("POST /api/endpoints", () => {
 
   it("an unknown field, malformed JSON, or a JSON non-object → 400, nothing stored", async () => {
     await unchanged("bodies", async () => {
-      const unknown = await api("POST", "/api/endpoints", { key: KEY, body: { name: "y", base_url: "http://127.0.0.1:1", colour: "red" } });
+      const unknown = await api("POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "y", base_url: "http://127.0.0.1:1", colour: "red" },
+      });
       expectError(unknown, 400, "validation_error");
       expect(unknown.body.error.message).toContain("colour");
-      expectError(await api("POST", "/api/endpoints", { key: KEY, raw: '{"name": "y", "base_url": ' }), 400, "validation_error", "body");
+      expectError(
+        await api("POST", "/api/endpoints", { key: KEY, raw: '{"name": "y", "base_url": ' }),
+        400,
+        "validation_error",
+        "body",
+      );
       expectError(await api("POST", "/api/endpoints", { key: KEY, raw: "[]" }), 400, "validation_error");
       expectError(await api("POST", "/api/endpoints", { key: KEY, raw: "null" }), 400, "validation_error");
       expectError(await api("POST", "/api/endpoints", { key: KEY, raw: "" }), 400, "validation_error");
@@ -210,21 +265,37 @@ describe("POST /api/endpoints", () => {
 
   it("409 on a duplicate name or base_url (also after trailing-slash and case normalisation), nothing stored", async () => {
     await unchanged("duplicates", async () => {
-      const n = await api("POST", "/api/endpoints", { key: KEY, body: { name: "  xllm-a ", base_url: "http://127.0.0.1:9/other" } });
+      const n = await api("POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "  xllm-a ", base_url: "http://127.0.0.1:9/other" },
+      });
       expectError(n, 409, "conflict", "name");
       const u = await api("POST", "/api/endpoints", { key: KEY, body: { name: "other", base_url: xllm.url } });
       expectError(u, 409, "conflict", "base_url");
-      const slash = await api("POST", "/api/endpoints", { key: KEY, body: { name: "other", base_url: `${xllm.url}/` } });
+      const slash = await api("POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "other", base_url: `${xllm.url}/` },
+      });
       expectError(slash, 409, "conflict", "base_url");
-      const upper = await api("POST", "/api/endpoints", { key: KEY, body: { name: "other", base_url: xllm.url.replace("http://", "HTTP://") + "//" } });
+      const upper = await api("POST", "/api/endpoints", {
+        key: KEY,
+        body: { name: "other", base_url: `${xllm.url.replace("http://", "HTTP://")}//` },
+      });
       expectError(upper, 409, "conflict", "base_url");
     });
   });
 
   it("401 without credentials; 403 for a viewer key naming endpoints.manage; nothing stored", async () => {
     await unchanged("auth", async () => {
-      expectError(await api("POST", "/api/endpoints", { body: { name: "z", base_url: "http://127.0.0.1:1" } }), 401, "unauthorized");
-      const r = await api("POST", "/api/endpoints", { key: VIEWER, body: { name: "z", base_url: "http://127.0.0.1:1" } });
+      expectError(
+        await api("POST", "/api/endpoints", { body: { name: "z", base_url: "http://127.0.0.1:1" } }),
+        401,
+        "unauthorized",
+      );
+      const r = await api("POST", "/api/endpoints", {
+        key: VIEWER,
+        body: { name: "z", base_url: "http://127.0.0.1:1" },
+      });
       expectError(r, 403, "forbidden");
       expect(r.body.error.message).toContain("endpoints.manage");
     });
@@ -235,9 +306,16 @@ describe("GET /api/endpoints/{id}", () => {
   it("returns the detail with models[]", async () => {
     const r = await api("GET", `/api/endpoints/${ids.xllm}`, { key: VIEWER });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: ids.xllm, name: "xllm-a", endpoint_type: "xllm", status: "online", model_count: 2 });
+    expect(r.body).toMatchObject({
+      id: ids.xllm,
+      name: "xllm-a",
+      endpoint_type: "xllm",
+      status: "online",
+      model_count: 2,
+    });
     expect(r.body.models.map((m: { model_id: string }) => m.model_id).sort()).toEqual(["llama-3.2-1b", SLASHY].sort());
-    for (const m of r.body.models) expect(Object.keys(m).sort()).toEqual(["capabilities", "context_length", "model_id", "synced_at", "tps"]);
+    for (const m of r.body.models)
+      expect(Object.keys(m).sort()).toEqual(["capabilities", "context_length", "model_id", "synced_at", "tps"]);
     expect(r.body.latency_ms).toEqual(expect.any(Number));
     expect(r.body.last_seen_at).toEqual(expect.any(String));
   });
@@ -255,9 +333,28 @@ describe("GET /api/endpoints/{id}", () => {
 describe("PATCH /api/endpoints/{id}", () => {
   it("changes the given fields only", async () => {
     const before = (await api("GET", `/api/endpoints/${ids.ollama}`, { key: KEY })).body;
-    const r = await api("PATCH", `/api/endpoints/${ids.ollama}`, { key: KEY, body: { name: "ollama-renamed", notes: "moved", max_concurrency: 2, inference_timeout_secs: 60, health_check_interval_secs: 250 } });
+    const r = await api("PATCH", `/api/endpoints/${ids.ollama}`, {
+      key: KEY,
+      body: {
+        name: "ollama-renamed",
+        notes: "moved",
+        max_concurrency: 2,
+        inference_timeout_secs: 60,
+        health_check_interval_secs: 250,
+      },
+    });
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toMatchObject({ id: ids.ollama, name: "ollama-renamed", notes: "moved", max_concurrency: 2, inference_timeout_secs: 60, health_check_interval_secs: 250, base_url: ollama.url, status: "online", endpoint_type: "ollama" });
+    expect(r.body).toMatchObject({
+      id: ids.ollama,
+      name: "ollama-renamed",
+      notes: "moved",
+      max_concurrency: 2,
+      inference_timeout_secs: 60,
+      health_check_interval_secs: 250,
+      base_url: ollama.url,
+      status: "online",
+      endpoint_type: "ollama",
+    });
     expect(Date.parse(r.body.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
     expect(r.body.registered_at).toBe(before.registered_at);
     const d = await api("GET", `/api/endpoints/${ids.ollama}`, { key: KEY });
@@ -290,7 +387,14 @@ describe("PATCH /api/endpoints/{id}", () => {
   it("a new base_url re-detects the type, resets status to pending and replaces the models", async () => {
     const other = await startFake({ kind: "xllm", models: ["xllm-only-model"] });
     fakes.push(other);
-    const tmp = await api("POST", "/api/endpoints", { key: KEY, body: { name: "moving", base_url: (await startFake({ kind: "ollama", models: ["old:1b"] }).then((f) => (fakes.push(f), f))).url, health_check_interval_secs: 300 } });
+    const tmp = await api("POST", "/api/endpoints", {
+      key: KEY,
+      body: {
+        name: "moving",
+        base_url: (await startFake({ kind: "ollama", models: ["old:1b"] }).then((f) => (fakes.push(f), f))).url,
+        health_check_interval_secs: 300,
+      },
+    });
     expect(tmp.body.endpoint_type).toBe("ollama");
     await waitDetail(tmp.body.id, (b) => b.status === "online" && b.model_count === 1);
     const r = await api("PATCH", `/api/endpoints/${tmp.body.id}`, { key: KEY, body: { base_url: `${other.url}/` } });
@@ -325,13 +429,32 @@ describe("PATCH /api/endpoints/{id}", () => {
 
   it("malformed JSON and unknown fields → 400; 404 unknown/non-UUID id; 409 duplicates; 401; 403 — nothing changed", async () => {
     await unchanged("patch errors", async () => {
-      expectError(await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, raw: "{name:" }), 400, "validation_error", "body");
+      expectError(
+        await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, raw: "{name:" }),
+        400,
+        "validation_error",
+        "body",
+      );
       const unknown = await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, body: { status: "online" } });
       expectError(unknown, 400, "validation_error");
-      expectError(await api("PATCH", `/api/endpoints/${NO_SUCH}`, { key: KEY, body: { notes: "x" } }), 404, "not_found");
+      expectError(
+        await api("PATCH", `/api/endpoints/${NO_SUCH}`, { key: KEY, body: { notes: "x" } }),
+        404,
+        "not_found",
+      );
       expectError(await api("PATCH", "/api/endpoints/123", { key: KEY, body: { notes: "x" } }), 404, "not_found");
-      expectError(await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, body: { name: "keyed-a" } }), 409, "conflict", "name");
-      expectError(await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, body: { base_url: `${ollama.url}/` } }), 409, "conflict", "base_url");
+      expectError(
+        await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, body: { name: "keyed-a" } }),
+        409,
+        "conflict",
+        "name",
+      );
+      expectError(
+        await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: KEY, body: { base_url: `${ollama.url}/` } }),
+        409,
+        "conflict",
+        "base_url",
+      );
       expectError(await api("PATCH", `/api/endpoints/${ids.xllm}`, { body: { notes: "x" } }), 401, "unauthorized");
       const v = await api("PATCH", `/api/endpoints/${ids.xllm}`, { key: VIEWER, body: { notes: "x" } });
       expectError(v, 403, "forbidden");
@@ -344,7 +467,14 @@ describe("POST /api/endpoints/{id}/test", () => {
   it("200 with the documented shape; failure is success:false with 200", async () => {
     const r = await api("POST", `/api/endpoints/${ids.xllm}/test`, { key: KEY });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ success: true, latency_ms: expect.any(Number), endpoint_type: "xllm", models_found: expect.arrayContaining(["llama-3.2-1b", SLASHY]), error: null, error_code: null });
+    expect(r.body).toEqual({
+      success: true,
+      latency_ms: expect.any(Number),
+      endpoint_type: "xllm",
+      models_found: expect.arrayContaining(["llama-3.2-1b", SLASHY]),
+      error: null,
+      error_code: null,
+    });
     spare.setFaults({ healthStatus: 500 });
     const bad = await api("POST", `/api/endpoints/${ids.spare}/test`, { key: KEY });
     spare.resetFaults();
@@ -371,7 +501,12 @@ describe("POST /api/endpoints/{id}/sync and GET /api/endpoints/{id}/models", () 
     xllm.models = ["llama-3.2-1b", SLASHY, "added-model"];
     const r = await api("POST", `/api/endpoints/${ids.xllm}/sync`, { key: KEY });
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toEqual({ synced_models: ["llama-3.2-1b", SLASHY, "added-model"], added: 1, removed: 0, updated: 0 });
+    expect(r.body).toEqual({
+      synced_models: ["llama-3.2-1b", SLASHY, "added-model"],
+      added: 1,
+      removed: 0,
+      updated: 0,
+    });
     xllm.models = ["llama-3.2-1b", SLASHY];
     const r2 = await api("POST", `/api/endpoints/${ids.xllm}/sync`, { key: KEY });
     expect(r2.body).toMatchObject({ added: 0, removed: 1 });
@@ -418,20 +553,76 @@ describe("POST /api/endpoints/{id}/sync and GET /api/endpoints/{id}/models", () 
 describe("download and progress", () => {
   it("errors: missing or malformed body 400; non-xLLM 400 download_not_supported; 404; 401; 403 — nothing changed", async () => {
     await unchanged("download errors", async () => {
-      expectError(await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: {} }), 400, "validation_error", "model");
-      expectError(await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: 7 } }), 400, "validation_error", "model");
-      expectError(await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, raw: "{" }), 400, "validation_error", "body");
-      expectError(await api("POST", `/api/endpoints/${ids.ollama}/download`, { key: KEY, body: { model: "m" } }), 400, "download_not_supported");
-      expectError(await api("POST", `/api/endpoints/${ids.keyed}/download`, { key: KEY, body: { model: "m" } }), 400, "download_not_supported");
-      expectError(await api("POST", `/api/endpoints/${NO_SUCH}/download`, { key: KEY, body: { model: "m" } }), 404, "not_found");
-      expectError(await api("POST", "/api/endpoints/zzz/download", { key: KEY, body: { model: "m" } }), 404, "not_found");
-      expectError(await api("POST", `/api/endpoints/${ids.xllm}/download`, { body: { model: "m" } }), 401, "unauthorized");
-      expectError(await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: VIEWER, body: { model: "m" } }), 403, "forbidden");
-      expectError(await api("GET", `/api/endpoints/${ids.xllm}/download/progress`, { key: KEY }), 400, "validation_error", "model");
-      expectError(await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=none`, { key: KEY }), 404, "not_found");
-      expectError(await api("GET", `/api/endpoints/${NO_SUCH}/download/progress?model=m`, { key: KEY }), 404, "not_found");
+      expectError(
+        await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: {} }),
+        400,
+        "validation_error",
+        "model",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: 7 } }),
+        400,
+        "validation_error",
+        "model",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, raw: "{" }),
+        400,
+        "validation_error",
+        "body",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.ollama}/download`, { key: KEY, body: { model: "m" } }),
+        400,
+        "download_not_supported",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.keyed}/download`, { key: KEY, body: { model: "m" } }),
+        400,
+        "download_not_supported",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${NO_SUCH}/download`, { key: KEY, body: { model: "m" } }),
+        404,
+        "not_found",
+      );
+      expectError(
+        await api("POST", "/api/endpoints/zzz/download", { key: KEY, body: { model: "m" } }),
+        404,
+        "not_found",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.xllm}/download`, { body: { model: "m" } }),
+        401,
+        "unauthorized",
+      );
+      expectError(
+        await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: VIEWER, body: { model: "m" } }),
+        403,
+        "forbidden",
+      );
+      expectError(
+        await api("GET", `/api/endpoints/${ids.xllm}/download/progress`, { key: KEY }),
+        400,
+        "validation_error",
+        "model",
+      );
+      expectError(
+        await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=none`, { key: KEY }),
+        404,
+        "not_found",
+      );
+      expectError(
+        await api("GET", `/api/endpoints/${NO_SUCH}/download/progress?model=m`, { key: KEY }),
+        404,
+        "not_found",
+      );
       expectError(await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=m`), 401, "unauthorized");
-      expectError(await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=m`, { key: logsOnlyKey }), 403, "forbidden");
+      expectError(
+        await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=m`, { key: logsOnlyKey }),
+        403,
+        "forbidden",
+      );
     });
     expect(xllm.requests.some((q) => q.path === "/api/models/download")).toBe(false);
   });
@@ -439,8 +630,16 @@ describe("download and progress", () => {
   it("202 with the task, then progress; a model id with / and : round-trips", async () => {
     const r = await api("POST", `/api/endpoints/${ids.xllm}/download`, { key: KEY, body: { model: "org/model:q8" } });
     expect(r.status, r.text).toBe(202);
-    expect(r.body).toMatchObject({ model: "org/model:q8", status: expect.stringMatching(/^(pending|downloading)$/), progress: 0 });
-    const p = await api("GET", `/api/endpoints/${ids.xllm}/download/progress?model=${encodeURIComponent("org/model:q8")}`, { key: VIEWER });
+    expect(r.body).toMatchObject({
+      model: "org/model:q8",
+      status: expect.stringMatching(/^(pending|downloading)$/),
+      progress: 0,
+    });
+    const p = await api(
+      "GET",
+      `/api/endpoints/${ids.xllm}/download/progress?model=${encodeURIComponent("org/model:q8")}`,
+      { key: VIEWER },
+    );
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ model: "org/model:q8", status: "downloading", progress: 25 });
   });
@@ -451,18 +650,36 @@ describe("GET /api/endpoints/{id}/models/{model_id}/info", () => {
     const r = await api("GET", `/api/endpoints/${ids.xllm}/models/${encodeURIComponent(SLASHY)}/info`, { key: VIEWER });
     expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({ model: SLASHY, context_length: 131072, capabilities: ["text", "vision"] });
-    const asked = xllm.requests.filter((q) => q.path.startsWith("/api/models/") && q.path.endsWith("/info")).map((q) => decodeURIComponent(q.path.slice(12, -5)));
+    const asked = xllm.requests
+      .filter((q) => q.path.startsWith("/api/models/") && q.path.endsWith("/info"))
+      .map((q) => decodeURIComponent(q.path.slice(12, -5)));
     expect(asked).toContain(SLASHY);
   });
 
   it("unknown model → 404 model_not_found; non-xLLM/Ollama → 400; unknown endpoint 404; 401; 403", async () => {
-    expectError(await api("GET", `/api/endpoints/${ids.xllm}/models/no-such-model/info`, { key: KEY }), 404, "model_not_found");
-    expectError(await api("GET", `/api/endpoints/${ids.ollama}/models/no-such%3Amodel/info`, { key: KEY }), 404, "model_not_found");
-    expectError(await api("GET", `/api/endpoints/${ids.keyed}/models/gpt-4o-mini/info`, { key: KEY }), 400, "metadata_not_supported");
+    expectError(
+      await api("GET", `/api/endpoints/${ids.xllm}/models/no-such-model/info`, { key: KEY }),
+      404,
+      "model_not_found",
+    );
+    expectError(
+      await api("GET", `/api/endpoints/${ids.ollama}/models/no-such%3Amodel/info`, { key: KEY }),
+      404,
+      "model_not_found",
+    );
+    expectError(
+      await api("GET", `/api/endpoints/${ids.keyed}/models/gpt-4o-mini/info`, { key: KEY }),
+      400,
+      "metadata_not_supported",
+    );
     expectError(await api("GET", `/api/endpoints/${NO_SUCH}/models/m/info`, { key: KEY }), 404, "not_found");
     expectError(await api("GET", "/api/endpoints/abc/models/m/info", { key: KEY }), 404, "not_found");
     expectError(await api("GET", `/api/endpoints/${ids.xllm}/models/llama-3.2-1b/info`), 401, "unauthorized");
-    expectError(await api("GET", `/api/endpoints/${ids.xllm}/models/llama-3.2-1b/info`, { key: logsOnlyKey }), 403, "forbidden");
+    expectError(
+      await api("GET", `/api/endpoints/${ids.xllm}/models/llama-3.2-1b/info`, { key: logsOnlyKey }),
+      403,
+      "forbidden",
+    );
   });
 });
 
@@ -490,13 +707,19 @@ describe("DELETE /api/endpoints/{id}", () => {
       const rs = await db.execute({ sql: `SELECT count(*) AS n FROM ${t} WHERE endpoint_id = ?`, args: [ids.spare] });
       expect(Number(rs.rows[0].n), t).toBe(0);
     }
-    expect((await api("GET", "/api/endpoints", { key: KEY })).body.endpoints.map((e: { id: string }) => e.id)).not.toContain(ids.spare);
+    expect(
+      (await api("GET", "/api/endpoints", { key: KEY })).body.endpoints.map((e: { id: string }) => e.id),
+    ).not.toContain(ids.spare);
   });
 });
 
 describe("audit and secret hygiene", () => {
   it("create, update and delete are audit-logged with the actor and target", async () => {
-    const rs = await s.db().execute("SELECT action, actor_type, actor_id, target_type, target_id, details FROM audit_log WHERE target_type = 'endpoint' ORDER BY id");
+    const rs = await s
+      .db()
+      .execute(
+        "SELECT action, actor_type, actor_id, target_type, target_id, details FROM audit_log WHERE target_type = 'endpoint' ORDER BY id",
+      );
     const rows = rs.rows.map((r) => ({ ...r }));
     const has = (action: string, id: string) => rows.some((r) => r.action === action && r.target_id === id);
     expect(has("endpoint.create", ids.xllm)).toBe(true);

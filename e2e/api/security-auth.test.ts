@@ -25,10 +25,18 @@ const CSRF = "\0csrf";
 async function rawLogin(fields: Array<[string, string]>, type: "form" | "json" = "form") {
   const csrfRes = await fetch(`${s.url}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const pairs = [...fields.map(([k, v]): [string, string] => [k, v === CSRF ? csrfToken : v]), ["json", "true"] as [string, string]];
+  const cookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const pairs = [
+    ...fields.map(([k, v]): [string, string] => [k, v === CSRF ? csrfToken : v]),
+    ["json", "true"] as [string, string],
+  ];
   const body =
-    type === "form" ? new URLSearchParams(pairs).toString() : `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
+    type === "form"
+      ? new URLSearchParams(pairs).toString()
+      : `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
   const res = await fetch(`${s.url}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { "content-type": type === "form" ? "application/x-www-form-urlencoded" : "application/json", cookie },
@@ -44,25 +52,66 @@ describe("login: repeated credential fields and the rate limiter", () => {
   it("a callback repeating username, password or csrfToken is refused without signing in", async () => {
     await createUser("twice", "twice-pass-1");
     const variants: Array<Array<[string, string]>> = [
-      [["csrfToken", CSRF], ["username", "decoy"], ["username", "twice"], ["password", "twice-pass-1"]],
-      [["csrfToken", CSRF], ["username", "twice"], ["username", "twice"], ["password", "twice-pass-1"]],
-      [["csrfToken", CSRF], ["username", "twice"], ["password", "wrong"], ["password", "twice-pass-1"]],
-      [["csrfToken", "forged"], ["csrfToken", CSRF], ["username", "twice"], ["password", "twice-pass-1"]],
+      [
+        ["csrfToken", CSRF],
+        ["username", "decoy"],
+        ["username", "twice"],
+        ["password", "twice-pass-1"],
+      ],
+      [
+        ["csrfToken", CSRF],
+        ["username", "twice"],
+        ["username", "twice"],
+        ["password", "twice-pass-1"],
+      ],
+      [
+        ["csrfToken", CSRF],
+        ["username", "twice"],
+        ["password", "wrong"],
+        ["password", "twice-pass-1"],
+      ],
+      [
+        ["csrfToken", "forged"],
+        ["csrfToken", CSRF],
+        ["username", "twice"],
+        ["password", "twice-pass-1"],
+      ],
     ];
-    for (const [fields, type] of [...variants.map((v) => [v, "form"] as const), ...variants.map((v) => [v, "json"] as const)]) {
+    for (const [fields, type] of [
+      ...variants.map((v) => [v, "form"] as const),
+      ...variants.map((v) => [v, "json"] as const),
+    ]) {
       const r = await rawLogin(fields, type);
       const label = `${type}: ${fields.map(([k, v]) => `${k}=${v === CSRF ? "<csrf>" : v}`).join("&")}`;
       expect(r.cookie, label).toBeNull();
       expect(r.status, label).toBe(400);
     }
     // the same credentials, each once, still sign in
-    for (const type of ["form", "json"] as const) expect((await rawLogin([["csrfToken", CSRF], ["username", "twice"], ["password", "twice-pass-1"]], type)).cookie, type).toBeTruthy();
+    for (const type of ["form", "json"] as const)
+      expect(
+        (
+          await rawLogin(
+            [
+              ["csrfToken", CSRF],
+              ["username", "twice"],
+              ["password", "twice-pass-1"],
+            ],
+            type,
+          )
+        ).cookie,
+        type,
+      ).toBeTruthy();
   });
 
   it("decoy usernames do not keep the real one under the limit: its 6th attempt in a minute is 429", async () => {
     await createUser("victim", "victim-pass-1");
     // the red-team attack: a decoy first (what the limiter used to read), the real name last (what signed in)
-    const decoyed = (password: string): Array<[string, string]> => [["csrfToken", CSRF], ["username", "decoy"], ["username", "victim"], ["password", password]];
+    const decoyed = (password: string): Array<[string, string]> => [
+      ["csrfToken", CSRF],
+      ["username", "decoy"],
+      ["username", "victim"],
+      ["password", password],
+    ];
     for (let i = 0; i < 8; i++) {
       const r = await rawLogin(decoyed(`guess-${i}`));
       expect(r.cookie, `decoyed attempt ${i + 1}`).toBeNull();
@@ -71,15 +120,54 @@ describe("login: repeated credential fields and the rate limiter", () => {
     expect((await rawLogin(decoyed("victim-pass-1"))).cookie, "decoyed right password").toBeNull();
     // refused requests attempted no sign-in, so they did not count; five real failures do
     for (let i = 0; i < 5; i++) {
-      const r = await rawLogin([["csrfToken", CSRF], ["username", "victim"], ["password", `plain-guess-${i}`]]);
+      const r = await rawLogin([
+        ["csrfToken", CSRF],
+        ["username", "victim"],
+        ["password", `plain-guess-${i}`],
+      ]);
       expect(r.status, `plain attempt ${i + 1}`).toBe(401);
     }
     // 5 failures for "victim" in this minute: the right password is refused, however the username is dressed up
     const attempts: Array<[string, Array<[string, string]>, "form" | "json"]> = [
-      ["plain", [["csrfToken", CSRF], ["username", "victim"], ["password", "victim-pass-1"]], "form"],
-      ["decoy first", [["csrfToken", CSRF], ["username", "decoy"], ["username", "victim"], ["password", "victim-pass-1"]], "form"],
-      ["decoy last", [["csrfToken", CSRF], ["username", "victim"], ["username", "decoy"], ["password", "victim-pass-1"]], "form"],
-      ["json duplicate key", [["csrfToken", CSRF], ["username", "decoy"], ["username", "victim"], ["password", "victim-pass-1"]], "json"],
+      [
+        "plain",
+        [
+          ["csrfToken", CSRF],
+          ["username", "victim"],
+          ["password", "victim-pass-1"],
+        ],
+        "form",
+      ],
+      [
+        "decoy first",
+        [
+          ["csrfToken", CSRF],
+          ["username", "decoy"],
+          ["username", "victim"],
+          ["password", "victim-pass-1"],
+        ],
+        "form",
+      ],
+      [
+        "decoy last",
+        [
+          ["csrfToken", CSRF],
+          ["username", "victim"],
+          ["username", "decoy"],
+          ["password", "victim-pass-1"],
+        ],
+        "form",
+      ],
+      [
+        "json duplicate key",
+        [
+          ["csrfToken", CSRF],
+          ["username", "decoy"],
+          ["username", "victim"],
+          ["password", "victim-pass-1"],
+        ],
+        "json",
+      ],
     ];
     for (const [label, fields, type] of attempts) {
       const r = await rawLogin(fields, type);
@@ -98,7 +186,10 @@ describe("sessions end when the password changes", () => {
       expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(200);
       expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200); // now cached on /v1
     }
-    const changed = await call(s.url, "PATCH", "/api/me", { cookie: first, body: { current_password: "rotor-pass-1", new_password: "rotor-pass-2" } });
+    const changed = await call(s.url, "PATCH", "/api/me", {
+      cookie: first,
+      body: { current_password: "rotor-pass-1", new_password: "rotor-pass-2" },
+    });
     expect(changed.status).toBe(200);
     for (const cookie of [first, second]) {
       expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(401);
@@ -124,7 +215,10 @@ describe("sessions end when the password changes", () => {
     const id = await createUser("resetee", "resetee-pass-1");
     const cookie = (await login(s.url, "resetee", "resetee-pass-1")).cookie!;
     expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200);
-    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "resetee-pass-2" } })).status).toBe(200);
+    expect(
+      (await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "resetee-pass-2" } }))
+        .status,
+    ).toBe(200);
     expect((await call(s.url, "GET", "/api/me", { cookie })).status).toBe(401);
     expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(401);
     const fresh = (await login(s.url, "resetee", "resetee-pass-2")).cookie!;
@@ -136,7 +230,9 @@ describe("sessions end when the password changes", () => {
   it("a role change alone does not end sessions", async () => {
     const id = await createUser("promoted", "promoted-pass-1");
     const cookie = (await login(s.url, "promoted", "promoted-pass-1")).cookie!;
-    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { role: "admin" } })).status).toBe(200);
+    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { role: "admin" } })).status).toBe(
+      200,
+    );
     const me = await call(s.url, "GET", "/api/me", { cookie });
     expect(me.status).toBe(200);
     expect(me.body.role).toBe("admin");
@@ -146,10 +242,19 @@ describe("sessions end when the password changes", () => {
 describe("after a forced password change, the Playground's /v1 session works", () => {
   it("/v1 refuses while the change is pending, then accepts the new session", async () => {
     const id = await createUser("forced", "forced-pass-1");
-    expect((await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "forced-pass-2" } })).status).toBe(200);
+    expect(
+      (await call(s.url, "PATCH", `/api/users/${id}`, { key: "sk_debug", body: { password: "forced-pass-2" } })).status,
+    ).toBe(200);
     const pending = (await login(s.url, "forced", "forced-pass-2")).cookie!;
     expect([401, 403]).toContain((await call(s.url, "GET", "/v1/models", { cookie: pending })).status);
-    expect((await call(s.url, "PATCH", "/api/me", { cookie: pending, body: { current_password: "forced-pass-2", new_password: "forced-pass-3" } })).status).toBe(200);
+    expect(
+      (
+        await call(s.url, "PATCH", "/api/me", {
+          cookie: pending,
+          body: { current_password: "forced-pass-2", new_password: "forced-pass-3" },
+        })
+      ).status,
+    ).toBe(200);
     const cookie = (await login(s.url, "forced", "forced-pass-3")).cookie!;
     expect((await call(s.url, "GET", "/api/me", { cookie })).body.must_change_password).toBe(false);
     const models = await call(s.url, "GET", "/v1/models", { cookie });
@@ -163,13 +268,24 @@ describe("same-origin check for session requests", () => {
     await createUser("xfh", "xfh-pass-12");
     const cookie = (await login(s.url, "xfh", "xfh-pass-12")).cookie!;
     const forged = { origin: "http://evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" };
-    const r = await call(s.url, "PATCH", "/api/me", { cookie, headers: forged, body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" } });
+    const r = await call(s.url, "PATCH", "/api/me", {
+      cookie,
+      headers: forged,
+      body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" },
+    });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe("forbidden");
     // /v1 takes the session only from our own pages, too
     expect((await call(s.url, "GET", "/v1/models", { cookie, headers: forged })).status).toBe(401);
     // the genuine same-origin request still works
     expect((await call(s.url, "GET", "/v1/models", { cookie })).status).toBe(200);
-    expect((await call(s.url, "PATCH", "/api/me", { cookie, body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" } })).status).toBe(200);
+    expect(
+      (
+        await call(s.url, "PATCH", "/api/me", {
+          cookie,
+          body: { current_password: "xfh-pass-12", new_password: "xfh-pass-34" },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

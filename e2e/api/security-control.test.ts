@@ -20,7 +20,13 @@ const fakes: FakeUpstream[] = [];
 const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  s = await startServer({ env: { LLMLB_HEALTH_CHECK_TIMEOUT_MS: "3000", LLMLB_BODY_TIMEOUT_SECS: String(BODY_TIMEOUT_SECS), LLMLB_CONTROL_MAX_PER_CLIENT: String(MAX_PER_CLIENT) } });
+  s = await startServer({
+    env: {
+      LLMLB_HEALTH_CHECK_TIMEOUT_MS: "3000",
+      LLMLB_BODY_TIMEOUT_SECS: String(BODY_TIMEOUT_SECS),
+      LLMLB_CONTROL_MAX_PER_CLIENT: String(MAX_PER_CLIENT),
+    },
+  });
 });
 afterAll(async () => {
   await Promise.all([s?.stop(), ...fakes.map((f) => f.stop()), ...stops.map((stop) => stop())]);
@@ -41,8 +47,9 @@ function slowBody(reqPath: string, opts: { declared?: number; sent?: string; hea
   socket.on("error", () => {});
   const sent = opts.sent ?? "0123456789";
   const head = [`POST ${reqPath} HTTP/1.1`, `Host: 127.0.0.1:${s.port}`, `Content-Length: ${opts.declared ?? 100_000}`];
-  for (const [k, v] of Object.entries(opts.headers ?? { "Content-Type": "application/x-www-form-urlencoded" })) head.push(`${k}: ${v}`);
-  socket.write(head.join("\r\n") + "\r\n\r\n" + sent);
+  for (const [k, v] of Object.entries(opts.headers ?? { "Content-Type": "application/x-www-form-urlencoded" }))
+    head.push(`${k}: ${v}`);
+  socket.write(`${head.join("\r\n")}\r\n\r\n${sent}`);
   let received = "";
   socket.on("data", (d) => (received += d));
   const closed = new Promise<string>((resolve) => socket.once("close", () => resolve(received)));
@@ -63,11 +70,14 @@ async function timedHealth(): Promise<{ ms: number; status: number | string }> {
 /** A GET with the path sent exactly as written (fetch would normalise `..` segments). */
 function rawGet(reqPath: string, key = KEY): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: s.port, path: reqPath, headers: { authorization: `Bearer ${key}` } }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: s.port, path: reqPath, headers: { authorization: `Bearer ${key}` } },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -80,7 +90,10 @@ describe("slow request bodies", () => {
       await new Promise((r) => setTimeout(r, 500));
       const times = [];
       for (let i = 0; i < 3; i++) times.push(await timedHealth());
-      console.log("/api/health under 200 slow bodies:", times.map((t) => `${t.status} ${t.ms.toFixed(0)} ms`).join(", "));
+      console.log(
+        "/api/health under 200 slow bodies:",
+        times.map((t) => `${t.status} ${t.ms.toFixed(0)} ms`).join(", "),
+      );
       for (const t of times) {
         expect(t.status).toBe(200);
         expect(t.ms).toBeLessThan(1000);
@@ -92,7 +105,10 @@ describe("slow request bodies", () => {
 
   it("a /api body not finished within LLMLB_BODY_TIMEOUT_SECS is answered 408 and the connection closed", async () => {
     const t0 = Date.now();
-    const b = slowBody("/api/endpoints", { headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, sent: '{"name":' });
+    const b = slowBody("/api/endpoints", {
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` },
+      sent: '{"name":',
+    });
     const timeout = setTimeout(() => b.socket.destroy(), (BODY_TIMEOUT_SECS + 5) * 1000);
     const answer = await b.closed;
     clearTimeout(timeout);
@@ -103,7 +119,11 @@ describe("slow request bodies", () => {
   }, 15_000);
 
   it("a /v1 body not finished in time is answered 408 in OpenAI's error shape", async () => {
-    const b = slowBody("/v1/chat/completions", { declared: 5000, headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` }, sent: '{"model":"x",' });
+    const b = slowBody("/v1/chat/completions", {
+      declared: 5000,
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${KEY}` },
+      sent: '{"model":"x",',
+    });
     const timeout = setTimeout(() => b.socket.destroy(), (BODY_TIMEOUT_SECS + 5) * 1000);
     const answer = await b.closed;
     clearTimeout(timeout);
@@ -147,7 +167,11 @@ describe("Expect: 100-continue on /api", () => {
   it("is answered, and the request reaches the API whole", async () => {
     const up = await fake("openai");
     const body = Buffer.from(JSON.stringify({ name: "expect-continue", base_url: up.url, notes: "n".repeat(1500) }));
-    const r = await postExpectingContinue(`${s.url}/api/endpoints`, { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body);
+    const r = await postExpectingContinue(
+      `${s.url}/api/endpoints`,
+      { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body,
+    );
     expect(r.continued).toBe(true);
     expect(r.status, r.text).toBe(201);
     expect(JSON.parse(r.text).name).toBe("expect-continue");
@@ -169,7 +193,10 @@ describe("a re-pointed endpoint", () => {
 
     // a key given in the same request is kept, and is what the new host gets
     const c = await fake("vllm", { apiKey: "sk-other" });
-    const r2 = await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, { key: KEY, body: { base_url: c.url, api_key: "sk-other" } });
+    const r2 = await call(s.url, "PATCH", `/api/endpoints/${ep.id}`, {
+      key: KEY,
+      body: { base_url: c.url, api_key: "sk-other" },
+    });
     expect(r2.body).toMatchObject({ api_key_cleared: false, has_api_key: true });
     await waitDetail(s.url, ep.id, (d) => d.status === "online");
   }, 20_000);
@@ -194,7 +221,9 @@ describe("management reads from upstreams", () => {
     const test = await call(s.url, "POST", `/api/endpoints/${ep.id}/test`, { key: KEY });
     done = true;
     await prober;
-    console.log(`/api/health during the 64 MiB reads: max ${Math.max(...health).toFixed(0)} ms over ${health.length} calls`);
+    console.log(
+      `/api/health during the 64 MiB reads: max ${Math.max(...health).toFixed(0)} ms over ${health.length} calls`,
+    );
     expect(sync.status, sync.text).toBe(502);
     expect(sync.body.error.message).toMatch(/too large.*8 MiB/);
     expect(test.body.success).toBe(false);
@@ -206,7 +235,10 @@ describe("management reads from upstreams", () => {
   it("health status follows the probe without waiting for a slow metadata sync", async () => {
     const models = Array.from({ length: 80 }, (_, i) => `slow-${i}:latest`);
     const f = await fake("ollama", { models, faults: { metadataDelayMs: 5000 } });
-    const created = await call(s.url, "POST", "/api/endpoints", { key: KEY, body: { name: name(), base_url: f.url, health_check_interval_secs: 10 } });
+    const created = await call(s.url, "POST", "/api/endpoints", {
+      key: KEY,
+      body: { name: name(), base_url: f.url, health_check_interval_secs: 10 },
+    });
     expect(created.status, created.text).toBe(201);
     await waitDetail(s.url, created.body.id, (d) => d.status === "online");
     // metadata sync is now busy for 80 models × 3 s / 8; the endpoint breaks
@@ -222,7 +254,14 @@ describe("model ids in upstream paths", () => {
     const f = await fake("xllm", { models: ["org/model:7b"] });
     const ep = await registerOnline(s.url, { name: name(), base_url: f.url });
     f.requests.length = 0;
-    for (const id of ["..%2F..%2Fsomething", "..%2Finfo", "..", "%2E%2E", "a%2F..%2F..%2Fapi%2Fsystem", "..%5C..%5Capi"]) {
+    for (const id of [
+      "..%2F..%2Fsomething",
+      "..%2Finfo",
+      "..",
+      "%2E%2E",
+      "a%2F..%2F..%2Fapi%2Fsystem",
+      "..%5C..%5Capi",
+    ]) {
       const r = await rawGet(`/api/endpoints/${ep.id}/models/${id}/info`);
       expect(r.status, `${id}: ${r.body}`).toBeGreaterThanOrEqual(400);
       expect(r.status, `${id}: ${r.body}`).toBeLessThan(500);

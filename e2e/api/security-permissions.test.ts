@@ -7,7 +7,15 @@ import { startServer, type TestServer } from "../harness/server";
 import { call, login, type Call } from "../harness/http";
 import { snapshot } from "../harness/db-snapshot";
 import { registerOnline } from "../harness/endpoints";
-import { apiRouteInventory, keyWith, PERMISSIONS, sessionFor, VIEWER_PERMISSIONS, type Permission, type TestPrincipal } from "../harness/principals";
+import {
+  apiRouteInventory,
+  keyWith,
+  PERMISSIONS,
+  sessionFor,
+  VIEWER_PERMISSIONS,
+  type Permission,
+  type TestPrincipal,
+} from "../harness/principals";
 import { deadUrl, startFake, type FakeUpstream } from "../fakes/upstream";
 
 /** `public`: no credential needed; `signed-in`: any principal; else any one of the listed permissions opens it. */
@@ -41,9 +49,19 @@ async function debug(method: string, path: string, body?: unknown): Promise<Call
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
   return r;
 }
-const freshEndpoint = async () => (await debug("POST", "/api/endpoints", { name: uniq("victim"), base_url: `${dead}/${uniq("v")}`, health_check_interval_secs: 300 })).body.id as string;
-const freshUser = async () => (await debug("POST", "/api/users", { username: uniq("victim"), password: "victim-pass-1", role: "viewer" })).body.id as string;
-const freshKey = async () => (await debug("POST", "/api/api-keys", { name: uniq("victim"), permissions: ["logs.read"] })).body.id as string;
+const freshEndpoint = async () =>
+  (
+    await debug("POST", "/api/endpoints", {
+      name: uniq("victim"),
+      base_url: `${dead}/${uniq("v")}`,
+      health_check_interval_secs: 300,
+    })
+  ).body.id as string;
+const freshUser = async () =>
+  (await debug("POST", "/api/users", { username: uniq("victim"), password: "victim-pass-1", role: "viewer" })).body
+    .id as string;
+const freshKey = async () =>
+  (await debug("POST", "/api/api-keys", { name: uniq("victim"), permissions: ["logs.read"] })).body.id as string;
 
 const CASES: RouteCase[] = [
   { route: "GET /api/health", access: "public", ok: 200, make: async () => ({ path: "/api/health" }) },
@@ -54,32 +72,73 @@ const CASES: RouteCase[] = [
     access: "signed-in",
     ok: 200,
     make: async (p, succeed) => {
-      if (!succeed || p.kind !== "session") return { path: "/api/me", body: { current_password: "whatever-1", new_password: "whatever-2" } };
+      if (!succeed || p.kind !== "session")
+        return { path: "/api/me", body: { current_password: "whatever-1", new_password: "whatever-2" } };
       const next = uniq("pw");
       const body = { current_password: p.password, new_password: next };
       p.password = next;
       return { path: "/api/me", body };
     },
   },
-  { route: "GET /api/endpoints", access: ["endpoints.read"], ok: 200, make: async () => ({ path: "/api/endpoints?status=online&type=xllm&q=x" }) },
+  {
+    route: "GET /api/endpoints",
+    access: ["endpoints.read"],
+    ok: 200,
+    make: async () => ({ path: "/api/endpoints?status=online&type=xllm&q=x" }),
+  },
   {
     route: "POST /api/endpoints",
     access: ["endpoints.manage"],
     ok: 201,
-    make: async () => ({ path: "/api/endpoints", body: { name: uniq("new"), base_url: `${dead}/${uniq("n")}`, health_check_interval_secs: 300 } }),
+    make: async () => ({
+      path: "/api/endpoints",
+      body: { name: uniq("new"), base_url: `${dead}/${uniq("n")}`, health_check_interval_secs: 300 },
+    }),
   },
-  { route: "POST /api/endpoints/probe", access: ["endpoints.manage"], ok: 200, make: async () => ({ path: "/api/endpoints/probe", body: { base_url: dead } }) },
-  { route: "GET /api/endpoints/[id]", access: ["endpoints.read"], ok: 200, make: async () => ({ path: `/api/endpoints/${ids.xllm}` }) },
-  { route: "PATCH /api/endpoints/[id]", access: ["endpoints.manage"], ok: 200, make: async () => ({ path: `/api/endpoints/${ids.xllm}`, body: { notes: uniq("note") } }) },
+  {
+    route: "POST /api/endpoints/probe",
+    access: ["endpoints.manage"],
+    ok: 200,
+    make: async () => ({ path: "/api/endpoints/probe", body: { base_url: dead } }),
+  },
+  {
+    route: "GET /api/endpoints/[id]",
+    access: ["endpoints.read"],
+    ok: 200,
+    make: async () => ({ path: `/api/endpoints/${ids.xllm}` }),
+  },
+  {
+    route: "PATCH /api/endpoints/[id]",
+    access: ["endpoints.manage"],
+    ok: 200,
+    make: async () => ({ path: `/api/endpoints/${ids.xllm}`, body: { notes: uniq("note") } }),
+  },
   {
     route: "DELETE /api/endpoints/[id]",
     access: ["endpoints.manage"],
     ok: 204,
-    make: async (_p, succeed) => ({ path: `/api/endpoints/${succeed ? await freshEndpoint() : ids.sacrificialEndpoint}` }),
+    make: async (_p, succeed) => ({
+      path: `/api/endpoints/${succeed ? await freshEndpoint() : ids.sacrificialEndpoint}`,
+    }),
   },
-  { route: "POST /api/endpoints/[id]/test", access: ["endpoints.manage"], ok: 200, make: async () => ({ path: `/api/endpoints/${ids.xllm}/test` }) },
-  { route: "POST /api/endpoints/[id]/sync", access: ["endpoints.manage"], ok: 200, make: async () => ({ path: `/api/endpoints/${ids.xllm}/sync` }) },
-  { route: "GET /api/endpoints/[id]/models", access: ["endpoints.read"], ok: 200, make: async () => ({ path: `/api/endpoints/${ids.xllm}/models` }) },
+  {
+    route: "POST /api/endpoints/[id]/test",
+    access: ["endpoints.manage"],
+    ok: 200,
+    make: async () => ({ path: `/api/endpoints/${ids.xllm}/test` }),
+  },
+  {
+    route: "POST /api/endpoints/[id]/sync",
+    access: ["endpoints.manage"],
+    ok: 200,
+    make: async () => ({ path: `/api/endpoints/${ids.xllm}/sync` }),
+  },
+  {
+    route: "GET /api/endpoints/[id]/models",
+    access: ["endpoints.read"],
+    ok: 200,
+    make: async () => ({ path: `/api/endpoints/${ids.xllm}/models` }),
+  },
   {
     route: "GET /api/endpoints/[id]/models/[model]/info",
     access: ["endpoints.read"],
@@ -105,7 +164,12 @@ const CASES: RouteCase[] = [
     ok: 201,
     make: async () => ({ path: "/api/users", body: { username: uniq("u"), password: "user-pass-1", role: "viewer" } }),
   },
-  { route: "PATCH /api/users/[id]", access: ["users.manage"], ok: 200, make: async () => ({ path: `/api/users/${ids.targetUser}`, body: { role: "viewer" } }) },
+  {
+    route: "PATCH /api/users/[id]",
+    access: ["users.manage"],
+    ok: 200,
+    make: async () => ({ path: `/api/users/${ids.targetUser}`, body: { role: "viewer" } }),
+  },
   {
     route: "DELETE /api/users/[id]",
     access: ["users.manage"],
@@ -118,7 +182,10 @@ const CASES: RouteCase[] = [
     access: ["api_keys.manage"],
     ok: 201,
     // a key may only hand out what it holds (see "no privilege escalation")
-    make: async (p) => ({ path: "/api/api-keys", body: { name: uniq("k"), permissions: p.kind === "key" ? [p.permissions![0]] : ["logs.read"] } }),
+    make: async (p) => ({
+      path: "/api/api-keys",
+      body: { name: uniq("k"), permissions: p.kind === "key" ? [p.permissions![0]] : ["logs.read"] },
+    }),
   },
   {
     route: "DELETE /api/api-keys/[id]",
@@ -126,27 +193,78 @@ const CASES: RouteCase[] = [
     ok: 204,
     make: async (_p, succeed) => ({ path: `/api/api-keys/${succeed ? await freshKey() : ids.targetKey}` }),
   },
-  { route: "GET /api/requests", access: ["logs.read"], ok: 200, make: async () => ({ path: "/api/requests?status=2xx&page=1" }) },
-  { route: "GET /api/requests/export", access: ["logs.read"], ok: 200, make: async () => ({ path: "/api/requests/export?status=2xx" }) },
-  { route: "GET /api/stats/overview", access: ["metrics.read", "logs.read"], ok: 200, make: async () => ({ path: "/api/stats/overview" }) },
-  { route: "GET /v1/models", surface: "v1", access: ["openai.models.read", "openai.inference"], ok: 200, make: async () => ({ path: "/v1/models" }) },
-  { route: "GET /v1/models/[model]", surface: "v1", access: ["openai.models.read", "openai.inference"], ok: 200, make: async () => ({ path: "/v1/models/perm-model" }) },
+  {
+    route: "GET /api/requests",
+    access: ["logs.read"],
+    ok: 200,
+    make: async () => ({ path: "/api/requests?status=2xx&page=1" }),
+  },
+  {
+    route: "GET /api/requests/export",
+    access: ["logs.read"],
+    ok: 200,
+    make: async () => ({ path: "/api/requests/export?status=2xx" }),
+  },
+  {
+    route: "GET /api/stats/overview",
+    access: ["metrics.read", "logs.read"],
+    ok: 200,
+    make: async () => ({ path: "/api/stats/overview" }),
+  },
+  {
+    route: "GET /v1/models",
+    surface: "v1",
+    access: ["openai.models.read", "openai.inference"],
+    ok: 200,
+    make: async () => ({ path: "/v1/models" }),
+  },
+  {
+    route: "GET /v1/models/[model]",
+    surface: "v1",
+    access: ["openai.models.read", "openai.inference"],
+    ok: 200,
+    make: async () => ({ path: "/v1/models/perm-model" }),
+  },
   {
     route: "POST /v1/chat/completions",
     surface: "v1",
     access: ["openai.inference"],
     ok: 200,
-    make: async () => ({ path: "/v1/chat/completions", body: { model: "perm-model", messages: [{ role: "user", content: "hi" }] } }),
+    make: async () => ({
+      path: "/v1/chat/completions",
+      body: { model: "perm-model", messages: [{ role: "user", content: "hi" }] },
+    }),
   },
-  { route: "GET /metrics", surface: "metrics", access: ["metrics.read"], ok: 200, make: async () => ({ path: "/metrics" }) },
+  {
+    route: "GET /metrics",
+    surface: "metrics",
+    access: ["metrics.read"],
+    ok: 200,
+    make: async () => ({ path: "/metrics" }),
+  },
   { route: "GET /api/openapi.json", access: "public", ok: 200, make: async () => ({ path: "/api/openapi.json" }) },
   { route: "GET /api/config/schema", access: "public", ok: 200, make: async () => ({ path: "/api/config/schema" }) },
-  { route: "GET /api/config/export", access: ["endpoints.manage", "users.manage"], ok: 200, make: async () => ({ path: "/api/config/export" }) },
+  {
+    route: "GET /api/config/export",
+    access: ["endpoints.manage", "users.manage"],
+    ok: 200,
+    make: async () => ({ path: "/api/config/export" }),
+  },
   // an empty document: a dry run that changes nothing
-  { route: "POST /api/config/import", access: ["endpoints.manage", "users.manage"], ok: 200, make: async () => ({ path: "/api/config/import", body: { version: 1 } }) },
+  {
+    route: "POST /api/config/import",
+    access: ["endpoints.manage", "users.manage"],
+    ok: 200,
+    make: async () => ({ path: "/api/config/import", body: { version: 1 } }),
+  },
   // any other /api path: the JSON 404 of the catch-all, for everyone (it reveals nothing)
   ...["GET", "POST", "PUT", "PATCH", "DELETE"].map(
-    (m): RouteCase => ({ route: `${m} /api/[...path]`, access: "public", ok: 404, make: async () => ({ path: "/api/no/such/route", body: m === "GET" || m === "DELETE" ? undefined : {} }) }),
+    (m): RouteCase => ({
+      route: `${m} /api/[...path]`,
+      access: "public",
+      ok: 404,
+      make: async () => ({ path: "/api/no/such/route", body: m === "GET" || m === "DELETE" ? undefined : {} }),
+    }),
   ),
 ];
 
@@ -155,7 +273,10 @@ const NOT_IN_MATRIX: Record<string, string> = {
   "POST /api/auth/[...nextauth]": "the login itself (public by nature); covered by the login tests in security-secrets",
 };
 
-type Outcome = { status: number; reason: "ok" | "unauthenticated" | "missing-permission" | "not-a-user" | "cannot-grant" };
+type Outcome = {
+  status: number;
+  reason: "ok" | "unauthenticated" | "missing-permission" | "not-a-user" | "cannot-grant";
+};
 
 /** Routes that hand a viewer's permissions to someone: only a holder of all of them may (least privilege). */
 const GRANTS_VIEWER = new Set(["POST /api/users", "PATCH /api/users/[id]"]);
@@ -170,7 +291,11 @@ function expected(c: RouteCase, p: TestPrincipal): Outcome {
   if (c.access === "public") return { status: c.ok, reason: "ok" };
   if (p.permissions === null) return { status: 401, reason: "unauthenticated" };
   if (READ_BY_ANY_USER.has(c.route) && p.kind === "session") return { status: c.ok, reason: "ok" };
-  if (GRANTS_VIEWER.has(c.route) && p.permissions.includes("users.manage") && !VIEWER_PERMISSIONS.every((v) => p.permissions!.includes(v))) {
+  if (
+    GRANTS_VIEWER.has(c.route) &&
+    p.permissions.includes("users.manage") &&
+    !VIEWER_PERMISSIONS.every((v) => p.permissions!.includes(v))
+  ) {
     return { status: 403, reason: "cannot-grant" };
   }
   if (c.access === "signed-in") {
@@ -186,7 +311,12 @@ function expected(c: RouteCase, p: TestPrincipal): Outcome {
 const method = (c: RouteCase) => c.route.split(" ")[0];
 
 /** Like a browser, a session principal keeps the cookie a response renews (a password change issues a fresh one). */
-async function send(p: TestPrincipal, m: string, path: string, opts: { body?: unknown; raw?: string } = {}): Promise<Call> {
+async function send(
+  p: TestPrincipal,
+  m: string,
+  path: string,
+  opts: { body?: unknown; raw?: string } = {},
+): Promise<Call> {
   const r = await call(s.url, m, path, { ...opts, key: p.key, cookie: p.cookie });
   const renewed = r.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
   if (renewed && p.cookie) p.cookie = renewed.split(";")[0];
@@ -209,7 +339,10 @@ function assertErrorShape(c: RouteCase, r: Call, out: Outcome) {
   if (out.reason === "missing-permission") {
     const perms = c.access as readonly Permission[];
     // the body names the missing permission (for a route that either of two opens, at least one of them)
-    expect(perms.some((perm) => String(r.body.error.message).includes(perm)), r.text).toBe(true);
+    expect(
+      perms.some((perm) => String(r.body.error.message).includes(perm)),
+      r.text,
+    ).toBe(true);
   }
 }
 
@@ -220,7 +353,9 @@ beforeAll(async () => {
     startFake({ kind: "openai", models: ["perm-model"] }),
     deadUrl(),
   ]);
-  ids.xllm = (await registerOnline(s.url, { name: "perm-xllm", base_url: xllm.url, health_check_interval_secs: 300 })).id;
+  ids.xllm = (
+    await registerOnline(s.url, { name: "perm-xllm", base_url: xllm.url, health_check_interval_secs: 300 })
+  ).id;
   await registerOnline(s.url, { name: "perm-openai", base_url: openai.url, health_check_interval_secs: 300 });
   await debug("POST", `/api/endpoints/${ids.xllm}/download`, { model: "llama-3.2-1b" });
   ids.sacrificialEndpoint = await freshEndpoint();
@@ -232,12 +367,24 @@ beforeAll(async () => {
   // a second admin, so that changing its own password does not disturb the bootstrap admin
   principals.set("admin session", await sessionFor(s.url, "matrix-admin", "admin", "admin-pass-2"));
   for (const perm of PERMISSIONS) {
-    principals.set(`key ${perm}`, { label: `key ${perm}`, permissions: [perm], kind: "key", key: await keyWith(s.url, perm) });
+    principals.set(`key ${perm}`, {
+      label: `key ${perm}`,
+      permissions: [perm],
+      kind: "key",
+      key: await keyWith(s.url, perm),
+    });
   }
 }, 60_000);
 
 afterAll(async () => {
-  if (process.env.H4_DUMP) console.log(s?.output().split("\n").filter((l) => /error|warn/i.test(l)).join("\n"));
+  if (process.env.H4_DUMP)
+    console.log(
+      s
+        ?.output()
+        .split("\n")
+        .filter((l) => /error|warn/i.test(l))
+        .join("\n"),
+    );
   await s?.stop();
   await Promise.all([xllm?.stop(), openai?.stop()]);
 });
@@ -259,7 +406,9 @@ describe.each(PRINCIPAL_LABELS)("as %s", (label) => {
       const { path, body } = await c.make(p, out.reason === "ok");
       const r = await send(p, method(c), path, { body });
       if (r.status !== out.status) {
-        failures.push(`${c.route} (${path}): expected ${out.status} (${out.reason}), got ${r.status} ${r.text.slice(0, 200)}`);
+        failures.push(
+          `${c.route} (${path}): expected ${out.status} (${out.reason}), got ${r.status} ${r.text.slice(0, 200)}`,
+        );
         continue;
       }
       if (out.reason !== "ok") assertErrorShape(c, r, out);
@@ -301,7 +450,10 @@ describe("authentication and authorisation come before anything else", () => {
     for (const c of guarded()) {
       for (const headers of headersList) {
         const m = method(c);
-        const r = await call(s.url, m, badPath(c), { headers: { ...headers, origin: s.url }, raw: m === "GET" || m === "DELETE" ? undefined : "{not json" });
+        const r = await call(s.url, m, badPath(c), {
+          headers: { ...headers, origin: s.url },
+          raw: m === "GET" || m === "DELETE" ? undefined : "{not json",
+        });
         expect(r.status, `${c.route} ${JSON.stringify(headers)} ${r.text.slice(0, 300)}`).toBe(401);
       }
     }
@@ -373,7 +525,9 @@ describe("no privilege escalation", () => {
   it("a users.manage key cannot create or promote an admin, nor take over an admin by resetting its password", async () => {
     const p = await keyOf(["users.manage"]);
     const admins = (await debug("GET", "/api/users")).body.users.filter((u: { role: string }) => u.role === "admin");
-    const viewer = (await debug("POST", "/api/users", { username: uniq("esc-viewer"), password: "esc-viewer-1", role: "viewer" })).body.id;
+    const viewer = (
+      await debug("POST", "/api/users", { username: uniq("esc-viewer"), password: "esc-viewer-1", role: "viewer" })
+    ).body.id;
     const before = await snapshot(s.db());
     const attempts: Array<[string, string, unknown]> = [
       ["POST", "/api/users", { username: uniq("esc-admin"), password: "esc-admin-1", role: "admin" }],
@@ -397,22 +551,43 @@ describe("audit", () => {
   it("every successful mutation writes an audit row naming the actor (user session and API key)", async () => {
     const mutations = CASES.filter(
       // the probe and the import's dry run (the matrix's case) write nothing; an applied import's audit row: config.test.ts
-      (c) => method(c) !== "GET" && !c.surface && c.access !== "public" && c.route !== "POST /api/endpoints/probe" && c.route !== "POST /api/config/import",
+      (c) =>
+        method(c) !== "GET" &&
+        !c.surface &&
+        c.access !== "public" &&
+        c.route !== "POST /api/endpoints/probe" &&
+        c.route !== "POST /api/config/import",
     );
     expect(mutations.length).toBeGreaterThanOrEqual(12);
     const admin = principals.get("admin session")!;
     const adminId = (await send(admin, "GET", "/api/me")).body.id;
-    const key = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "auditor", permissions: [...PERMISSIONS] } });
-    const keyPrincipal: TestPrincipal = { label: "all-permission key", permissions: PERMISSIONS, kind: "key", key: key.body.key };
+    const key = await call(s.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "auditor", permissions: [...PERMISSIONS] },
+    });
+    const keyPrincipal: TestPrincipal = {
+      label: "all-permission key",
+      permissions: PERMISSIONS,
+      kind: "key",
+      key: key.body.key,
+    };
     const db = s.db();
-    for (const [p, actorType, actorId] of [[admin, "user", adminId], [keyPrincipal, "api_key", key.body.id]] as const) {
+    for (const [p, actorType, actorId] of [
+      [admin, "user", adminId],
+      [keyPrincipal, "api_key", key.body.id],
+    ] as const) {
       for (const c of mutations) {
         if (c.route === "PATCH /api/me" && p.kind !== "session") continue;
         const { path, body } = await c.make(p, true);
         const [{ n: before }] = (await db.execute("SELECT max(id) AS n FROM audit_log")).rows;
         const r = await send(p, method(c), path, { body });
         expect(r.status, `${c.route} ${r.text.slice(0, 200)}`).toBe(c.ok);
-        const rows = (await db.execute({ sql: "SELECT actor_type, actor_id, action FROM audit_log WHERE id > ?", args: [Number(before ?? 0)] })).rows;
+        const rows = (
+          await db.execute({
+            sql: "SELECT actor_type, actor_id, action FROM audit_log WHERE id > ?",
+            args: [Number(before ?? 0)],
+          })
+        ).rows;
         const mine = rows.filter((row) => row.actor_id === actorId);
         expect(mine.length, `${c.route} by ${p.label}: ${JSON.stringify(rows)}`).toBeGreaterThanOrEqual(1);
         expect(mine[0].actor_type).toBe(actorType);
@@ -424,7 +599,8 @@ describe("audit", () => {
 describe("a session follows its user", () => {
   it("a demoted admin loses manage rights at once, on /api and /v1; a deleted user's cookie is worthless", async () => {
     const p = await sessionFor(s.url, "short-lived-admin", "admin", "short-pass-1");
-    const manage = () => send(p, "POST", "/api/api-keys", { body: { name: uniq("demoted"), permissions: ["logs.read"] } });
+    const manage = () =>
+      send(p, "POST", "/api/api-keys", { body: { name: uniq("demoted"), permissions: ["logs.read"] } });
     expect((await manage()).status).toBe(201);
     const list = await debug("GET", "/api/users");
     const id = list.body.users.find((u: { username: string }) => u.username === "short-lived-admin").id;
@@ -449,12 +625,18 @@ describe("a session follows its user", () => {
 
   it("a user who must change their password may only read and change /api/me", async () => {
     const p = await sessionFor(s.url, "must-change", "admin", "must-change-1");
-    const id = (await debug("GET", "/api/users")).body.users.find((u: { username: string }) => u.username === "must-change").id;
+    const id = (await debug("GET", "/api/users")).body.users.find(
+      (u: { username: string }) => u.username === "must-change",
+    ).id;
     // a reset by another admin forces a change (and ends the sessions from before it: lib/auth/session-principal.ts)
     await debug("PATCH", `/api/users/${id}`, { password: "must-change-2" });
     expect((await send(p, "GET", "/api/me")).status).toBe(401);
     p.cookie = (await login(s.url, "must-change", "must-change-2")).cookie!;
-    for (const [m, path] of [["GET", "/api/endpoints"], ["GET", "/api/users"], ["POST", "/api/api-keys"]] as const) {
+    for (const [m, path] of [
+      ["GET", "/api/endpoints"],
+      ["GET", "/api/users"],
+      ["POST", "/api/api-keys"],
+    ] as const) {
       const r = await send(p, m, path, { body: m === "POST" ? { name: "x", permissions: ["logs.read"] } : undefined });
       expect(r.status, `${m} ${path}`).toBe(403);
       expect(r.body.error.details?.permission).toBe("password_change_required");

@@ -17,22 +17,41 @@ const fakes: FakeUpstream[] = [];
 const closers: Array<() => Promise<unknown>> = [];
 let client: OpenAI;
 
-async function serve(model: string, opts: { faults?: Partial<FakeFaults>; max_concurrency?: number; name?: string } = {}) {
+async function serve(
+  model: string,
+  opts: { faults?: Partial<FakeFaults>; max_concurrency?: number; name?: string } = {},
+) {
   const fake = await startFake({ kind: "openai", models: [model], faults: opts.faults });
   fakes.push(fake);
-  const ep = await registerOnline(s.url, { name: opts.name ?? `${model}-${fakes.length}`, base_url: fake.url, ...(opts.max_concurrency ? { max_concurrency: opts.max_concurrency } : {}) });
+  const ep = await registerOnline(s.url, {
+    name: opts.name ?? `${model}-${fakes.length}`,
+    base_url: fake.url,
+    ...(opts.max_concurrency ? { max_concurrency: opts.max_concurrency } : {}),
+  });
   return { fake, id: ep.id as string };
 }
-const status = async (id: string) => (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.status as string;
-const chat = (model: string, opts: { key?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}) =>
-  call(s.url, "POST", "/v1/chat/completions", { key: opts.key ?? "sk_debug", headers: opts.headers, body: { model, messages: [{ role: "user", content: "hi" }], ...opts.extra } });
-const metricsText = () => fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
+const status = async (id: string) =>
+  (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.status as string;
+const chat = (
+  model: string,
+  opts: { key?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+) =>
+  call(s.url, "POST", "/v1/chat/completions", {
+    key: opts.key ?? "sk_debug",
+    headers: opts.headers,
+    body: { model, messages: [{ role: "user", content: "hi" }], ...opts.extra },
+  });
+const metricsText = () =>
+  fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } }).then((r) => r.text());
 /** Peak resident memory of the server process so far (kB). */
 const peakRssKb = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.proc.pid}/status`, "utf8"))![1]);
 
 beforeAll(async () => {
   s = await startServer({ env: { LLMLB_SECRET: SECRET, LLMLB_QUEUE_MAX: "4", LLMLB_QUEUE_TIMEOUT_SECS: "20" } });
-  const key = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "sdk", permissions: ["openai.inference", "openai.models.read"] } });
+  const key = await call(s.url, "POST", "/api/api-keys", {
+    key: "sk_debug",
+    body: { name: "sdk", permissions: ["openai.inference", "openai.models.read"] },
+  });
   client = new OpenAI({ apiKey: key.body.key, baseURL: `${s.url}/v1`, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -43,8 +62,14 @@ afterAll(async () => {
 describe("Expect: 100-continue (curl sends it with bodies over 1 MiB)", () => {
   it("is answered by the load balancer, the request is served and the endpoint stays online", async () => {
     const { fake, id } = await serve("expect-model");
-    const body = Buffer.from(JSON.stringify({ model: "expect-model", messages: [{ role: "user", content: "x".repeat(1.5 * 1024 * 1024) }] }));
-    const res = await postExpectingContinue(`${s.url}/v1/chat/completions`, { authorization: "Bearer sk_debug", "content-type": "application/json" }, body);
+    const body = Buffer.from(
+      JSON.stringify({ model: "expect-model", messages: [{ role: "user", content: "x".repeat(1.5 * 1024 * 1024) }] }),
+    );
+    const res = await postExpectingContinue(
+      `${s.url}/v1/chat/completions`,
+      { authorization: "Bearer sk_debug", "content-type": "application/json" },
+      body,
+    );
     expect(res.continued).toBe(true);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text).choices[0].message.content).toContain("Hello from");
@@ -54,35 +79,50 @@ describe("Expect: 100-continue (curl sends it with bodies over 1 MiB)", () => {
 });
 
 describe("compressed upstreams through the official openai client", () => {
-  it.each<[FakeEncoding]>([["gzip"], ["deflate"], ["br"]])("%s, even when sent unasked: plain and streamed answers are read and relayed decoded", async (encoding) => {
-    const model = `enc-${encoding}`;
-    const { fake, id } = await serve(model, { faults: { encoding, forceEncoding: true } });
-    const r = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Hello!" }] });
-    expect(r.choices[0].message.content).toContain("Hello from");
-    expect(r.usage?.completion_tokens).toBe(10);
-    let text = "";
-    let chunks = 0;
-    for await (const c of await client.chat.completions.create({ model, stream: true, messages: [{ role: "user", content: "Hi" }] })) {
-      text += c.choices[0]?.delta?.content ?? "";
-      chunks++;
-    }
-    expect(text).toBe(r.choices[0].message.content);
-    expect(chunks).toBeGreaterThan(3);
-    expect(await status(id)).toBe("online");
-    // the upstream is asked for identity: the client's "gzip, deflate" is between the client and the balancer
-    expect(fake.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.headers["accept-encoding"])).toEqual(["identity", "identity"]);
-  });
+  it.each<[FakeEncoding]>([["gzip"], ["deflate"], ["br"]])(
+    "%s, even when sent unasked: plain and streamed answers are read and relayed decoded",
+    async (encoding) => {
+      const model = `enc-${encoding}`;
+      const { fake, id } = await serve(model, { faults: { encoding, forceEncoding: true } });
+      const r = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Hello!" }] });
+      expect(r.choices[0].message.content).toContain("Hello from");
+      expect(r.usage?.completion_tokens).toBe(10);
+      let text = "";
+      let chunks = 0;
+      for await (const c of await client.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: "user", content: "Hi" }],
+      })) {
+        text += c.choices[0]?.delta?.content ?? "";
+        chunks++;
+      }
+      expect(text).toBe(r.choices[0].message.content);
+      expect(chunks).toBeGreaterThan(3);
+      expect(await status(id)).toBe("online");
+      // the upstream is asked for identity: the client's "gzip, deflate" is between the client and the balancer
+      expect(
+        fake.requests.filter((q) => q.path === "/v1/chat/completions").map((q) => q.headers["accept-encoding"]),
+      ).toEqual(["identity", "identity"]);
+    },
+  );
 
   it("an upstream that compresses only when asked (nginx's gzip on) answers in identity", async () => {
     const { id } = await serve("enc-asked", { faults: { encoding: "gzip" } });
     const res = await fetch(`${s.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: "Bearer sk_debug", "content-type": "application/json", "accept-encoding": "gzip, deflate, br" },
+      headers: {
+        authorization: "Bearer sk_debug",
+        "content-type": "application/json",
+        "accept-encoding": "gzip, deflate, br",
+      },
       body: JSON.stringify({ model: "enc-asked", messages: [] }),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-encoding")).toBeNull();
-    expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content).toContain("Hello from");
+    expect(
+      ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content,
+    ).toContain("Hello from");
     expect(await status(id)).toBe("online");
   });
 });
@@ -98,7 +138,8 @@ describe("client-supplied strings are bounded where they are stored and exported
     expect(m).not.toContain("invented-");
     expect(m).toMatch(/llmlb_requests_total\{model="\(unknown\)",endpoint="",status="404",outcome="error"\} 41/);
     expect(m.length - before).toBeLessThan(20_000);
-    const logged = async () => (await s.db().execute("SELECT model FROM request_log WHERE status = 404")).rows.map((r) => String(r.model));
+    const logged = async () =>
+      (await s.db().execute("SELECT model FROM request_log WHERE status = 404")).rows.map((r) => String(r.model));
     await waitFor(async () => (await logged()).length >= 41, 5000);
     const models = await logged();
     expect(models.filter((m) => m.startsWith("invented-39-"))).toHaveLength(1);
@@ -131,13 +172,21 @@ describe("request loops", () => {
   it("its own address, under any spelling, cannot be registered or patched in", async () => {
     const own = [s.url, `http://localhost:${s.port}`, `http://127.0.0.1:${s.port}/v1/..`];
     for (const base_url of own) {
-      const r = await call(s.url, "POST", "/api/endpoints", { key: "sk_debug", body: { name: `self ${base_url}`, base_url, api_key: "sk_debug" } });
+      const r = await call(s.url, "POST", "/api/endpoints", {
+        key: "sk_debug",
+        body: { name: `self ${base_url}`, base_url, api_key: "sk_debug" },
+      });
       expect(r.status, base_url).toBe(400);
-      expect(r.body.error.details).toEqual([{ field: "base_url", message: "points at this load balancer itself: requests sent there would come back here" }]);
+      expect(r.body.error.details).toEqual([
+        { field: "base_url", message: "points at this load balancer itself: requests sent there would come back here" },
+      ]);
     }
     const { id } = await serve("self-patch");
     const before = (await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.base_url;
-    const patched = await call(s.url, "PATCH", `/api/endpoints/${id}`, { key: "sk_debug", body: { base_url: `http://localhost:${s.port}`, api_key: "sk_debug" } });
+    const patched = await call(s.url, "PATCH", `/api/endpoints/${id}`, {
+      key: "sk_debug",
+      body: { base_url: `http://localhost:${s.port}`, api_key: "sk_debug" },
+    });
     expect(patched.status).toBe(400);
     expect((await call(s.url, "GET", `/api/endpoints/${id}`, { key: "sk_debug" })).body.base_url).toBe(before);
   });
@@ -149,7 +198,10 @@ describe("request loops", () => {
     await registerOnline(b.url, { name: "back-to-a", base_url: s.url, api_key: "sk_debug" });
     const aToB = await registerOnline(s.url, { name: "on-to-b", base_url: b.url, api_key: "sk_debug" });
     const seenByFake = () => fake.requests.filter((q) => q.path === "/v1/chat/completions").length;
-    const rows = async (t: TestServer) => Number((await t.db().execute("SELECT count(*) AS n FROM request_log WHERE route = '/v1/chat/completions'")).rows[0].n);
+    const rows = async (t: TestServer) =>
+      Number(
+        (await t.db().execute("SELECT count(*) AS n FROM request_log WHERE route = '/v1/chat/completions'")).rows[0].n,
+      );
     await new Promise((r) => setTimeout(r, 500)); // the request logs are written in batches
     const [a0, b0] = [await rows(s), await rows(b)];
     // pinned to B, the loop's way in: B routes it back to A, which refuses what already passed through it
@@ -183,14 +235,25 @@ describe("upstream answers", () => {
     const grew = (peakRssKb() - before) / 1024;
     expect(grew, `peak RSS grew by ${grew.toFixed(0)} MiB`).toBeLessThan(150); // it used to be ~2 × 4 × 64 MiB
     expect(await status(id)).toBe("online");
-    await waitFor(async () => (await s.db().execute("SELECT count(*) AS n FROM request_log WHERE model = 'huge-answer' AND completion_tokens = 10")).rows[0].n === 4, 5000);
+    await waitFor(
+      async () =>
+        (
+          await s
+            .db()
+            .execute("SELECT count(*) AS n FROM request_log WHERE model = 'huge-answer' AND completion_tokens = 10")
+        ).rows[0].n === 4,
+      5000,
+    );
   }, 60_000);
 
   it("one endless SSE event reaches the client before the upstream finishes it", async () => {
     let finish: () => void = () => {};
     const finished = new Promise<void>((r) => (finish = r));
     const upstream = http.createServer((req, res) => {
-      if (req.url === "/v1/models") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [{ id: "endless", object: "model" }] }));
+      if (req.url === "/v1/models")
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ object: "list", data: [{ id: "endless", object: "model" }] }));
       req.resume();
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write('data: {"choices":[{"index":0,"delta":{"content":"');
@@ -204,7 +267,10 @@ describe("upstream answers", () => {
     });
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
     closers.push(() => new Promise((r) => upstream.close(r)));
-    await registerOnline(s.url, { name: "endless", base_url: `http://127.0.0.1:${(upstream.address() as { port: number }).port}` });
+    await registerOnline(s.url, {
+      name: "endless",
+      base_url: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`,
+    });
     const res = await fetch(`${s.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer sk_debug", "content-type": "application/json" },
@@ -225,7 +291,15 @@ describe("upstream answers", () => {
   }, 30_000);
 
   it("headers an upstream sets in our name are dropped", async () => {
-    const { id } = await serve("spoof-model", { faults: { extraHeaders: { "X-LLMLB-Endpoint-Id": "spoofed-id", "X-LLMLB-Endpoint-Name": "spoofed", "X-LLMLB-Route-Reason": "x" } } });
+    const { id } = await serve("spoof-model", {
+      faults: {
+        extraHeaders: {
+          "X-LLMLB-Endpoint-Id": "spoofed-id",
+          "X-LLMLB-Endpoint-Name": "spoofed",
+          "X-LLMLB-Route-Reason": "x",
+        },
+      },
+    });
     const r = await chat("spoof-model");
     expect(r.status).toBe(200);
     expect(r.headers.get("x-llmlb-endpoint-id")).toBe(id);
@@ -254,7 +328,10 @@ describe("upstream answers", () => {
 describe("the admission queue is fair between keys", () => {
   it("one key filling the queue does not keep another key out", async () => {
     await serve("queued-model", { max_concurrency: 1, faults: { delayMs: 400 } });
-    const other = await call(s.url, "POST", "/api/api-keys", { key: "sk_debug", body: { name: "other", permissions: ["openai.inference"] } });
+    const other = await call(s.url, "POST", "/api/api-keys", {
+      key: "sk_debug",
+      body: { name: "other", permissions: ["openai.inference"] },
+    });
     const flood = Array.from({ length: 6 }, () => chat("queued-model")); // 1 in flight, 4 queued, 1 refused
     await new Promise((r) => setTimeout(r, 150));
     const t0 = Date.now();

@@ -21,7 +21,10 @@ let adminCookie: string;
 async function loginWith(base: string, username: string, password: string, headers: Record<string, string> = {}) {
   const csrfRes = await fetch(`${base}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
@@ -64,7 +67,14 @@ describe("sessions", () => {
       const me = await call(short.url, "GET", "/api/me", { cookie: cookie! });
       expect(me.status).toBe(401);
       expect(me.body.error.code).toBe("unauthorized");
-      expect((await call(short.url, "POST", "/api/api-keys", { cookie: cookie!, body: { name: "late", permissions: ["logs.read"] } })).status).toBe(401);
+      expect(
+        (
+          await call(short.url, "POST", "/api/api-keys", {
+            cookie: cookie!,
+            body: { name: "late", permissions: ["logs.read"] },
+          })
+        ).status,
+      ).toBe(401);
       expect((await call(short.url, "GET", "/v1/models", { cookie: cookie! })).status).toBe(401);
       const expired = await fetch(`${short.url}/dashboard`, { headers: { cookie: cookie! }, redirect: "manual" });
       await expired.text();
@@ -85,11 +95,20 @@ describe("sessions", () => {
     for (const callbackUrl of ["http://evil.example/phish", "//evil.example/x", "https://127.0.0.1.evil.example/"]) {
       const csrfRes = await fetch(`${s.url}/api/auth/csrf`);
       const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-      const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = csrfRes.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       const res = await fetch(`${s.url}/api/auth/callback/credentials`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        body: new URLSearchParams({ csrfToken, username: ADMIN.username, password: ADMIN.password, callbackUrl, json: "true" }),
+        body: new URLSearchParams({
+          csrfToken,
+          username: ADMIN.username,
+          password: ADMIN.password,
+          callbackUrl,
+          json: "true",
+        }),
         redirect: "manual",
       });
       const text = await res.text();
@@ -101,7 +120,11 @@ describe("sessions", () => {
   it("a forged, unsigned or tampered session cookie is worthless", async () => {
     const [header, payload, ...rest] = adminCookie.split("=")[1].split(".");
     const tampered = `next-auth.session-token=${header}.${payload}x.${rest.join(".")}`;
-    for (const cookie of [tampered, "next-auth.session-token=", "next-auth.session-token=eyJhbGciOiJub25lIn0.eyJ1aWQiOiJhZG1pbiJ9."]) {
+    for (const cookie of [
+      tampered,
+      "next-auth.session-token=",
+      "next-auth.session-token=eyJhbGciOiJub25lIn0.eyJ1aWQiOiJhZG1pbiJ9.",
+    ]) {
       expect((await call(s.url, "GET", "/api/me", { cookie })).status, cookie).toBe(401);
       expect((await call(s.url, "GET", "/v1/models", { cookie })).status, cookie).toBe(401);
     }
@@ -111,7 +134,11 @@ describe("sessions", () => {
 describe("cookie-authenticated mutations must be same-origin", () => {
   const body = { name: "csrf", permissions: ["logs.read"] };
   const raw = (headers: Record<string, string>) =>
-    fetch(`${s.url}/api/api-keys`, { method: "POST", headers: { cookie: adminCookie, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(`${s.url}/api/api-keys`, {
+      method: "POST",
+      headers: { cookie: adminCookie, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("refuses another Origin, a missing Origin, Origin null, another port or scheme, and a cross-site fetch", async () => {
     const before = await snapshot(s.db());
@@ -131,15 +158,27 @@ describe("cookie-authenticated mutations must be same-origin", () => {
       expect(r.status, `${JSON.stringify(headers)} ${text}`).toBe(403);
       expect(JSON.parse(text).error.code).toBe("forbidden");
     }
-    for (const [method, p] of [["PATCH", "/api/me"], ["DELETE", "/api/users/00000000-0000-4000-8000-000000000000"], ["POST", "/api/endpoints/probe"]] as const) {
-      const r = await call(s.url, method, p, { cookie: adminCookie, headers: { origin: "http://evil.example" }, body: {} });
+    for (const [method, p] of [
+      ["PATCH", "/api/me"],
+      ["DELETE", "/api/users/00000000-0000-4000-8000-000000000000"],
+      ["POST", "/api/endpoints/probe"],
+    ] as const) {
+      const r = await call(s.url, method, p, {
+        cookie: adminCookie,
+        headers: { origin: "http://evil.example" },
+        body: {},
+      });
       expect(r.status, `${method} ${p}`).toBe(403);
     }
     expect(await snapshot(s.db())).toBe(before);
   });
 
   it("/v1 ignores the session cookie from another origin (the Playground is same-origin only)", async () => {
-    const r = await call(s.url, "POST", "/v1/chat/completions", { cookie: adminCookie, headers: { origin: "http://evil.example" }, body: { model: "x", messages: [] } });
+    const r = await call(s.url, "POST", "/v1/chat/completions", {
+      cookie: adminCookie,
+      headers: { origin: "http://evil.example" },
+      body: { model: "x", messages: [] },
+    });
     expect(r.status).toBe(401);
   });
 
@@ -177,11 +216,20 @@ describe("security headers", () => {
 
 describe("secrets at rest and in logs", () => {
   it("the endpoint key is encrypted, the client key hashed; neither is in the database file, its WAL, or a response", async () => {
-    const created = await call(s.url, "POST", "/api/endpoints", { key: "sk_debug", body: { name: "keyed", base_url: keyed.url, api_key: ENDPOINT_KEY } });
+    const created = await call(s.url, "POST", "/api/endpoints", {
+      key: "sk_debug",
+      body: { name: "keyed", base_url: keyed.url, api_key: ENDPOINT_KEY },
+    });
     expect(created.status).toBe(201);
     // the stored key works: the fake refuses anything else
-    await waitFor(async () => (await call(s.url, "GET", `/api/endpoints/${created.body.id}`, { key: "sk_debug" })).body.status === "online");
-    const k = await call(s.url, "POST", "/api/api-keys", { cookie: adminCookie, body: { name: "secret-test", permissions: ["openai.inference"] } });
+    await waitFor(
+      async () =>
+        (await call(s.url, "GET", `/api/endpoints/${created.body.id}`, { key: "sk_debug" })).body.status === "online",
+    );
+    const k = await call(s.url, "POST", "/api/api-keys", {
+      cookie: adminCookie,
+      body: { name: "secret-test", permissions: ["openai.inference"] },
+    });
     expect(k.status).toBe(201);
     clientKey = k.body.key;
     // use both: a proxied request carries the endpoint key upstream
@@ -215,8 +263,14 @@ describe("secrets at rest and in logs", () => {
       if (!fs.existsSync(file)) continue;
       const bytes = fs.readFileSync(file);
       for (const secret of [ENDPOINT_KEY, clientKey, ADMIN.password, EXPLICIT_SECRET]) {
-        expect(bytes.includes(Buffer.from(secret, "utf8")), `${path.basename(file)} contains ${secret.slice(0, 12)}…`).toBe(false);
-        expect(bytes.includes(Buffer.from(secret, "utf16le")), `${path.basename(file)} contains ${secret.slice(0, 12)}… (utf-16)`).toBe(false);
+        expect(
+          bytes.includes(Buffer.from(secret, "utf8")),
+          `${path.basename(file)} contains ${secret.slice(0, 12)}…`,
+        ).toBe(false);
+        expect(
+          bytes.includes(Buffer.from(secret, "utf16le")),
+          `${path.basename(file)} contains ${secret.slice(0, 12)}… (utf-16)`,
+        ).toBe(false);
       }
     }
     const rows = await s.db().execute("SELECT api_key FROM endpoints WHERE id = ?", [created.body.id]);
@@ -225,7 +279,11 @@ describe("secrets at rest and in logs", () => {
   });
 
   it("a configuration error names the variable but never echoes a secret's value", async () => {
-    const r = await runServerExpectingFailure({ LLMLB_SECRET: "tooShortSecret", LLMLB_ADMIN_PASSWORD: "short7!", LLMLB_PORT: "abc" });
+    const r = await runServerExpectingFailure({
+      LLMLB_SECRET: "tooShortSecret",
+      LLMLB_ADMIN_PASSWORD: "short7!",
+      LLMLB_PORT: "abc",
+    });
     expect(r.code).not.toBe(0);
     expect(r.output).toContain("LLMLB_SECRET");
     expect(r.output).toContain("LLMLB_ADMIN_PASSWORD");
@@ -253,13 +311,28 @@ describe("secrets at rest and in logs", () => {
     await loginWith(s.url, ADMIN.username, WRONG_PASSWORD_MARKER);
     await call(s.url, "GET", "/api/me", { key: `${clientKey}x` });
     await call(s.url, "POST", "/v1/chat/completions", { key: `${clientKey}x`, body: { model: "m" } });
-    await call(s.url, "POST", "/api/endpoints/probe", { key: "sk_debug", body: { base_url: keyed.url, api_key: `${ENDPOINT_KEY}-wrong` } });
-    await call(s.url, "POST", "/api/endpoints", { key: "sk_debug", body: { name: 5, base_url: "nope", api_key: ENDPOINT_KEY } });
-    await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username: "logcheck", password: WRONG_PASSWORD_MARKER, role: "root" } });
-    await call(s.url, "PATCH", "/api/me", { cookie: adminCookie, body: { current_password: WRONG_PASSWORD_MARKER, new_password: `${WRONG_PASSWORD_MARKER}2` } });
+    await call(s.url, "POST", "/api/endpoints/probe", {
+      key: "sk_debug",
+      body: { base_url: keyed.url, api_key: `${ENDPOINT_KEY}-wrong` },
+    });
+    await call(s.url, "POST", "/api/endpoints", {
+      key: "sk_debug",
+      body: { name: 5, base_url: "nope", api_key: ENDPOINT_KEY },
+    });
+    await call(s.url, "POST", "/api/users", {
+      key: "sk_debug",
+      body: { username: "logcheck", password: WRONG_PASSWORD_MARKER, role: "root" },
+    });
+    await call(s.url, "PATCH", "/api/me", {
+      cookie: adminCookie,
+      body: { current_password: WRONG_PASSWORD_MARKER, new_password: `${WRONG_PASSWORD_MARKER}2` },
+    });
     // a proxied request whose upstream rejects the key
     keyed.setFaults({ status: 500 });
-    await call(s.url, "POST", "/v1/chat/completions", { key: clientKey, body: { model: "secret-model", messages: [] } });
+    await call(s.url, "POST", "/v1/chat/completions", {
+      key: clientKey,
+      body: { model: "secret-model", messages: [] },
+    });
     keyed.resetFaults();
     await new Promise((r) => setTimeout(r, 1000)); // request-log flush and any async logging
 
@@ -288,7 +361,10 @@ describe("secrets at rest and in logs", () => {
 async function loginJson(base: string, username: unknown, password: string, path = "/api/auth/callback/credentials") {
   const csrfRes = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(base + path, {
     method: "POST",
     headers: { "content-type": "application/json", cookie },
@@ -304,10 +380,18 @@ describe("login rate limit (per client IP + username)", () => {
   it("cannot be sidestepped with a JSON body, a path variant, or a username longer than 64 characters", async () => {
     const long = "l".repeat(64);
     for (const username of ["jsonuser", long]) {
-      expect((await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username, password: "right-pass-1", role: "viewer" } })).status).toBe(201);
+      expect(
+        (
+          await call(s.url, "POST", "/api/users", {
+            key: "sk_debug",
+            body: { username, password: "right-pass-1", role: "viewer" },
+          })
+        ).status,
+      ).toBe(201);
     }
     // JSON bodies count, and are refused once the limit is reached
-    for (let i = 0; i < 5; i++) expect((await loginJson(s.url, "jsonuser", "wrong-password")).status, `attempt ${i + 1}`).not.toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect((await loginJson(s.url, "jsonuser", "wrong-password")).status, `attempt ${i + 1}`).not.toBe(429);
     expect((await loginJson(s.url, "jsonuser", "right-pass-1")).status).toBe(429);
     expect((await loginWith(s.url, "jsonuser", "right-pass-1")).status).toBe(429);
     expect((await loginJson(s.url, ["jsonuser"], "right-pass-1")).cookie).toBeNull();
@@ -324,10 +408,16 @@ describe("login rate limit (per client IP + username)", () => {
     }
   });
 
-
   it("the 6th attempt in a minute is 429 even with the right password; spoofed client-address headers do not help; another username still signs in", async () => {
     for (const username of ["limited", "bystander"]) {
-      expect((await call(s.url, "POST", "/api/users", { key: "sk_debug", body: { username, password: `${username}-pass-1`, role: "viewer" } })).status).toBe(201);
+      expect(
+        (
+          await call(s.url, "POST", "/api/users", {
+            key: "sk_debug",
+            body: { username, password: `${username}-pass-1`, role: "viewer" },
+          })
+        ).status,
+      ).toBe(201);
     }
     const spoof = (i: number): Record<string, string> => ({
       "x-forwarded-for": `10.0.0.${i}`,

@@ -36,7 +36,9 @@ describe("telemetry at 1,000 endpoints", () => {
     const off = await lagP99("0");
     const on = await lagP99("2000");
     const perEndpoint = on.reads / 1000 / (WINDOW_MS / 1000);
-    console.log(`/v1-thread lag p99: ${off.p99.toFixed(2)} ms without telemetry, ${on.p99.toFixed(2)} ms with (1,000 Ollama endpoints, ${on.reads} telemetry reads in ${WINDOW_MS / 1000} s = ${perEndpoint.toFixed(2)}/s per endpoint)`);
+    console.log(
+      `/v1-thread lag p99: ${off.p99.toFixed(2)} ms without telemetry, ${on.p99.toFixed(2)} ms with (1,000 Ollama endpoints, ${on.reads} telemetry reads in ${WINDOW_MS / 1000} s = ${perEndpoint.toFixed(2)}/s per endpoint)`,
+    );
     expect(on.p99 - off.p99).toBeLessThan(1);
     expect(perEndpoint).toBeLessThanOrEqual(0.55); // at most one read per 2 s (+ the window's edges)
     expect(perEndpoint).toBeGreaterThan(0.3);

@@ -28,5 +28,7 @@ test("create, use and revoke an API key", async ({ page }, testInfo) => {
   await row.getByRole("group").getByRole("button", { name: "Revoke" }).click();
   await expect(row.getByTestId("api-key-status")).toHaveText("revoked");
   await shot(page, testInfo, "02-revoked");
-  await expect.poll(async () => (await page.request.get("/api/endpoints", { headers: auth })).status(), { timeout: 2000 }).toBe(401);
+  await expect
+    .poll(async () => (await page.request.get("/api/endpoints", { headers: auth })).status(), { timeout: 2000 })
+    .toBe(401);
 });

@@ -3,7 +3,12 @@
 // before the change, in another browser, is signed out.
 import { expect, shot, test } from "./support/fixtures";
 
-test("a forced password change keeps this session and ends the older ones", async ({ page, api, server, browser }, testInfo) => {
+test("a forced password change keeps this session and ends the older ones", async ({
+  page,
+  api,
+  server,
+  browser,
+}, testInfo) => {
   const created = await api("POST", "/api/users", { username: "rita", password: "rita-password-1", role: "viewer" });
   expect(created.status).toBe(201);
   expect((await api("PATCH", `/api/users/${created.body.id}`, { password: "rita-password-2" })).status).toBe(200);

@@ -6,11 +6,21 @@ test("export, then import a file: the diff first, applied on request", async ({ 
   await page.goto("/dashboard/config");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export" }).click();
-  const exported = JSON.parse(await (await (await download).createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+  const exported = JSON.parse(
+    await (await (await download).createReadStream()).toArray().then((c) => Buffer.concat(c).toString()),
+  );
   expect(exported.users.map((u: { username: string }) => u.username)).toEqual(["admin"]);
 
-  const doc = { ...exported, endpoints: [{ name: "from-git", base_url: "http://127.0.0.1:9/ollama", health_check_interval_secs: 300 }], users: [...exported.users, { username: "dora", role: "viewer" }] };
-  await page.getByTestId("config-file").setInputFiles({ name: "llmlb-config.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(doc)) });
+  const doc = {
+    ...exported,
+    endpoints: [{ name: "from-git", base_url: "http://127.0.0.1:9/ollama", health_check_interval_secs: 300 }],
+    users: [...exported.users, { username: "dora", role: "viewer" }],
+  };
+  await page.getByTestId("config-file").setInputFiles({
+    name: "llmlb-config.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(doc)),
+  });
   const diff = page.getByTestId("config-diff");
   await expect(diff).toContainText("Dry run: nothing has changed yet.");
   await expect(diff).toContainText("from-git");

@@ -29,7 +29,8 @@ const TEXT = {
 } as const;
 
 /** English words that must never reach a Japanese reader on these screens. */
-const ENGLISH_ERRORS = /fetch failed|ECONNREFUSED|ENOTFOUND|unexpected status|Nothing is listening|was not found|Too small|expected string|Required\./;
+const ENGLISH_ERRORS =
+  /fetch failed|ECONNREFUSED|ENOTFOUND|unexpected status|Nothing is listening|was not found|Too small|expected string|Required\./;
 
 for (const lang of ["en", "ja"] as const) {
   const x = TEXT[lang];

@@ -54,7 +54,10 @@ test("detail modal: test, sync, download with progress, edit and delete", async 
   await detail.getByRole("button", { name: "Save", exact: true }).click();
   await expect(ep.detailTitle).toContainText("Renamed xLLM");
   await expect(ep.row("Renamed xLLM")).toBeVisible();
-  expect((await api("GET", `/api/endpoints/${id}`)).body).toMatchObject({ name: "Renamed xLLM", health_check_interval_secs: 60 });
+  expect((await api("GET", `/api/endpoints/${id}`)).body).toMatchObject({
+    name: "Renamed xLLM",
+    health_check_interval_secs: 60,
+  });
   await shot(page, testInfo, "02-edited");
 
   await detail.getByRole("button", { name: "Delete", exact: true }).click();

@@ -4,8 +4,18 @@ import { expect, login, registerEndpoint, shot, test, waitForStatus } from "./su
 import { deadUrl } from "../fakes/upstream";
 
 const TEXT = {
-  en: { locale: "en-US", keyError: "The API key is missing, wrong, expired or revoked.", attention: "Needs attention", refused: "Nothing is listening on" },
-  ja: { locale: "ja-JP", keyError: "API キーがない、誤り、期限切れ、または失効しています。", attention: "要対応", refused: "で待ち受けているサーバーがありません" },
+  en: {
+    locale: "en-US",
+    keyError: "The API key is missing, wrong, expired or revoked.",
+    attention: "Needs attention",
+    refused: "Nothing is listening on",
+  },
+  ja: {
+    locale: "ja-JP",
+    keyError: "API キーがない、誤り、期限切れ、または失効しています。",
+    attention: "要対応",
+    refused: "で待ち受けているサーバーがありません",
+  },
 } as const;
 
 for (const lang of ["en", "ja"] as const) {
@@ -13,7 +23,11 @@ for (const lang of ["en", "ja"] as const) {
   test.describe(`history and overview (${lang})`, () => {
     test.use({ locale: x.locale });
 
-    test(`history detail, key filter, CSV; deleted endpoint keeps its name; needs attention (${lang})`, async ({ page, api, server }, testInfo) => {
+    test(`history detail, key filter, CSV; deleted endpoint keeps its name; needs attention (${lang})`, async ({
+      page,
+      api,
+      server,
+    }, testInfo) => {
       const gone = await registerEndpoint(api, "Gone Ollama", await deadUrl());
       const down = await registerEndpoint(api, "Down vLLM", await deadUrl());
       const key = (await api("POST", "/api/api-keys", { name: "ci-bot", permissions: ["openai.inference"] })).body;
@@ -35,7 +49,10 @@ for (const lang of ["en", "ja"] as const) {
       expect(listed.total).toBe(7);
       expect(listed.requests[0]).toMatchObject({ endpoint_name: "Gone Ollama", api_key_name: "ci-bot" });
       // the success rate leaves the client's own 401s out: 6 of 7, not 6 of 11
-      expect((await api("GET", "/api/stats/overview")).body.window).toMatchObject({ client_errors: 4, server_errors: 1 });
+      expect((await api("GET", "/api/stats/overview")).body.window).toMatchObject({
+        client_errors: 4,
+        server_errors: 1,
+      });
       await waitForStatus(api, down, "offline");
 
       await login(page);
@@ -53,9 +70,11 @@ for (const lang of ["en", "ja"] as const) {
       await expect(rows).toHaveCount(11);
       await expect(rows.first()).toContainText("Gone Ollama");
       await expect(rows.first()).not.toContainText(gone.slice(0, 8));
-      await expect(rows.filter({ hasText: "invalid_api_key" }).first().getByTestId("request-error")).toContainText(x.keyError);
+      await expect(rows.filter({ hasText: "invalid_api_key" }).first().getByTestId("request-error")).toContainText(
+        x.keyError,
+      );
       // filter by key
-      await page.getByTestId("history-filters").locator('select[aria-label]').nth(2).selectOption({ label: "ci-bot" });
+      await page.getByTestId("history-filters").locator("select[aria-label]").nth(2).selectOption({ label: "ci-bot" });
       await expect(rows).toHaveCount(7);
       await expect(rows.first().getByTestId("request-who")).toHaveText("ci-bot");
       // the detail drawer

@@ -4,7 +4,11 @@ import { expect, login, registerEndpoint, shot, test } from "./support/fixtures"
 import { call } from "../harness/http";
 import { deadUrl } from "../fakes/upstream";
 
-test("request history filters and pages; the overview shows success rate and latency", async ({ page, api, server }, testInfo) => {
+test("request history filters and pages; the overview shows success rate and latency", async ({
+  page,
+  api,
+  server,
+}, testInfo) => {
   const endpointId = await registerEndpoint(api, "History Ollama", await deadUrl());
   const db = server.db();
   const now = Date.now();
@@ -25,11 +29,19 @@ test("request history filters and pages; the overview shows success rate and lat
   const page3 = (await api("GET", "/api/requests?page_size=10&page=3")).body;
   expect(page3.requests).toHaveLength(10);
   expect(page3.total).toBe(30);
-  const sum = (points: Array<{ requests: number; errors: number }>, k: "requests" | "errors") => points.reduce((n, p) => n + p[k], 0);
+  const sum = (points: Array<{ requests: number; errors: number }>, k: "requests" | "errors") =>
+    points.reduce((n, p) => n + p[k], 0);
   expect(sum(page3.series.points, "requests")).toBe(30);
   expect(sum(page3.series.points, "errors")).toBe(6);
-  expect(page3.requests[9]).toMatchObject({ route: "/v1/chat/completions", status: 401, endpoint_id: null, endpoint_name: null });
-  expect((await api("GET", `/api/requests?endpoint_id=${endpointId}&model=llama3.1:8b&page_size=1`)).body.requests[0]).toMatchObject({ endpoint_name: "History Ollama", status: 200 });
+  expect(page3.requests[9]).toMatchObject({
+    route: "/v1/chat/completions",
+    status: 401,
+    endpoint_id: null,
+    endpoint_name: null,
+  });
+  expect(
+    (await api("GET", `/api/requests?endpoint_id=${endpointId}&model=llama3.1:8b&page_size=1`)).body.requests[0],
+  ).toMatchObject({ endpoint_name: "History Ollama", status: 200 });
   for (const bad of ["status=6xx", "page=0", "page_size=1000", "endpoint_id=nope", "from=yesterday", "bogus=1"]) {
     const res = await api("GET", `/api/requests?${bad}`);
     expect(res.status, bad).toBe(400);
@@ -39,7 +51,15 @@ test("request history filters and pages; the overview shows success rate and lat
   expect((await call(server.url, "GET", "/api/stats/overview", { key: "sk_debug_api" })).status).toBe(403);
   expect((await call(server.url, "GET", "/api/requests")).status).toBe(401);
   const overview = (await call(server.url, "GET", "/api/stats/overview", { key: "sk_debug_viewer" })).body;
-  expect(overview.window).toMatchObject({ requests: 30, successes: 24, errors: 6, p50_latency_ms: 1000, p95_latency_ms: 2300, prompt_tokens: 240, completion_tokens: 480 });
+  expect(overview.window).toMatchObject({
+    requests: 30,
+    successes: 24,
+    errors: 6,
+    p50_latency_ms: 1000,
+    p95_latency_ms: 2300,
+    prompt_tokens: 240,
+    completion_tokens: 480,
+  });
   expect(overview.endpoints).toMatchObject({ total: 1 });
   expect(overview.series).toHaveLength(24);
   expect(sum(overview.series, "requests")).toBe(30);

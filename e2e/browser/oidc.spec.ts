@@ -14,7 +14,10 @@ const test = base.extend<{ localLogin: string; lbPort: number; idp: TestIdp }>({
   localLogin: ["0", { option: true }],
   lbPort: async ({}, use) => use(await freePort()),
   idp: async ({ lbPort }, use) => {
-    const idp = await startIdp({ redirectUri: `http://127.0.0.1:${lbPort}/api/auth/callback/oidc`, users: structuredClone(users) });
+    const idp = await startIdp({
+      redirectUri: `http://127.0.0.1:${lbPort}/api/auth/callback/oidc`,
+      users: structuredClone(users),
+    });
     await use(idp);
     await idp.stop();
   },
@@ -33,7 +36,10 @@ const test = base.extend<{ localLogin: string; lbPort: number; idp: TestIdp }>({
 /** From the login page through the provider's login and consent pages; returns where the browser lands. */
 async function signInWithIdp(page: Page, idp: TestIdp, login: string): Promise<void> {
   // the provider's development pages link a web font: tests talk only to loopback
-  await page.context().route((u) => u.hostname !== "127.0.0.1", (r) => r.abort());
+  await page.context().route(
+    (u) => u.hostname !== "127.0.0.1",
+    (r) => r.abort(),
+  );
   await page.goto("/login");
   await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
   await page.waitForURL((u) => u.href.startsWith(idp.issuer));
@@ -46,11 +52,14 @@ async function signInWithIdp(page: Page, idp: TestIdp, login: string): Promise<v
 }
 
 async function userRow(server: { db(): { execute(sql: string): Promise<{ rows: unknown[] }> } }, username: string) {
-  const { rows } = await server.db().execute(`select username, role, provider, password_hash from users where username = '${username}'`);
+  const { rows } = await server
+    .db()
+    .execute(`select username, role, provider, password_hash from users where username = '${username}'`);
   return rows[0] as { username: string; role: string; provider: string; password_hash: string } | undefined;
 }
 
-const sessionCookie = async (page: Page) => (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+const sessionCookie = async (page: Page) =>
+  (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
 
 test("local login hidden; a first sign-in creates a viewer", async ({ page, server, idp }, testInfo) => {
   await page.goto("/login");
@@ -61,19 +70,30 @@ test("local login hidden; a first sign-in creates a viewer", async ({ page, serv
 
   await signInWithIdp(page, idp, "alice");
   await page.waitForURL(/\/dashboard$/);
-  expect(await userRow(server, "alice")).toEqual({ username: "alice", role: "viewer", provider: "oidc", password_hash: "" });
+  expect(await userRow(server, "alice")).toEqual({
+    username: "alice",
+    role: "viewer",
+    provider: "oidc",
+    password_hash: "",
+  });
   await page.goto("/dashboard/users");
   await expect(page.getByText("Only administrators can manage users.")).toBeVisible();
 });
 
-test("the admin group makes an admin, shown with its provider; the role follows the groups at each sign-in", async ({ page, server, idp }, testInfo) => {
+test("the admin group makes an admin, shown with its provider; the role follows the groups at each sign-in", async ({
+  page,
+  server,
+  idp,
+}, testInfo) => {
   await signInWithIdp(page, idp, "bob");
   await page.waitForURL(/\/dashboard$/);
   expect((await userRow(server, "bob"))?.role).toBe("admin");
   await page.goto("/dashboard/users");
   const row = page.locator('[data-testid="user-row"][data-username="bob"]');
   await expect(row.getByTestId("user-provider")).toHaveText("oidc");
-  await expect(page.locator('[data-testid="user-row"][data-username="admin"]').getByTestId("user-provider")).toHaveText("password");
+  await expect(page.locator('[data-testid="user-row"][data-username="admin"]').getByTestId("user-provider")).toHaveText(
+    "password",
+  );
   await shot(page, testInfo, "users-with-provider");
 
   // bob leaves the admin group: at his next sign-in he is a viewer
@@ -107,7 +127,11 @@ test("a tampered ID token is refused", async ({ page, server, idp }) => {
 test.describe("with local login on", () => {
   test.use({ localLogin: "1" });
 
-  test("the button sits next to the form, and the last local admin stays while local login is on", async ({ page, idp, api }, testInfo) => {
+  test("the button sits next to the form, and the last local admin stays while local login is on", async ({
+    page,
+    idp,
+    api,
+  }, testInfo) => {
     await page.goto("/login");
     await expect(page.getByRole("button", { name: "Sign in with Test IdP" })).toBeVisible();
     await expect(page.locator('input[name="password"]')).toBeVisible();

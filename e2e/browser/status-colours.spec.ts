@@ -26,7 +26,11 @@ async function expectBadge(badge: Locator, e: (typeof EXPECTED)[number]) {
   if (e.colour === "red") expect(fg).toEqual([255, 255, 255]);
 }
 
-test("status badges have the specified colours in the list, the detail modal and the Playground", async ({ page, api, fakes }, testInfo) => {
+test("status badges have the specified colours in the list, the detail modal and the Playground", async ({
+  page,
+  api,
+  fakes,
+}, testInfo) => {
   const online = await fakes.start({ kind: "ollama" });
   const broken = await fakes.start({ kind: "openai", faults: { healthStatus: 500 } });
   const hang = await startHangServer();

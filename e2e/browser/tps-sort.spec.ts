@@ -6,7 +6,13 @@ import { deadUrl } from "../fakes/upstream";
 
 /** aggregate_tps = sum(output_tokens) / (sum(generation_ms) / 1000) over rows with successes > 0. */
 const SEED: Array<{ name: string; stats: Array<{ model: string; successes: number; tokens: number; ms: number }> }> = [
-  { name: "tps-12.5", stats: [{ model: "a", successes: 2, tokens: 100, ms: 10_000 }, { model: "b", successes: 1, tokens: 25, ms: 0 }] },
+  {
+    name: "tps-12.5",
+    stats: [
+      { model: "a", successes: 2, tokens: 100, ms: 10_000 },
+      { model: "b", successes: 1, tokens: 25, ms: 0 },
+    ],
+  },
   { name: "tps-80", stats: [{ model: "a", successes: 4, tokens: 800, ms: 10_000 }] },
   { name: "tps-null-1", stats: [] },
   { name: "tps-3", stats: [{ model: "a", successes: 1, tokens: 30, ms: 10_000 }] },
@@ -26,8 +32,17 @@ test("TPS sorts descending then ascending with unmeasured rows last", async ({ p
       });
     }
   }
-  const listed = (await api("GET", "/api/endpoints")).body.endpoints as Array<{ name: string; aggregate_tps: number | null }>;
-  expect(Object.fromEntries(listed.map((e) => [e.name, e.aggregate_tps]))).toEqual({ "tps-12.5": 12.5, "tps-80": 80, "tps-null-1": null, "tps-3": 3, "tps-null-2": null });
+  const listed = (await api("GET", "/api/endpoints")).body.endpoints as Array<{
+    name: string;
+    aggregate_tps: number | null;
+  }>;
+  expect(Object.fromEntries(listed.map((e) => [e.name, e.aggregate_tps]))).toEqual({
+    "tps-12.5": 12.5,
+    "tps-80": 80,
+    "tps-null-1": null,
+    "tps-3": 3,
+    "tps-null-2": null,
+  });
 
   await login(page);
   const ep = new EndpointsPage(page);
@@ -37,12 +52,22 @@ test("TPS sorts descending then ascending with unmeasured rows last", async ({ p
 
   await ep.clickHeader("TPS");
   await expect(tpsHeader).toHaveAttribute("aria-sort", "descending");
-  await expect.poll(() => ep.order()).toEqual({ names: ["tps-80", "tps-12.5", "tps-3", "tps-null-1", "tps-null-2"], tps: ["80.0", "12.5", "3.0", "—", "—"] });
+  await expect
+    .poll(() => ep.order())
+    .toEqual({
+      names: ["tps-80", "tps-12.5", "tps-3", "tps-null-1", "tps-null-2"],
+      tps: ["80.0", "12.5", "3.0", "—", "—"],
+    });
   await shot(page, testInfo, "01-tps-descending");
 
   await ep.clickHeader("TPS");
   await expect(tpsHeader).toHaveAttribute("aria-sort", "ascending");
-  await expect.poll(() => ep.order()).toEqual({ names: ["tps-3", "tps-12.5", "tps-80", "tps-null-1", "tps-null-2"], tps: ["3.0", "12.5", "80.0", "—", "—"] });
+  await expect
+    .poll(() => ep.order())
+    .toEqual({
+      names: ["tps-3", "tps-12.5", "tps-80", "tps-null-1", "tps-null-2"],
+      tps: ["3.0", "12.5", "80.0", "—", "—"],
+    });
   await shot(page, testInfo, "02-tps-ascending");
 
   // the order survives the live refresh

@@ -25,7 +25,14 @@ test("an admin manages users from the dashboard", async ({ page, api }, testInfo
   await expect(me.getByRole("combobox")).toHaveValue("admin");
 
   await olga.getByRole("combobox").selectOption("admin");
-  await expect.poll(async () => ((await api("GET", "/api/users")).body.users as Array<{ username: string; role: string }>).find((u) => u.username === "olga")?.role).toBe("admin");
+  await expect
+    .poll(
+      async () =>
+        ((await api("GET", "/api/users")).body.users as Array<{ username: string; role: string }>).find(
+          (u) => u.username === "olga",
+        )?.role,
+    )
+    .toBe("admin");
 
   await olga.getByRole("button", { name: "Reset password" }).click();
   await olga.getByLabel("New password").fill("olga-password-2");

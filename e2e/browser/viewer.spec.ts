@@ -5,8 +5,12 @@ import { EndpointsPage } from "./support/endpoints-page";
 test("a viewer cannot see or use mutating controls", async ({ page, api, fakes, server }, testInfo) => {
   const fake = await fakes.start({ kind: "xllm" });
   await registerEndpoint(api, "Shared xLLM", fake.url);
-  expect((await api("POST", "/api/users", { username: "vera", password: "viewer-password-1", role: "viewer" })).status).toBe(201);
-  expect((await api("POST", "/api/api-keys", { name: "existing", permissions: ["openai.inference"] })).status).toBe(201);
+  expect(
+    (await api("POST", "/api/users", { username: "vera", password: "viewer-password-1", role: "viewer" })).status,
+  ).toBe(201);
+  expect((await api("POST", "/api/api-keys", { name: "existing", permissions: ["openai.inference"] })).status).toBe(
+    201,
+  );
 
   await login(page, "vera", "viewer-password-1");
   const menu = page.getByRole("navigation", { name: "Main" });
@@ -19,7 +23,8 @@ test("a viewer cannot see or use mutating controls", async ({ page, api, fakes, 
   await expect(page.getByRole("button", { name: "New endpoint" })).toHaveCount(0);
   const detail = await ep.openDetail("Shared xLLM");
   await expect(detail.getByRole("link", { name: "Open in Playground" })).toBeVisible();
-  for (const name of ["Test", "Sync", "Edit", "Delete", "Download"]) await expect(detail.getByRole("button", { name, exact: true })).toHaveCount(0);
+  for (const name of ["Test", "Sync", "Edit", "Delete", "Download"])
+    await expect(detail.getByRole("button", { name, exact: true })).toHaveCount(0);
   await expect(detail.getByTestId("download-panel")).toHaveCount(0);
   await shot(page, testInfo, "01-viewer-detail");
   await ep.closeDetail();
@@ -36,7 +41,10 @@ test("a viewer cannot see or use mutating controls", async ({ page, api, fakes, 
   await expect(page.getByText("Only administrators can manage users.")).toBeVisible();
 
   // and the API refuses a viewer's mutation even when sent by hand
-  const res = await page.request.post("/api/endpoints", { headers: { origin: server.url }, data: { name: "sneaky", base_url: "http://127.0.0.1:9" } });
+  const res = await page.request.post("/api/endpoints", {
+    headers: { origin: server.url },
+    data: { name: "sneaky", base_url: "http://127.0.0.1:9" },
+  });
   expect(res.status()).toBe(403);
   expect((await res.json()).error).toMatchObject({ code: "forbidden", details: { permission: "endpoints.manage" } });
 });

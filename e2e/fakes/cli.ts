@@ -38,12 +38,18 @@ function kindOf(value: string | undefined): FakeKind {
 const fake = await startFake({
   kind: kindOf(values.kind),
   port: int("port", values.port),
-  models: values.models?.split(",").map((m) => m.trim()).filter((m) => m !== ""),
+  models: values.models
+    ?.split(",")
+    .map((m) => m.trim())
+    .filter((m) => m !== ""),
   apiKey: values["api-key"],
   chunks: int("chunks", values.chunks),
   completionTokens: int("completion-tokens", values["completion-tokens"]),
   name: values.name,
-  faults: { chunkDelayMs: int("chunk-delay-ms", values["chunk-delay-ms"]), delayMs: int("delay-ms", values["delay-ms"]) },
+  faults: {
+    chunkDelayMs: int("chunk-delay-ms", values["chunk-delay-ms"]),
+    delayMs: int("delay-ms", values["delay-ms"]),
+  },
   // A long-running process nobody can read `requests` from: don't let them pile up.
   record: false,
 });

@@ -12,13 +12,24 @@ const fake = async (opts: Parameters<typeof startFake>[0]) => {
   return f;
 };
 const chat = (f: FakeUpstream, model: string, content = "hi", extra = {}) =>
-  fetch(`${f.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, max_tokens: 5, messages: [{ role: "user", content }], ...extra }) });
+  fetch(`${f.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model, max_tokens: 5, messages: [{ role: "user", content }], ...extra }),
+  });
 const get = async (f: FakeUpstream, path: string) => (await fetch(f.url + path)).text();
 
 describe("engine fakes", () => {
   it("Ollama: loads on demand with a delay, evicts the least recently used past OLLAMA_MAX_LOADED_MODELS, /api/ps tells the truth", async () => {
-    const f = await fake({ kind: "ollama", models: ["a:latest", "b:latest", "c:latest"], engine: { parallel: 2, maxLoaded: 2, loaded: ["a:latest", "b:latest"], loadMs: 150, contextLength: 4096 } });
-    const ps = async () => (JSON.parse(await get(f, "/api/ps")) as { models: Array<{ name: string; context_length: number }> }).models.map((m) => m.name).sort();
+    const f = await fake({
+      kind: "ollama",
+      models: ["a:latest", "b:latest", "c:latest"],
+      engine: { parallel: 2, maxLoaded: 2, loaded: ["a:latest", "b:latest"], loadMs: 150, contextLength: 4096 },
+    });
+    const ps = async () =>
+      (JSON.parse(await get(f, "/api/ps")) as { models: Array<{ name: string; context_length: number }> }).models
+        .map((m) => m.name)
+        .sort();
     expect(await ps()).toEqual(["a:latest", "b:latest"]);
     await (await chat(f, "b")).text(); // b used more recently than a
     const t0 = Date.now();
@@ -29,13 +40,20 @@ describe("engine fakes", () => {
   });
 
   it("slots: a request past `parallel` waits, and llama.cpp's /slots and /metrics say so", async () => {
-    const f = await fake({ kind: "llamacpp", models: ["m"], engine: { parallel: 1, tokenMs: 40, contextLength: 2048 } });
+    const f = await fake({
+      kind: "llamacpp",
+      models: ["m"],
+      engine: { parallel: 1, tokenMs: 40, contextLength: 2048 },
+    });
     const first = chat(f, "m");
     const second = chat(f, "m");
     await new Promise((r) => setTimeout(r, 60));
     expect(await get(f, "/metrics")).toContain("llamacpp:requests_processing 1\nllamacpp:requests_deferred 1");
     expect(JSON.parse(await get(f, "/slots"))).toEqual([{ id: 0, n_ctx: 2048, is_processing: true }]);
-    expect(JSON.parse(await get(f, "/props"))).toMatchObject({ default_generation_settings: { n_ctx: 2048 }, total_slots: 1 });
+    expect(JSON.parse(await get(f, "/props"))).toMatchObject({
+      default_generation_settings: { n_ctx: 2048 },
+      total_slots: 1,
+    });
     await Promise.all([(await first).text(), (await second).text()]);
     expect(await get(f, "/metrics")).toContain("llamacpp:requests_processing 0\nllamacpp:requests_deferred 0");
   });
@@ -51,8 +69,15 @@ describe("engine fakes", () => {
   });
 
   it("LM Studio: JIT load state in /api/v0/models", async () => {
-    const f = await fake({ kind: "lm_studio", models: ["p", "q"], engine: { parallel: 1, maxLoaded: 1, loaded: ["p"], contextLength: 8192 } });
-    const states = async () => (JSON.parse(await get(f, "/api/v0/models")) as { data: Array<{ id: string; state: string }> }).data.map((m) => `${m.id}:${m.state}`);
+    const f = await fake({
+      kind: "lm_studio",
+      models: ["p", "q"],
+      engine: { parallel: 1, maxLoaded: 1, loaded: ["p"], contextLength: 8192 },
+    });
+    const states = async () =>
+      (JSON.parse(await get(f, "/api/v0/models")) as { data: Array<{ id: string; state: string }> }).data.map(
+        (m) => `${m.id}:${m.state}`,
+      );
     expect(await states()).toEqual(["p:loaded", "q:not-loaded"]);
     await (await chat(f, "q")).text();
     expect(await states()).toEqual(["p:not-loaded", "q:loaded"]);

@@ -50,7 +50,8 @@ export class Engine {
     private readonly models: () => string[],
   ) {
     const start = opts.maxLoaded === undefined ? models() : (opts.loaded ?? []);
-    for (const m of start) this.resident.set(m, { lastUsed: Date.now(), active: 0, ready: Promise.resolve(), loading: false });
+    for (const m of start)
+      this.resident.set(m, { lastUsed: Date.now(), active: 0, ready: Promise.resolve(), loading: false });
   }
 
   get waiting(): number {
@@ -67,7 +68,12 @@ export class Engine {
     const ctx = this.opts.contextLength;
     if (ctx !== undefined && need > ctx) {
       this.overflows++;
-      return sendJson(x.res, 400, { object: "error", type: "BadRequestError", code: 400, message: `This model's maximum context length is ${ctx} tokens. However, you requested ${need} tokens.` });
+      return sendJson(x.res, 400, {
+        object: "error",
+        type: "BadRequestError",
+        code: 400,
+        message: `This model's maximum context length is ${ctx} tokens. However, you requested ${need} tokens.`,
+      });
     }
     this.acquireSlot(x.res, () => {
       let released = false;
@@ -103,12 +109,19 @@ export class Engine {
     if (!r) {
       const max = this.opts.maxLoaded ?? Infinity;
       while (this.resident.size >= max) {
-        const idle = [...this.resident].filter(([, v]) => v.active === 0 && !v.loading).sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
+        const idle = [...this.resident]
+          .filter(([, v]) => v.active === 0 && !v.loading)
+          .sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
         if (!idle) break; // every loaded model busy: Ollama waits; here it loads alongside (rare in the traces)
         this.resident.delete(idle[0]);
       }
       this.coldLoads++;
-      const entry: Resident = { lastUsed: Date.now(), active: 0, loading: true, ready: new Promise((done) => setTimeout(done, this.opts.loadMs ?? 0)) };
+      const entry: Resident = {
+        lastUsed: Date.now(),
+        active: 0,
+        loading: true,
+        ready: new Promise((done) => setTimeout(done, this.opts.loadMs ?? 0)),
+      };
       this.resident.set(model, entry);
       void entry.ready.then(() => (entry.loading = false));
       r = entry;
@@ -127,25 +140,66 @@ export class Engine {
     if (method !== "GET") return undefined;
     const ctx = this.opts.contextLength ?? 4096;
     const json = (body: Json) => (x: Exchange) => sendJson(x.res, 200, body);
-    const prom = (lines: string[]) => (x: Exchange) => sendText(x.res, 200, "text/plain; version=0.0.4", lines.join("\n") + "\n");
+    const prom = (lines: string[]) => (x: Exchange) =>
+      sendText(x.res, 200, "text/plain; version=0.0.4", `${lines.join("\n")}\n`);
     switch (`${this.kind} ${path}`) {
       case "ollama /api/ps": {
         const expires = new Date(Date.now() + 5 * 60_000).toISOString();
-        return json({ models: this.loadedNow().map((m) => ({ name: m, model: m, size: 5e9, size_vram: 4.5e9, digest: "0", details: { format: "gguf" }, expires_at: expires, context_length: ctx })) });
+        return json({
+          models: this.loadedNow().map((m) => ({
+            name: m,
+            model: m,
+            size: 5e9,
+            size_vram: 4.5e9,
+            digest: "0",
+            details: { format: "gguf" },
+            expires_at: expires,
+            context_length: ctx,
+          })),
+        });
       }
       case "vllm /metrics":
-        return prom(this.models().flatMap((m) => [`vllm:num_requests_running{model_name="${m}"} ${this.running}.0`, `vllm:num_requests_waiting{model_name="${m}"} ${this.waiting}.0`, `vllm:kv_cache_usage_perc{model_name="${m}"} ${Math.min(1, this.running / this.opts.parallel)}`]));
+        return prom(
+          this.models().flatMap((m) => [
+            `vllm:num_requests_running{model_name="${m}"} ${this.running}.0`,
+            `vllm:num_requests_waiting{model_name="${m}"} ${this.waiting}.0`,
+            `vllm:kv_cache_usage_perc{model_name="${m}"} ${Math.min(1, this.running / this.opts.parallel)}`,
+          ]),
+        );
       case "vllm /v1/models":
-        return json({ object: "list", data: (modelList(this.models(), 0, OWNED_BY.vllm).data as Json[]).map((m) => ({ ...m, max_model_len: ctx })) });
+        return json({
+          object: "list",
+          data: (modelList(this.models(), 0, OWNED_BY.vllm).data as Json[]).map((m) => ({ ...m, max_model_len: ctx })),
+        });
       case "llamacpp /props":
-        return json({ default_generation_settings: { n_ctx: ctx }, total_slots: this.opts.parallel, model_path: this.models()[0] });
+        return json({
+          default_generation_settings: { n_ctx: ctx },
+          total_slots: this.opts.parallel,
+          model_path: this.models()[0],
+        });
       case "llamacpp /slots":
-        return json(Array.from({ length: this.opts.parallel }, (_, id) => ({ id, n_ctx: ctx, is_processing: id < this.running })) as unknown as Json);
+        return json(
+          Array.from({ length: this.opts.parallel }, (_, id) => ({
+            id,
+            n_ctx: ctx,
+            is_processing: id < this.running,
+          })) as unknown as Json,
+        );
       case "llamacpp /metrics":
         return prom([`llamacpp:requests_processing ${this.running}`, `llamacpp:requests_deferred ${this.waiting}`]);
       case "lm_studio /api/v0/models": {
         const loaded = new Set(this.loadedNow());
-        return json({ object: "list", data: this.models().map((m) => ({ id: m, object: "model", type: "llm", state: loaded.has(m) ? "loaded" : "not-loaded", max_context_length: ctx, ...(loaded.has(m) ? { loaded_context_length: ctx } : {}) })) });
+        return json({
+          object: "list",
+          data: this.models().map((m) => ({
+            id: m,
+            object: "model",
+            type: "llm",
+            state: loaded.has(m) ? "loaded" : "not-loaded",
+            max_context_length: ctx,
+            ...(loaded.has(m) ? { loaded_context_length: ctx } : {}),
+          })),
+        });
       }
       default:
         return undefined;

@@ -8,12 +8,17 @@ import { statusError, type StreamPlan } from "./wire";
 export function chosenEncoding(req: IncomingMessage, faults: FakeFaults): FakeEncoding | null {
   const want = faults.encoding;
   if (want === null) return null;
-  const accepted = String(req.headers["accept-encoding"] ?? "").toLowerCase().split(",").map((t) => t.split(";")[0].trim());
+  const accepted = String(req.headers["accept-encoding"] ?? "")
+    .toLowerCase()
+    .split(",")
+    .map((t) => t.split(";")[0].trim());
   return faults.forceEncoding || accepted.includes(want) ? want : null;
 }
 
-const compressSync = (e: FakeEncoding, b: Buffer) => (e === "gzip" ? zlib.gzipSync(b) : e === "deflate" ? zlib.deflateSync(b) : zlib.brotliCompressSync(b));
-const compressor = (e: FakeEncoding) => (e === "gzip" ? zlib.createGzip() : e === "deflate" ? zlib.createDeflate() : zlib.createBrotliCompress());
+const compressSync = (e: FakeEncoding, b: Buffer) =>
+  e === "gzip" ? zlib.gzipSync(b) : e === "deflate" ? zlib.deflateSync(b) : zlib.brotliCompressSync(b);
+const compressor = (e: FakeEncoding) =>
+  e === "gzip" ? zlib.createGzip() : e === "deflate" ? zlib.createDeflate() : zlib.createBrotliCompress();
 
 /** One request/response pair as the fake sees it. */
 export interface Exchange {
@@ -79,7 +84,12 @@ export function sendText(
   encoding: FakeEncoding | null = null,
 ): void {
   const bytes = encoding ? compressSync(encoding, Buffer.from(text)) : Buffer.from(text);
-  res.writeHead(status, { ...extra, "Content-Type": type, "Content-Length": bytes.length, ...(encoding ? { "Content-Encoding": encoding } : {}) });
+  res.writeHead(status, {
+    ...extra,
+    "Content-Type": type,
+    "Content-Length": bytes.length,
+    ...(encoding ? { "Content-Encoding": encoding } : {}),
+  });
   if (gapMs === null) return void res.end(bytes);
   const step = (i: number): void => {
     if (i >= bytes.length) return void res.end();
@@ -109,7 +119,13 @@ export function sendFault(res: ServerResponse, status: number): void {
  * Write an SSE stream frame by frame (each frame its own write) with `delayMs` between frames.
  * With `dieAfter` set, the socket is cut after that many content frames (at most all of them, never the tail).
  */
-export function sendStream(x: Exchange, plan: StreamPlan, delayMs: number, dieAfter: number | null, encoding: FakeEncoding | null = null): void {
+export function sendStream(
+  x: Exchange,
+  plan: StreamPlan,
+  delayMs: number,
+  dieAfter: number | null,
+  encoding: FakeEncoding | null = null,
+): void {
   const frames = [...plan.head, ...plan.content, ...plan.tail];
   const dieAt = dieAfter === null ? -1 : plan.head.length + Math.min(Math.max(0, dieAfter), plan.content.length);
   x.res.writeHead(200, encoding ? { ...SSE_HEADERS, "Content-Encoding": encoding } : SSE_HEADERS);

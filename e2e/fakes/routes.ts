@@ -47,8 +47,19 @@ export interface FakeState {
 export type Handler = (x: Exchange, fake: FakeState) => void;
 export type Router = (method: string, path: string) => Handler | undefined;
 
-export const INFERENCE_PATHS: ReadonlySet<string> = new Set(["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"]);
-export const HEALTH_PATHS: ReadonlySet<string> = new Set(["/api/system", "/api/health", "/api/tags", "/v1/models", "/health"]);
+export const INFERENCE_PATHS: ReadonlySet<string> = new Set([
+  "/v1/chat/completions",
+  "/v1/completions",
+  "/v1/embeddings",
+  "/v1/responses",
+]);
+export const HEALTH_PATHS: ReadonlySet<string> = new Set([
+  "/api/system",
+  "/api/health",
+  "/api/tags",
+  "/v1/models",
+  "/health",
+]);
 
 function isRecord(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -76,7 +87,8 @@ function inference(build: Build): Handler {
 function answer(x: Exchange, fake: FakeState, build: Build): void {
   const { faults } = fake;
   for (const [name, value] of Object.entries(faults.extraHeaders ?? {})) x.res.setHeader(name, value);
-  if (faults.redirect !== null) return void x.res.writeHead(307, { Location: faults.redirect, "Content-Length": 0 }).end();
+  if (faults.redirect !== null)
+    return void x.res.writeHead(307, { Location: faults.redirect, "Content-Length": 0 }).end();
   if (faults.status !== null) return sendFault(x.res, faults.status);
   if (!isRecord(x.body)) return sendJson(x.res, 400, BAD_JSON);
   const model = x.body.model;
@@ -85,17 +97,28 @@ function answer(x: Exchange, fake: FakeState, build: Build): void {
   if (found === undefined) return sendJson(x.res, 404, modelNotFound(model));
   const rest = continuation(x.body, fake.pieces);
   if (fake.engine && !rest) {
-    const asked = typeof x.body.max_tokens === "number" && x.body.max_tokens > 0 ? x.body.max_tokens : fake.completionTokens;
+    const asked =
+      typeof x.body.max_tokens === "number" && x.body.max_tokens > 0 ? x.body.max_tokens : fake.completionTokens;
     const streaming = x.body.stream === true;
     return fake.engine.serve(x, found, (tokenMs) =>
-      streaming ? send(x, fake, build, model, asked, (tokenMs * asked) / fake.pieces.length, null) : later(x.res, tokenMs * asked, () => send(x, fake, build, model, asked, 0, null)),
+      streaming
+        ? send(x, fake, build, model, asked, (tokenMs * asked) / fake.pieces.length, null)
+        : later(x.res, tokenMs * asked, () => send(x, fake, build, model, asked, 0, null)),
     );
   }
   send(x, fake, build, model, rest ? rest.length : fake.completionTokens, faults.chunkDelayMs, rest);
 }
 
 /** Sends the built answer; `rest`: the pieces of a continuation (never cut: it is the resume under test). */
-function send(x: Exchange, fake: FakeState, build: Build, model: string, completionTokens: number, chunkDelayMs: number, rest: string[] | null): void {
+function send(
+  x: Exchange,
+  fake: FakeState,
+  build: Build,
+  model: string,
+  completionTokens: number,
+  chunkDelayMs: number,
+  rest: string[] | null,
+): void {
   const { faults } = fake;
   const out = build(x.body as Json, { ...reply(x, fake, model, rest), completionTokens });
   const encoding = chosenEncoding(x.req, faults);
@@ -107,7 +130,11 @@ function send(x: Exchange, fake: FakeState, build: Build, model: string, complet
 /** The answer with a `padding` field of spaces making it about `bytes` long (its usage still at the end). */
 function padded(json: Json, bytes: number): Json {
   const { usage, ...rest } = json;
-  return { ...rest, padding: " ".repeat(Math.max(0, bytes - JSON.stringify(json).length)), ...(usage === undefined ? {} : { usage }) };
+  return {
+    ...rest,
+    padding: " ".repeat(Math.max(0, bytes - JSON.stringify(json).length)),
+    ...(usage === undefined ? {} : { usage }),
+  };
 }
 
 /**
@@ -167,7 +194,8 @@ function toolToCall(body: Json): string | null {
   if (!Array.isArray(body.tools) || body.tools.length === 0 || body.tool_choice === "none") return null;
   const last: unknown = Array.isArray(body.messages) ? body.messages.at(-1) : undefined;
   if (isRecord(last) && last.role === "tool") return null;
-  const named = isRecord(body.tool_choice) && isRecord(body.tool_choice.function) ? body.tool_choice.function.name : undefined;
+  const named =
+    isRecord(body.tool_choice) && isRecord(body.tool_choice.function) ? body.tool_choice.function.name : undefined;
   const first: unknown = body.tools[0];
   const name = named ?? (isRecord(first) && isRecord(first.function) ? first.function.name : undefined);
   return typeof name === "string" ? name : null;
@@ -176,8 +204,11 @@ function toolToCall(body: Json): string | null {
 /** Chat completions: a tool call when the request offers tools (see toolToCall), else the reply text. */
 const chatRoute = inference((body, r) => {
   const tool = toolToCall(body);
-  if (tool === null) return body.stream === true ? { stream: chatStream(r, includeUsage(body)) } : { json: chatCompletion(r) };
-  return body.stream === true ? { stream: toolCallStream(r, tool, includeUsage(body)) } : { json: toolCallCompletion(r, tool) };
+  if (tool === null)
+    return body.stream === true ? { stream: chatStream(r, includeUsage(body)) } : { json: chatCompletion(r) };
+  return body.stream === true
+    ? { stream: toolCallStream(r, tool, includeUsage(body)) }
+    : { json: toolCallCompletion(r, tool) };
 });
 
 const embeddingsRoute = inference((body, r) => {
@@ -226,7 +257,8 @@ const xllmDownload: Handler = (x, fake) => {
 const xllmPoll: Handler = (x, fake) => {
   const id = new URLSearchParams(x.query).get("task_id") ?? "";
   const task = fake.tasks.get(id);
-  if (!task) return sendJson(x.res, 404, openAiError(`task '${id}' not found`, "invalid_request_error", "task_not_found"));
+  if (!task)
+    return sendJson(x.res, 404, openAiError(`task '${id}' not found`, "invalid_request_error", "task_not_found"));
   task.progress = Math.min(100, task.progress + 25);
   if (task.progress === 100 && fake.findModel(task.model) === undefined) fake.models = [...fake.models, task.model];
   sendJson(x.res, 200, xllmProgress(task.progress));
@@ -250,7 +282,9 @@ const xllmInfo: Router = (method, path) => {
   const id = safeDecode(path.slice(INFO_PREFIX.length, -INFO_SUFFIX.length));
   return (x, fake) =>
     later(x.res, fake.faults.metadataDelayMs, () =>
-      fake.findModel(id) === undefined ? sendJson(x.res, 404, modelNotFound(id)) : sendJson(x.res, 200, XLLM_MODEL_INFO),
+      fake.findModel(id) === undefined
+        ? sendJson(x.res, 404, modelNotFound(id))
+        : sendJson(x.res, 200, XLLM_MODEL_INFO),
     );
 };
 

@@ -4,7 +4,15 @@ import { connect } from "node:net";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeKind, type FakeOptions, type FakeUpstream, deadUrl, freePort, startFake, startHangServer } from "./upstream";
+import {
+  type FakeKind,
+  type FakeOptions,
+  type FakeUpstream,
+  deadUrl,
+  freePort,
+  startFake,
+  startHangServer,
+} from "./upstream";
 
 // ---- helpers ----
 
@@ -88,7 +96,11 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
-const chat = (model: string, extra: Record<string, unknown> = {}) => ({ model, messages: [{ role: "user", content: "hi" }], ...extra });
+const chat = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  messages: [{ role: "user", content: "hi" }],
+  ...extra,
+});
 
 interface ChatBody {
   id: string;
@@ -123,11 +135,18 @@ describe("OpenAI-compatible API of every kind", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("server")).toBe(server);
     expect(r.json.object).toBe("list");
-    const expected = kind === "xllm" ? ["llama-3.2-1b"] : kind === "ollama" ? ["llama3.1:8b", "nomic-embed-text:latest"] : ["mock-model"];
+    const expected =
+      kind === "xllm"
+        ? ["llama-3.2-1b"]
+        : kind === "ollama"
+          ? ["llama3.1:8b", "nomic-embed-text:latest"]
+          : ["mock-model"];
     expect(r.json.data.map((m) => m.id)).toEqual(expected);
     expect(r.json.data[0]).toEqual({ id: expected[0], object: "model", created: expect.any(Number), owned_by: owner });
     f.models = ["other"];
-    expect((await call<{ data: Array<{ id: string }> }>(f.url, "/v1/models")).json.data.map((m) => m.id)).toEqual(["other"]);
+    expect((await call<{ data: Array<{ id: string }> }>(f.url, "/v1/models")).json.data.map((m) => m.id)).toEqual([
+      "other",
+    ]);
   });
 
   it("answers a chat completion with Content-Length, the requested model and usage", async () => {
@@ -137,7 +156,11 @@ describe("OpenAI-compatible API of every kind", () => {
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(Number(res.headers.get("content-length"))).toBe(Buffer.byteLength(text));
     const body = JSON.parse(text) as ChatBody;
-    expect(body).toMatchObject({ object: "chat.completion", model: "mock-model", choices: [{ index: 0, finish_reason: "stop" }] });
+    expect(body).toMatchObject({
+      object: "chat.completion",
+      model: "mock-model",
+      choices: [{ index: 0, finish_reason: "stop" }],
+    });
     expect(body.id).toMatch(/^chatcmpl-/);
     expect(body.choices[0].message).toEqual({ role: "assistant", content: "Hello from node-a" });
     expect(body.usage?.completion_tokens).toBe(7);
@@ -158,12 +181,19 @@ describe("OpenAI-compatible API of every kind", () => {
     expect(plain.frames.at(-1)).toBe("data: [DONE]");
     const chunks = plain.frames.slice(0, 4).map((fr) => dataOf(fr) as unknown as ChunkBody);
     expect(chunks[0].choices[0].delta).toEqual({ role: "assistant", content: "Hello" });
-    expect(chunks.slice(0, 3).map((c) => c.choices[0].delta?.content).join("")).toBe("Hello from openai");
+    expect(
+      chunks
+        .slice(0, 3)
+        .map((c) => c.choices[0].delta?.content)
+        .join(""),
+    ).toBe("Hello from openai");
     expect(chunks[3].choices[0]).toEqual({ index: 0, delta: {}, finish_reason: "stop" });
     expect(dataOf(plain.frames[0])).toMatchObject({ object: "chat.completion.chunk", model: "mock-model" });
 
     const withUsage = await readStream(
-      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true, stream_options: { include_usage: true } }) }),
+      await send(f.url, "/v1/chat/completions", {
+        body: chat("mock-model", { stream: true, stream_options: { include_usage: true } }),
+      }),
     );
     expect(withUsage.frames).toHaveLength(6);
     expect(dataOf(withUsage.frames[4])).toMatchObject({ choices: [], usage: { completion_tokens: 10 } });
@@ -172,18 +202,32 @@ describe("OpenAI-compatible API of every kind", () => {
 
   it("pads the reply when there are more chunks than characters", async () => {
     const f = await fake({ kind: "openai", name: "x", chunks: 20 });
-    const s = await readStream(await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }));
+    const s = await readStream(
+      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }),
+    );
     expect(s.frames).toHaveLength(22);
-    const text = s.frames.slice(0, 20).map((fr) => (dataOf(fr) as unknown as ChunkBody).choices[0].delta?.content).join("");
+    const text = s.frames
+      .slice(0, 20)
+      .map((fr) => (dataOf(fr) as unknown as ChunkBody).choices[0].delta?.content)
+      .join("");
     expect(text).toBe("Hello from x!!!!!!!!");
   });
 
   it("answers /v1/completions whole and streamed", async () => {
     const f = await fake({ kind: "llamacpp", chunks: 2 });
-    const whole = await call<ChatBody & { choices: Array<{ text: string }> }>(f.url, "/v1/completions", { body: { model: "mock-model", prompt: "hi" } });
-    expect(whole.json).toMatchObject({ object: "text_completion", choices: [{ index: 0, text: "Hello from llamacpp", finish_reason: "stop" }] });
+    const whole = await call<ChatBody & { choices: Array<{ text: string }> }>(f.url, "/v1/completions", {
+      body: { model: "mock-model", prompt: "hi" },
+    });
+    expect(whole.json).toMatchObject({
+      object: "text_completion",
+      choices: [{ index: 0, text: "Hello from llamacpp", finish_reason: "stop" }],
+    });
     expect(whole.json.id).toMatch(/^cmpl-/);
-    const s = await readStream(await send(f.url, "/v1/completions", { body: { model: "mock-model", prompt: "hi", stream: true, stream_options: { include_usage: true } } }));
+    const s = await readStream(
+      await send(f.url, "/v1/completions", {
+        body: { model: "mock-model", prompt: "hi", stream: true, stream_options: { include_usage: true } },
+      }),
+    );
     const chunks = s.frames.slice(0, -1).map((fr) => dataOf(fr) as unknown as ChunkBody);
     expect(chunks.map((c) => c.choices[0]?.text ?? "").join("")).toBe("Hello from llamacpp");
     expect(chunks[2].choices[0].finish_reason).toBe("stop");
@@ -192,12 +236,23 @@ describe("OpenAI-compatible API of every kind", () => {
 
   it("answers /v1/embeddings with one 8-float vector per input", async () => {
     const f = await fake({ kind: "ollama" });
-    type Emb = { object: string; model: string; data: Array<{ object: string; index: number; embedding: number[] }>; usage: Record<string, number> };
+    type Emb = {
+      object: string;
+      model: string;
+      data: Array<{ object: string; index: number; embedding: number[] }>;
+      usage: Record<string, number>;
+    };
     const one = await call<Emb>(f.url, "/v1/embeddings", { body: { model: "nomic-embed-text", input: "a" } });
-    expect(one.json).toMatchObject({ object: "list", model: "nomic-embed-text", data: [{ object: "embedding", index: 0 }] });
+    expect(one.json).toMatchObject({
+      object: "list",
+      model: "nomic-embed-text",
+      data: [{ object: "embedding", index: 0 }],
+    });
     expect(one.json.data[0].embedding).toHaveLength(8);
     expect(one.json.usage.total_tokens).toBe(one.json.usage.prompt_tokens);
-    const many = await call<Emb>(f.url, "/v1/embeddings", { body: { model: "nomic-embed-text", input: ["a", "b", "c"] } });
+    const many = await call<Emb>(f.url, "/v1/embeddings", {
+      body: { model: "nomic-embed-text", input: ["a", "b", "c"] },
+    });
     expect(many.json.data.map((d) => d.index)).toEqual([0, 1, 2]);
     expect(many.json.data[0].embedding).toEqual(one.json.data[0].embedding);
     expect(many.json.data[1].embedding).not.toEqual(one.json.data[0].embedding);
@@ -205,7 +260,9 @@ describe("OpenAI-compatible API of every kind", () => {
 
   it("answers /v1/responses whole and streamed", async () => {
     const f = await fake({ kind: "openai", chunks: 2 });
-    const whole = await call<{ id: string; usage: Record<string, number> }>(f.url, "/v1/responses", { body: { model: "mock-model", input: "hi" } });
+    const whole = await call<{ id: string; usage: Record<string, number> }>(f.url, "/v1/responses", {
+      body: { model: "mock-model", input: "hi" },
+    });
     expect(whole.json).toMatchObject({
       object: "response",
       model: "mock-model",
@@ -214,7 +271,9 @@ describe("OpenAI-compatible API of every kind", () => {
     });
     expect(whole.json.id).toMatch(/^resp_/);
     expect(whole.json.usage.total_tokens).toBe(whole.json.usage.input_tokens + 10);
-    const s = await readStream(await send(f.url, "/v1/responses", { body: { model: "mock-model", input: "hi", stream: true } }));
+    const s = await readStream(
+      await send(f.url, "/v1/responses", { body: { model: "mock-model", input: "hi", stream: true } }),
+    );
     expect(s.frames.map((fr) => fr.split("\n")[0])).toEqual([
       "event: response.created",
       "event: response.output_text.delta",
@@ -244,7 +303,11 @@ describe("OpenAI-compatible API of every kind", () => {
     await call(f.url, "/v1/models?x=1", { headers: { "x-test": "yes" } });
     await call(f.url, "/v1/chat/completions", { body: chat("mock-model") });
     await call(f.url, "/v1/chat/completions", { body: "raw text" });
-    expect(f.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/models", "POST /v1/chat/completions", "POST /v1/chat/completions"]);
+    expect(f.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /v1/models",
+      "POST /v1/chat/completions",
+      "POST /v1/chat/completions",
+    ]);
     expect(f.requests[0].headers["x-test"]).toBe("yes");
     expect(f.requests[0].body).toBeUndefined();
     expect(f.requests[1].body).toEqual(chat("mock-model"));
@@ -264,7 +327,12 @@ describe("OpenAI-compatible API of every kind", () => {
         const denied = await call(f.url, path);
         expect(denied.status).toBe(401);
         expect(denied.json).toEqual({
-          error: { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+          error: {
+            message: "Incorrect API key provided",
+            type: "invalid_request_error",
+            param: null,
+            code: "invalid_api_key",
+          },
         });
       }
       expect((await call(f.url, "/v1/models", { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
@@ -275,7 +343,12 @@ describe("OpenAI-compatible API of every kind", () => {
   it("answers 404 {error:{message}} on routes a kind does not have", async () => {
     const vllm = await fake({ kind: "vllm" });
     const ollama = await fake({ kind: "ollama" });
-    for (const [f, path] of [[vllm, "/api/tags"], [ollama, "/api/system"], [vllm, "/health"], [ollama, "/api/models/x/info"]] as const) {
+    for (const [f, path] of [
+      [vllm, "/api/tags"],
+      [ollama, "/api/system"],
+      [vllm, "/health"],
+      [ollama, "/api/models/x/info"],
+    ] as const) {
       const r = await call(f.url, path);
       expect(r.status).toBe(404);
       expect(r.json).toEqual({ error: { message: "not found" } });
@@ -293,7 +366,9 @@ describe("kind-specific routes", () => {
     expect(Array.isArray(system.json.gpus)).toBe(true);
     expect((await call(f.url, "/api/health")).json).toEqual({ status: "ok" });
     const info = { context_length: 131072, capabilities: ["text", "vision"] };
-    expect((await call(f.url, `/api/models/${encodeURIComponent("meta-llama/Llama-3.2-1B:q4")}/info`)).json).toEqual(info);
+    expect((await call(f.url, `/api/models/${encodeURIComponent("meta-llama/Llama-3.2-1B:q4")}/info`)).json).toEqual(
+      info,
+    );
     expect((await call(f.url, "/api/models/meta-llama/Llama-3.2-1B:q4/info")).json).toEqual(info);
     expect((await call(f.url, "/api/models/llama-3.2-1b/info")).json).toEqual(info);
     expect((await call(f.url, "/api/models/unknown%2Fmodel/info")).status).toBe(404);
@@ -302,11 +377,14 @@ describe("kind-specific routes", () => {
   it("xllm: a download advances 25% per poll and adds the model when completed", async () => {
     const f = await fake({ kind: "xllm" });
     expect((await call(f.url, "/api/models/download", { body: {} })).status).toBe(400);
-    const started = await call<{ task_id: string }>(f.url, "/api/models/download", { body: { model: "qwen/Qwen2.5-7B" } });
+    const started = await call<{ task_id: string }>(f.url, "/api/models/download", {
+      body: { model: "qwen/Qwen2.5-7B" },
+    });
     expect(started.status).toBe(202);
     expect(started.json.task_id).toMatch(/^task-/);
     const polls: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < 4; i++) polls.push((await call(f.url, `/api/download/progress?task_id=${started.json.task_id}`)).json);
+    for (let i = 0; i < 4; i++)
+      polls.push((await call(f.url, `/api/download/progress?task_id=${started.json.task_id}`)).json);
     expect(polls.map((p) => [p.status, p.progress])).toEqual([
       ["downloading", 25],
       ["downloading", 50],
@@ -336,7 +414,9 @@ describe("kind-specific routes", () => {
       model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
       capabilities: ["completion", "tools"],
     });
-    expect((await call(f.url, "/api/show", { body: { name: "nomic-embed-text" } })).json).toMatchObject({ capabilities: ["embedding"] });
+    expect((await call(f.url, "/api/show", { body: { name: "nomic-embed-text" } })).json).toMatchObject({
+      capabilities: ["embedding"],
+    });
     const missing = await call(f.url, "/api/show", { body: { model: "x" } });
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual({ error: "model 'x' not found" });
@@ -400,8 +480,14 @@ describe("faults", () => {
 
   it("hang never answers, and stop() still resolves promptly", async () => {
     const f = await startFake({ kind: "openai", faults: { hang: true } });
-    const models = send(f.url, "/v1/models").then(() => "answered", () => "failed");
-    const chatting = send(f.url, "/v1/chat/completions", { body: chat("mock-model") }).then(() => "answered", () => "failed");
+    const models = send(f.url, "/v1/models").then(
+      () => "answered",
+      () => "failed",
+    );
+    const chatting = send(f.url, "/v1/chat/completions", { body: chat("mock-model") }).then(
+      () => "answered",
+      () => "failed",
+    );
     await until(() => f.requests.length === 2);
     await sleep(50);
     expect(f.inflight).toBe(1);
@@ -418,7 +504,10 @@ describe("faults", () => {
   it("hangInference answers the model list and never a completion (a wedged engine)", async () => {
     const f = await startFake({ kind: "vllm", faults: { hangInference: true } });
     expect((await call(f.url, "/v1/models")).status).toBe(200);
-    const chatting = send(f.url, "/v1/chat/completions", { body: chat("mock-model") }).then(() => "answered", () => "failed");
+    const chatting = send(f.url, "/v1/chat/completions", { body: chat("mock-model") }).then(
+      () => "answered",
+      () => "failed",
+    );
     await until(() => f.inflight === 1);
     await sleep(100);
     expect(f.served).toBe(0);
@@ -428,14 +517,20 @@ describe("faults", () => {
 
   it("dieAfterChunks cuts the stream after N content chunks", async () => {
     const f = await fake({ kind: "vllm", chunks: 5, faults: { dieAfterChunks: 2 } });
-    const s = await readStream(await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }));
+    const s = await readStream(
+      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }),
+    );
     expect(s.error).toBeDefined();
     expect(s.frames).toHaveLength(2);
-    expect(s.frames.map((fr) => (dataOf(fr) as unknown as ChunkBody).choices[0].delta?.content).join("")).toBe("Hello ");
+    expect(s.frames.map((fr) => (dataOf(fr) as unknown as ChunkBody).choices[0].delta?.content).join("")).toBe(
+      "Hello ",
+    );
     await until(() => f.inflight === 0);
     expect([f.served, f.aborted]).toEqual([0, 0]);
     f.setFaults({ dieAfterChunks: 0, chunkDelayMs: 5 });
-    const none = await readStream(await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }));
+    const none = await readStream(
+      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }),
+    );
     expect(none.error).toBeDefined();
     expect(none.frames).toEqual([]);
   });
@@ -444,16 +539,20 @@ describe("faults", () => {
     const f = await fake({ kind: "openai", faults: { slowBytesMs: 1 } });
     const payload = JSON.stringify({ model: "mock-model", input: "x" });
     const { pieces, text } = await new Promise<{ pieces: number; text: string }>((resolve, reject) => {
-      const req = request(`${f.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        let count = 0;
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          count++;
-          body += d;
-        });
-        res.on("end", () => resolve({ pieces: count, text: body }));
-      });
+      const req = request(
+        `${f.url}/v1/embeddings`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          let count = 0;
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => {
+            count++;
+            body += d;
+          });
+          res.on("end", () => resolve({ pieces: count, text: body }));
+        },
+      );
       req.on("error", reject);
       req.end(payload);
     });
@@ -463,7 +562,11 @@ describe("faults", () => {
 
   it("garbage answers every route with a 200 HTML page", async () => {
     const f = await fake({ kind: "ollama", apiKey: "k", faults: { garbage: true } });
-    for (const [path, body] of [["/v1/models", undefined], ["/api/tags", undefined], ["/v1/chat/completions", chat("llama3.1:8b")]] as const) {
+    for (const [path, body] of [
+      ["/v1/models", undefined],
+      ["/api/tags", undefined],
+      ["/v1/chat/completions", chat("llama3.1:8b")],
+    ] as const) {
       const res = await send(f.url, path, { body });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/html/);
@@ -474,9 +577,13 @@ describe("faults", () => {
   it("omitUsage leaves usage out, also of streams that ask for it", async () => {
     const f = await fake({ kind: "openai", chunks: 2, faults: { omitUsage: true } });
     expect((await call(f.url, "/v1/chat/completions", { body: chat("mock-model") })).json).not.toHaveProperty("usage");
-    expect((await call(f.url, "/v1/responses", { body: { model: "mock-model", input: "x" } })).json).not.toHaveProperty("usage");
+    expect((await call(f.url, "/v1/responses", { body: { model: "mock-model", input: "x" } })).json).not.toHaveProperty(
+      "usage",
+    );
     const s = await readStream(
-      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true, stream_options: { include_usage: true } }) }),
+      await send(f.url, "/v1/chat/completions", {
+        body: chat("mock-model", { stream: true, stream_options: { include_usage: true } }),
+      }),
     );
     expect(s.frames).toHaveLength(4);
     expect(s.frames.some((fr) => fr.includes("usage"))).toBe(false);
@@ -511,7 +618,10 @@ describe("faults", () => {
   it("counts a client that leaves mid-stream as aborted", async () => {
     const f = await fake({ kind: "openai", chunks: 10, faults: { chunkDelayMs: 20 } });
     const controller = new AbortController();
-    const res = await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }), signal: controller.signal });
+    const res = await send(f.url, "/v1/chat/completions", {
+      body: chat("mock-model", { stream: true }),
+      signal: controller.signal,
+    });
     const reader = res.body?.getReader();
     await reader?.read();
     controller.abort();
@@ -561,7 +671,19 @@ describe("lifecycle", () => {
   it("the CLI prints one JSON line and stops on SIGTERM", async () => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "e2e/fakes/cli.ts", "--kind", "ollama", "--port", "0", "--models", "llama3.1:8b,nomic-embed-text", "--chunks", "3"],
+      [
+        "--import",
+        "tsx",
+        "e2e/fakes/cli.ts",
+        "--kind",
+        "ollama",
+        "--port",
+        "0",
+        "--models",
+        "llama3.1:8b,nomic-embed-text",
+        "--chunks",
+        "3",
+      ],
       { cwd: new URL("../..", import.meta.url), stdio: ["ignore", "pipe", "inherit"] },
     );
     try {
@@ -570,7 +692,9 @@ describe("lifecycle", () => {
       expect(printed).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), kind: "ollama" });
       const tags = await call<{ models: Array<{ name: string }> }>(printed.url, "/api/tags");
       expect(tags.json.models.map((m) => m.name)).toEqual(["llama3.1:8b", "nomic-embed-text"]);
-      const s = await readStream(await send(printed.url, "/v1/chat/completions", { body: chat("llama3.1:8b", { stream: true }) }));
+      const s = await readStream(
+        await send(printed.url, "/v1/chat/completions", { body: chat("llama3.1:8b", { stream: true }) }),
+      );
       expect(s.frames).toHaveLength(5);
       const exited = once(child, "exit");
       child.kill("SIGTERM");

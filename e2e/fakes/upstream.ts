@@ -165,7 +165,15 @@ class Fake implements FakeUpstream, FakeState {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
-    const x: Exchange = { req, res, path, query: q < 0 ? "" : url.slice(q + 1), body: undefined, size: 0, killed: false };
+    const x: Exchange = {
+      req,
+      res,
+      path,
+      query: q < 0 ? "" : url.slice(q + 1),
+      body: undefined,
+      size: 0,
+      killed: false,
+    };
     if (req.method === "POST" && INFERENCE_PATHS.has(path)) this.track(x);
     if (this.serverHeader !== undefined) res.setHeader("Server", this.serverHeader);
     readBody(x, () => this.handle(x));

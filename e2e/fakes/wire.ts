@@ -55,7 +55,8 @@ export function openAiError(message: string, type: string, code: string | null, 
 
 /** The error body a fault status (inference `status` or `healthStatus`) answers with. */
 export function statusError(status: number): Json {
-  if (status === 429) return openAiError("Rate limit reached (fake upstream)", "rate_limit_error", "rate_limit_exceeded");
+  if (status === 429)
+    return openAiError("Rate limit reached (fake upstream)", "rate_limit_error", "rate_limit_exceeded");
   if (status === 401) return openAiError("Incorrect API key provided", "invalid_request_error", "invalid_api_key");
   const type = status >= 500 ? "server_error" : "invalid_request_error";
   return openAiError(`Fake upstream answered ${status}`, type, null);
@@ -90,12 +91,23 @@ export function modelList(models: readonly string[], created: number, ownedBy: s
 
 function chatUsage(r: Reply): Json | undefined {
   if (!r.withUsage) return undefined;
-  return { prompt_tokens: r.promptTokens, completion_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens };
+  return {
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    total_tokens: r.promptTokens + r.completionTokens,
+  };
 }
 
 export function chatCompletion(r: Reply): Json {
   const choice = { index: 0, message: { role: "assistant", content: r.text }, finish_reason: "stop" };
-  return { id: `chatcmpl-${r.id}`, object: "chat.completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };
+  return {
+    id: `chatcmpl-${r.id}`,
+    object: "chat.completion",
+    created: r.created,
+    model: r.model,
+    choices: [choice],
+    usage: chatUsage(r),
+  };
 }
 
 /** The fixed arguments every fake tool call carries, in the fragments a stream sends them as. */
@@ -105,23 +117,52 @@ export const TOOL_ARGUMENTS = TOOL_ARGUMENT_PIECES.join("");
 /** A chat completion calling `tool` with TOOL_ARGUMENTS. */
 export function toolCallCompletion(r: Reply, tool: string): Json {
   const call = { id: `call_${r.id}`, type: "function", function: { name: tool, arguments: TOOL_ARGUMENTS } };
-  const choice = { index: 0, message: { role: "assistant", content: null, tool_calls: [call] }, finish_reason: "tool_calls" };
-  return { id: `chatcmpl-${r.id}`, object: "chat.completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };
+  const choice = {
+    index: 0,
+    message: { role: "assistant", content: null, tool_calls: [call] },
+    finish_reason: "tool_calls",
+  };
+  return {
+    id: `chatcmpl-${r.id}`,
+    object: "chat.completion",
+    created: r.created,
+    model: r.model,
+    choices: [choice],
+    usage: chatUsage(r),
+  };
 }
 
 /** The same call streamed: the call's id and name first, then its arguments in TOOL_ARGUMENT_PIECES. */
 export function toolCallStream(r: Reply, tool: string, includeUsage: boolean): StreamPlan {
-  return openAiStream({ ...r, pieces: TOOL_ARGUMENT_PIECES }, `chatcmpl-${r.id}`, "chat.completion.chunk", includeUsage, (piece, i) => {
-    if (piece === null) return { index: 0, delta: {}, finish_reason: "tool_calls" };
-    const fn = i === 0 ? { name: tool, arguments: piece } : { arguments: piece };
-    const call = i === 0 ? { index: 0, id: `call_${r.id}`, type: "function", function: fn } : { index: 0, function: fn };
-    return { index: 0, delta: i === 0 ? { role: "assistant", tool_calls: [call] } : { tool_calls: [call] }, finish_reason: null };
-  });
+  return openAiStream(
+    { ...r, pieces: TOOL_ARGUMENT_PIECES },
+    `chatcmpl-${r.id}`,
+    "chat.completion.chunk",
+    includeUsage,
+    (piece, i) => {
+      if (piece === null) return { index: 0, delta: {}, finish_reason: "tool_calls" };
+      const fn = i === 0 ? { name: tool, arguments: piece } : { arguments: piece };
+      const call =
+        i === 0 ? { index: 0, id: `call_${r.id}`, type: "function", function: fn } : { index: 0, function: fn };
+      return {
+        index: 0,
+        delta: i === 0 ? { role: "assistant", tool_calls: [call] } : { tool_calls: [call] },
+        finish_reason: null,
+      };
+    },
+  );
 }
 
 export function textCompletion(r: Reply): Json {
   const choice = { index: 0, text: r.text, logprobs: null, finish_reason: "stop" };
-  return { id: `cmpl-${r.id}`, object: "text_completion", created: r.created, model: r.model, choices: [choice], usage: chatUsage(r) };
+  return {
+    id: `cmpl-${r.id}`,
+    object: "text_completion",
+    created: r.created,
+    model: r.model,
+    choices: [choice],
+    usage: chatUsage(r),
+  };
 }
 
 function sse(data: unknown): string {
@@ -190,9 +231,21 @@ export function responseObject(r: Reply, status = "completed"): Json {
   const content = [{ type: "output_text", text: r.text, annotations: [] }];
   const message = { type: "message", id: `msg_${r.id}`, status, role: "assistant", content };
   const usage = r.withUsage
-    ? { input_tokens: r.promptTokens, output_tokens: r.completionTokens, total_tokens: r.promptTokens + r.completionTokens }
+    ? {
+        input_tokens: r.promptTokens,
+        output_tokens: r.completionTokens,
+        total_tokens: r.promptTokens + r.completionTokens,
+      }
     : undefined;
-  return { id: `resp_${r.id}`, object: "response", created_at: r.created, status, model: r.model, output: [message], usage };
+  return {
+    id: `resp_${r.id}`,
+    object: "response",
+    created_at: r.created,
+    status,
+    model: r.model,
+    output: [message],
+    usage,
+  };
 }
 
 /** A Responses API event stream: response.created, one output_text.delta per piece, output_text.done, response.completed. */
@@ -202,7 +255,10 @@ export function responseStream(r: Reply): StreamPlan {
   return {
     head: [sseEvent("response.created", { response: created })],
     content: r.pieces.map((delta) => sseEvent("response.output_text.delta", { ...at, delta })),
-    tail: [sseEvent("response.output_text.done", { ...at, text: r.text }), sseEvent("response.completed", { response: responseObject(r) })],
+    tail: [
+      sseEvent("response.output_text.done", { ...at, text: r.text }),
+      sseEvent("response.completed", { response: responseObject(r) }),
+    ],
   };
 }
 
@@ -210,7 +266,11 @@ export function responseStream(r: Reply): StreamPlan {
 
 function digestOf(name: string): string {
   const hex = embeddingVector(name)
-    .map((f) => Math.floor((f + 1) * 0x7fffffff).toString(16).padStart(8, "0"))
+    .map((f) =>
+      Math.floor((f + 1) * 0x7fffffff)
+        .toString(16)
+        .padStart(8, "0"),
+    )
     .join("");
   return `sha256:${hex}`;
 }
@@ -243,12 +303,25 @@ export function ollamaShow(model: string): Json {
 
 export const XLLM_SYSTEM: Json = {
   xllm_version: "0.9.1",
-  gpus: [{ index: 0, name: "NVIDIA GeForce RTX 4090", memory_total_mb: 24564, memory_used_mb: 2048, utilization_percent: 12 }],
+  gpus: [
+    {
+      index: 0,
+      name: "NVIDIA GeForce RTX 4090",
+      memory_total_mb: 24564,
+      memory_used_mb: 2048,
+      utilization_percent: 12,
+    },
+  ],
 };
 
 export const XLLM_MODEL_INFO: Json = { context_length: 131072, capabilities: ["text", "vision"] };
 
 export function xllmProgress(progress: number): Json {
   const done = progress >= 100;
-  return { status: done ? "completed" : "downloading", progress, speed_mbps: done ? 0 : 250, eta_seconds: (100 - progress) / 25 };
+  return {
+    status: done ? "completed" : "downloading",
+    progress,
+    speed_mbps: done ? 0 : 250,
+    eta_seconds: (100 - progress) / 25,
+  };
 }

@@ -1,12 +1,27 @@
 import type { Client } from "@libsql/client";
 
-const TABLES = ["users", "api_keys", "endpoints", "endpoint_models", "endpoint_model_stats", "download_tasks", "audit_log"];
+const TABLES = [
+  "users",
+  "api_keys",
+  "endpoints",
+  "endpoint_models",
+  "endpoint_model_stats",
+  "download_tasks",
+  "audit_log",
+];
 
 /**
  * Columns the health checker owns: it writes them on its own schedule (and at once after a status change made
  * elsewhere), independently of any request a test sends, so they are left out of the comparison.
  */
-const HEALTH_OWNED = new Set(["status", "latency_ms", "last_seen_at", "last_checked_at", "last_error", "consecutive_failures"]);
+const HEALTH_OWNED = new Set([
+  "status",
+  "latency_ms",
+  "last_seen_at",
+  "last_checked_at",
+  "last_error",
+  "consecutive_failures",
+]);
 
 /**
  * Bookkeeping written off the request path, a few seconds after a key was used: a key that authenticated a
@@ -20,7 +35,9 @@ export async function snapshot(db: Client): Promise<string> {
   for (const t of TABLES) {
     const rs = await db.execute(`SELECT * FROM ${t} ORDER BY 1`);
     const skip = t === "endpoints" ? HEALTH_OWNED : USAGE_OWNED[t];
-    const rows = skip ? rs.rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !skip.has(k)))) : rs.rows;
+    const rows = skip
+      ? rs.rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !skip.has(k))))
+      : rs.rows;
     parts.push(`${t}:${JSON.stringify(rows)}`);
   }
   return parts.join("\n");

@@ -1,7 +1,11 @@
 import { call, type Call } from "./http";
 
 /** Registers an endpoint with sk_debug and waits until it is online with its models synced. */
-export async function registerOnline(base: string, body: Record<string, unknown>, timeoutMs = 10_000): Promise<{ id: string; [k: string]: unknown }> {
+export async function registerOnline(
+  base: string,
+  body: Record<string, unknown>,
+  timeoutMs = 10_000,
+): Promise<{ id: string; [k: string]: unknown }> {
   const created = await call(base, "POST", "/api/endpoints", { key: "sk_debug", body });
   if (created.status !== 201) throw new Error(`register failed: ${created.status} ${created.text}`);
   await waitFor(async () => {
@@ -21,7 +25,12 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000,
 }
 
 /** Polls `GET /api/endpoints/{id}` (sk_debug) until `pred` holds; returns that detail. */
-export async function waitDetail(base: string, id: string, pred: (b: Call["body"]) => boolean, ms = 5000): Promise<Call["body"]> {
+export async function waitDetail(
+  base: string,
+  id: string,
+  pred: (b: Call["body"]) => boolean,
+  ms = 5000,
+): Promise<Call["body"]> {
   const t0 = Date.now();
   let last: Call | undefined;
   while (Date.now() - t0 < ms) {

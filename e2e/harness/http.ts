@@ -34,10 +34,17 @@ export async function call(
 }
 
 /** Signs in through next-auth's credentials flow and returns the session cookie header. */
-export async function login(base: string, username: string, password: string): Promise<{ status: number; cookie: string | null }> {
+export async function login(
+  base: string,
+  username: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null }> {
   const csrfRes = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
@@ -52,10 +59,17 @@ export async function login(base: string, username: string, password: string): P
  * A POST sent as curl sends bodies over 1 MiB: `Expect: 100-continue`, the body only after the server's 100
  * Continue. Resolves with whether the 100 came, the status and the body's text.
  */
-export function postExpectingContinue(url: string, headers: Record<string, string>, body: Buffer): Promise<{ continued: boolean; status: number; text: string }> {
+export function postExpectingContinue(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ continued: boolean; status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let continued = false;
-    const req = http.request(url, { method: "POST", headers: { ...headers, "content-length": body.length, expect: "100-continue" } });
+    const req = http.request(url, {
+      method: "POST",
+      headers: { ...headers, "content-length": body.length, expect: "100-continue" },
+    });
     req.on("continue", () => {
       continued = true;
       req.end(body);

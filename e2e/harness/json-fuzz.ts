@@ -45,7 +45,7 @@ export const NASTY_STRINGS = [
   "undefined",
   "true",
   "' OR '1'='1' --",
-  "\"; DROP TABLE endpoints; --",
+  '"; DROP TABLE endpoints; --',
   "<script>alert(1)</script>",
   "${jndi:ldap://127.0.0.1/x}",
   "{{7*7}}",
@@ -66,11 +66,33 @@ export const nastyNumber: fc.Arbitrary<J> = fc.oneof(
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom<J>(0, -1, 1, 9, 10, 11, 299, 300, 301, 600, 601, 10_000, 10_001, 2 ** 31, 2 ** 53 + 2, 1.5, 1e-320),
-  fc.constantFrom<J>({ raw: "1e309" }, { raw: "-1e309" }, { raw: "-0" }, { raw: "123456789012345678901234567890" }, { raw: "1E400" }, { raw: "0.1e-400" }, { raw: "10.0" }),
+  fc.constantFrom<J>(
+    { raw: "1e309" },
+    { raw: "-1e309" },
+    { raw: "-0" },
+    { raw: "123456789012345678901234567890" },
+    { raw: "1E400" },
+    { raw: "0.1e-400" },
+    { raw: "10.0" },
+  ),
 );
 
 export const nastyKey: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "", "\u0000", "😀", "a.b", "id", "role", "admin", "permissions"),
+  fc.constantFrom(
+    "__proto__",
+    "constructor",
+    "prototype",
+    "toString",
+    "hasOwnProperty",
+    "",
+    "\u0000",
+    "😀",
+    "a.b",
+    "id",
+    "role",
+    "admin",
+    "permissions",
+  ),
   fc.string({ maxLength: 12 }),
 );
 
@@ -90,7 +112,7 @@ export const anyJ: fc.Arbitrary<J> = fc.letrec<{ v: J }>((tie) => ({
 /** Deep nesting: 5,000 levels of arrays or objects, optionally wrapped as a field value. */
 export const deep = (depth = 5000): J[] => [
   { raw: "[".repeat(depth) + "]".repeat(depth) },
-  { raw: '{"a":'.repeat(depth) + "1" + "}".repeat(depth) },
+  { raw: `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}` },
 ];
 
 /** Bodies that are not JSON at all, or not an object. */
@@ -116,7 +138,7 @@ export const GARBAGE_BODIES = [
   '{"__proto__": {"admin": true}}',
   '{"constructor": {"prototype": {"admin": true}}}',
   "[".repeat(5000) + "]".repeat(5000),
-  '{"a":'.repeat(5000) + "1" + "}".repeat(5000),
+  `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`,
   JSON.stringify({ big: "y".repeat(1_200_000) }), // over the 1 MiB /api limit
 ];
 
@@ -124,7 +146,10 @@ export const GARBAGE_BODIES = [
  * An object body built from a valid template: each field kept valid, dropped, or replaced by an adversarial
  * value (possibly deeply nested); plus extra keys (prototype keys included), sometimes duplicated.
  */
-export function mutatedBody(valid: Record<string, fc.Arbitrary<J>>, bad: Record<string, fc.Arbitrary<J>> = {}): fc.Arbitrary<string> {
+export function mutatedBody(
+  valid: Record<string, fc.Arbitrary<J>>,
+  bad: Record<string, fc.Arbitrary<J>> = {},
+): fc.Arbitrary<string> {
   const fields = Object.fromEntries(
     Object.entries(valid).map(([k, arb]) => [
       k,
@@ -149,7 +174,10 @@ export function mutatedBody(valid: Record<string, fc.Arbitrary<J>>, bad: Record<
 }
 
 /** A body: mostly mutated templates, sometimes any JSON value, sometimes garbage. */
-export function fuzzBody(valid: Record<string, fc.Arbitrary<J>>, bad: Record<string, fc.Arbitrary<J>> = {}): fc.Arbitrary<string> {
+export function fuzzBody(
+  valid: Record<string, fc.Arbitrary<J>>,
+  bad: Record<string, fc.Arbitrary<J>> = {},
+): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 8, arbitrary: mutatedBody(valid, bad) },
     { weight: 1, arbitrary: anyJ.map(toJson) },
@@ -181,7 +209,10 @@ export const nastyId: fc.Arbitrary<string> = fc.oneof(
     "constructor",
   ),
   fc.uuid(),
-  fc.string({ minLength: 1, maxLength: 40 }).filter((x) => x !== "." && x !== "..").map(encodeURIComponent),
+  fc
+    .string({ minLength: 1, maxLength: 40 })
+    .filter((x) => x !== "." && x !== "..")
+    .map(encodeURIComponent),
 );
 
 /** encodeURIComponent that never throws (lone surrogates become U+FFFD first). */

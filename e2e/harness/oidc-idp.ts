@@ -47,11 +47,24 @@ export async function startIdp({ redirectUri, users }: { redirectUri: string; us
   const issuer = `http://127.0.0.1:${outerPort}`;
   const client = { clientId: "llmlb-test", clientSecret: "idp-client-secret-7f3a9c" };
   const provider = new Provider(issuer, {
-    clients: [{ client_id: client.clientId, client_secret: client.clientSecret, redirect_uris: [redirectUri], grant_types: ["authorization_code"], response_types: ["code"] }],
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: [redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
     // the dev login form accepts any login: only the listed users exist
     findAccount: (_ctx, id) => {
       const user = idp.users.find((u) => u.sub === id);
-      return user ? { accountId: id, claims: () => ({ sub: id, preferred_username: id, email: `${id}@idp.test`, groups: user.groups }) } : undefined;
+      return user
+        ? {
+            accountId: id,
+            claims: () => ({ sub: id, preferred_username: id, email: `${id}@idp.test`, groups: user.groups }),
+          }
+        : undefined;
     },
     claims: { openid: ["sub"], profile: ["preferred_username", "groups"], email: ["email"] },
     conformIdTokenClaims: false, // the claims go into the ID token, as many providers do for groups
@@ -63,28 +76,31 @@ export async function startIdp({ redirectUri, users }: { redirectUri: string; us
 
   const idp: TestIdp = { issuer, users, ...client, tamper: null, forgeState: false, stop: async () => {} };
   const outer = http.createServer((req, res) => {
-    const upstream = http.request({ host: "127.0.0.1", port: innerPort, path: req.url, method: req.method, headers: req.headers }, (up) => {
-      const tamper = idp.tamper && req.method === "POST" && req.url?.startsWith("/token");
-      if (!tamper) {
-        const location = up.headers.location;
-        if (idp.forgeState && location?.startsWith(redirectUri)) {
-          const url = new URL(location);
-          url.searchParams.set("state", "forged-state");
-          up.headers.location = url.href;
+    const upstream = http.request(
+      { host: "127.0.0.1", port: innerPort, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        const tamper = idp.tamper && req.method === "POST" && req.url?.startsWith("/token");
+        if (!tamper) {
+          const location = up.headers.location;
+          if (idp.forgeState && location?.startsWith(redirectUri)) {
+            const url = new URL(location);
+            url.searchParams.set("state", "forged-state");
+            up.headers.location = url.href;
+          }
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
         }
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      up.on("data", (c: Buffer) => chunks.push(c));
-      up.on("end", () => {
-        const body = forgeIdToken(Buffer.concat(chunks).toString(), idp.tamper!.groups);
-        const headers = { ...up.headers, "content-length": String(Buffer.byteLength(body)) };
-        res.writeHead(up.statusCode ?? 502, headers);
-        res.end(body);
-      });
-    });
+        const chunks: Buffer[] = [];
+        up.on("data", (c: Buffer) => chunks.push(c));
+        up.on("end", () => {
+          const body = forgeIdToken(Buffer.concat(chunks).toString(), idp.tamper!.groups);
+          const headers = { ...up.headers, "content-length": String(Buffer.byteLength(body)) };
+          res.writeHead(up.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      },
+    );
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });

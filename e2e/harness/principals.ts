@@ -17,22 +17,39 @@ export interface TestPrincipal {
   password?: string;
 }
 
-export const VIEWER_PERMISSIONS: readonly Permission[] = [...PERMISSIONS.filter((p) => p.endsWith(".read")), "openai.inference"];
+export const VIEWER_PERMISSIONS: readonly Permission[] = [
+  ...PERMISSIONS.filter((p) => p.endsWith(".read")),
+  "openai.inference",
+];
 
 /** Creates one API key holding exactly `permission`, with sk_debug. */
 export async function keyWith(base: string, permission: Permission): Promise<string> {
-  const r = await call(base, "POST", "/api/api-keys", { key: "sk_debug", body: { name: `only-${permission}`, permissions: [permission] } });
+  const r = await call(base, "POST", "/api/api-keys", {
+    key: "sk_debug",
+    body: { name: `only-${permission}`, permissions: [permission] },
+  });
   if (r.status !== 201) throw new Error(`key for ${permission}: ${r.status} ${r.text}`);
   return r.body.key;
 }
 
 /** Creates a user with sk_debug and signs in; returns the principal. */
-export async function sessionFor(base: string, username: string, role: "admin" | "viewer", password: string): Promise<TestPrincipal> {
+export async function sessionFor(
+  base: string,
+  username: string,
+  role: "admin" | "viewer",
+  password: string,
+): Promise<TestPrincipal> {
   const r = await call(base, "POST", "/api/users", { key: "sk_debug", body: { username, password, role } });
   if (r.status !== 201) throw new Error(`user ${username}: ${r.status} ${r.text}`);
   const { cookie } = await login(base, username, password);
   if (!cookie) throw new Error(`login ${username} failed`);
-  return { label: `${role} session`, permissions: role === "admin" ? PERMISSIONS : VIEWER_PERMISSIONS, kind: "session", cookie, password };
+  return {
+    label: `${role} session`,
+    permissions: role === "admin" ? PERMISSIONS : VIEWER_PERMISSIONS,
+    kind: "session",
+    cookie,
+    password,
+  };
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -46,8 +63,11 @@ export function apiRouteInventory(): string[] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
         const src = fs.readFileSync(full, "utf8");
-        const route = "/" + path.relative(path.join(ROOT, "app"), path.dirname(full)).split(path.sep).join("/");
-        for (const m of src.matchAll(/export\s+(?:const|async function|function)\s+(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\b/g)) out.push(`${m[1]} ${route}`);
+        const route = `/${path.relative(path.join(ROOT, "app"), path.dirname(full)).split(path.sep).join("/")}`;
+        for (const m of src.matchAll(
+          /export\s+(?:const|async function|function)\s+(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\b/g,
+        ))
+          out.push(`${m[1]} ${route}`);
       }
     }
   };

@@ -22,10 +22,14 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SERVER_BIN = path.resolve(ROOT, process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs");
 export const ADMIN = { username: "admin", password: "admin-password-1" };
 /** The Next build the server loads: LLMLB_NEXT_DIST_DIR is passed through so that each build tests itself. */
-const DIST_ENV: Record<string, string> = process.env.LLMLB_NEXT_DIST_DIR ? { LLMLB_NEXT_DIST_DIR: process.env.LLMLB_NEXT_DIST_DIR } : {};
+const DIST_ENV: Record<string, string> = process.env.LLMLB_NEXT_DIST_DIR
+  ? { LLMLB_NEXT_DIST_DIR: process.env.LLMLB_NEXT_DIST_DIR }
+  : {};
 
 /** `nodeArgs` go before the script, so the control thread inherits them too (NODE_OPTIONS would not reach it). */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_BIN], {
     cwd: ROOT,
@@ -87,11 +91,19 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
 }
 
 /** Runs the server binary expecting it to fail at start; resolves with exit code and output. */
-export function runServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runServerExpectingFailure(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [SERVER_BIN], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", ...DIST_ENV, LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")), ...env },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        ...DIST_ENV,
+        LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")),
+        ...env,
+      },
     });
     let output = "";
     proc.stdout.on("data", (d) => (output += d));

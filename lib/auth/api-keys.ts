@@ -18,7 +18,10 @@ import { log } from "../observability/logger";
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  permissions: z.array(z.enum(PERMISSIONS)).min(1).transform((p) => [...new Set(p)]),
+  permissions: z
+    .array(z.enum(PERMISSIONS))
+    .min(1)
+    .transform((p) => [...new Set(p)]),
   expires_at: z.iso.datetime({ offset: true }).nullish(),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
@@ -44,7 +47,11 @@ export function serializeApiKey(row: ApiKeyRow) {
 export async function listApiKeys({ db }: { db: Db }) {
   const [rows, counts] = await Promise.all([
     db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)),
-    db.select({ id: requestLog.apiKeyId, n: count() }).from(requestLog).where(isNotNull(requestLog.apiKeyId)).groupBy(requestLog.apiKeyId),
+    db
+      .select({ id: requestLog.apiKeyId, n: count() })
+      .from(requestLog)
+      .where(isNotNull(requestLog.apiKeyId))
+      .groupBy(requestLog.apiKeyId),
   ]);
   const used = new Map(counts.map((c) => [c.id, c.n]));
   return rows.map((r) => ({ ...serializeApiKey(r), request_count: used.get(r.id) ?? 0 }));
@@ -52,7 +59,12 @@ export async function listApiKeys({ db }: { db: Db }) {
 
 export async function createApiKey({ db, input, actor }: { db: Db; input: CreateApiKeyInput; actor: Principal }) {
   const missing = missingGrant(actor, input.permissions);
-  if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (a key cannot be given a permission its creator lacks)`, { permission: missing });
+  if (missing)
+    throw new ApiError(
+      "forbidden",
+      `missing permission: ${missing} (a key cannot be given a permission its creator lacks)`,
+      { permission: missing },
+    );
   const plaintext = generateApiKey();
   const row: ApiKeyRow = {
     id: crypto.randomUUID(),
@@ -66,9 +78,15 @@ export async function createApiKey({ db, input, actor }: { db: Db; input: Create
     revokedAt: null,
     lastUsedAt: null,
   };
-  await audited(db, actor, "api_key.create", { type: "api_key", id: row.id, details: { name: row.name, permissions: row.permissions } }, async (tx) => {
-    await tx.insert(apiKeys).values(row);
-  });
+  await audited(
+    db,
+    actor,
+    "api_key.create",
+    { type: "api_key", id: row.id, details: { name: row.name, permissions: row.permissions } },
+    async (tx) => {
+      await tx.insert(apiKeys).values(row);
+    },
+  );
   await publishChange(db, "credentials");
   return { ...serializeApiKey(row), key: plaintext };
 }
@@ -78,7 +96,10 @@ export async function revokeApiKey({ db, id, actor }: { db: Db; id: string; acto
   if (!row) throw notFound("api key");
   if (!row.revokedAt) {
     await audited(db, actor, "api_key.revoke", { type: "api_key", id }, async (tx) => {
-      await tx.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      await tx
+        .update(apiKeys)
+        .set({ revokedAt: Date.now() })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
     });
     await publishChange(db, "credentials");
   }
@@ -89,7 +110,8 @@ interface CachedKey {
   expiresAt: number | null;
 }
 
-const usable = (entry: CachedKey | null) => (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now()) ? null : entry.principal);
+const usable = (entry: CachedKey | null) =>
+  !entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now()) ? null : entry.principal;
 
 /**
  * Presented key → principal, from memory after a key's first use: hash → key, dropped whole on every credentials
@@ -125,7 +147,12 @@ export class ApiKeyCache {
     const epoch = this.cache.epoch();
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
     const entry: CachedKey | null =
-      row && !row.revokedAt ? { principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions }, expiresAt: row.expiresAt } : null;
+      row && !row.revokedAt
+        ? {
+            principal: { kind: "api_key", id: row.id, name: row.name, permissions: row.permissions },
+            expiresAt: row.expiresAt,
+          }
+        : null;
     this.cache.set(hash, entry, epoch);
     return usable(entry);
   }
@@ -141,7 +168,12 @@ let routeUsage: KeyUsage | null = null;
 export async function verifyApiKey(db: ReadDb, presented: string): Promise<Principal | null> {
   const principal = await routeKeyCache().verify(db, presented);
   if (principal?.kind === "api_key") {
-    routeUsage ??= new KeyUsage((ids, at) => void getDb().then((w) => markKeysUsed(w, ids, at)).catch((err) => log.warn("last_used_at not written", { error: String(err) })));
+    routeUsage ??= new KeyUsage(
+      (ids, at) =>
+        void getDb()
+          .then((w) => markKeysUsed(w, ids, at))
+          .catch((err) => log.warn("last_used_at not written", { error: String(err) })),
+    );
     routeUsage.note(principal.id);
   }
   return principal;

@@ -10,7 +10,9 @@ describe("isSameOrigin", () => {
 
   it("refuses another origin, even with a forged X-Forwarded-Host naming it", () => {
     expect(isSameOrigin(h({ origin: "http://evil.example", host: "lb.local:32768" }))).toBe(false);
-    expect(isSameOrigin(h({ origin: "http://evil.example", host: "lb.local:32768", "x-forwarded-host": "evil.example" }))).toBe(false);
+    expect(
+      isSameOrigin(h({ origin: "http://evil.example", host: "lb.local:32768", "x-forwarded-host": "evil.example" })),
+    ).toBe(false);
   });
 
   it("accepts the configured public URL (a proxy that rewrites Host), and only its origin", () => {

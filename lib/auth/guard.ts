@@ -17,7 +17,11 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * `dashboardUsersMayRead` lets any signed-in dashboard user (viewers too) through on a GET.
  * API key (Bearer or X-API-Key) first, else the dashboard session.
  */
-export async function requirePermission(req: NextRequest, permission: Permission | null, opts: { dashboardUsersMayRead?: boolean } = {}): Promise<Principal> {
+export async function requirePermission(
+  req: NextRequest,
+  permission: Permission | null,
+  opts: { dashboardUsersMayRead?: boolean } = {},
+): Promise<Principal> {
   const key = presentedKey(req.headers);
   let principal: Principal | null;
   if (key) {
@@ -30,7 +34,9 @@ export async function requirePermission(req: NextRequest, permission: Permission
       throw new ApiError("forbidden", "cross-origin request refused");
     }
     if (blockedUntilPasswordChange(principal, permission)) {
-      throw new ApiError("forbidden", "change your password first (PATCH /api/me)", { permission: "password_change_required" });
+      throw new ApiError("forbidden", "change your password first (PATCH /api/me)", {
+        permission: "password_change_required",
+      });
     }
   }
   // a dashboard viewer reads everything; lists guarded by a *.manage permission stay readable to them

@@ -33,6 +33,9 @@ export class KeyUsage {
 export async function markKeysUsed(db: Db, ids: readonly string[], at: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     const some = ids.slice(i, i + 500);
-    await db.update(apiKeys).set({ lastUsedAt: at }).where(and(inArray(apiKeys.id, some), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at))));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: at })
+      .where(and(inArray(apiKeys.id, some), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at))));
   }
 }

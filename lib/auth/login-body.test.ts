@@ -26,17 +26,27 @@ describe("parseLoginBody", () => {
   });
 
   it("refuses a duplicate key in a JSON body, however it is escaped", () => {
-    expect(parseLoginBody(JSON_TYPE, '{"username":"decoy","password":"x","username":"admin"}')).toEqual({ ok: false, repeated: "username" });
-    expect(parseLoginBody(JSON_TYPE, '{"username":"decoy", "user\\u006eame" :"admin"}')).toEqual({ ok: false, repeated: "username" });
+    expect(parseLoginBody(JSON_TYPE, '{"username":"decoy","password":"x","username":"admin"}')).toEqual({
+      ok: false,
+      repeated: "username",
+    });
+    expect(parseLoginBody(JSON_TYPE, '{"username":"decoy", "user\\u006eame" :"admin"}')).toEqual({
+      ok: false,
+      repeated: "username",
+    });
   });
 
   it("does not mistake nested keys or values for top-level keys", () => {
-    const body = '{"username":"ann","password":"\\"username\\":","extra":{"username":"x"},"list":["username",{"password":1}]}';
+    const body =
+      '{"username":"ann","password":"\\"username\\":","extra":{"username":"x"},"list":["username",{"password":1}]}';
     expect(parseLoginBody(JSON_TYPE, body)).toEqual({ ok: true, fields: JSON.parse(body) });
   });
 
   it("checks JSON first when the content type names both, as next-auth does", () => {
-    expect(parseLoginBody(`${JSON_TYPE}; ${FORM}`, '{"username":"ann"}')).toEqual({ ok: true, fields: { username: "ann" } });
+    expect(parseLoginBody(`${JSON_TYPE}; ${FORM}`, '{"username":"ann"}')).toEqual({
+      ok: true,
+      fields: { username: "ann" },
+    });
   });
 
   it("yields no fields for another content type or an unparseable body", () => {
@@ -54,7 +64,10 @@ describe("topLevelJsonKeys", () => {
 
 describe("loginCredentials", () => {
   it("stringifies and cuts as authorize() does", () => {
-    expect(loginCredentials({ username: "u".repeat(70), password: ["p"] })).toEqual({ username: "u".repeat(64), password: "p" });
+    expect(loginCredentials({ username: "u".repeat(70), password: ["p"] })).toEqual({
+      username: "u".repeat(64),
+      password: "p",
+    });
     expect(loginCredentials(undefined)).toEqual({ username: "", password: "" });
   });
 });

@@ -18,7 +18,8 @@ export function topLevelJsonKeys(json: string): string[] {
     if (c === '"') {
       let end = i + 1;
       while (end < json.length && json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
-      if (depth === 1 && /^\s*:/.test(json.slice(end + 1, end + 64))) keys.push(JSON.parse(json.slice(i, end + 1)) as string);
+      if (depth === 1 && /^\s*:/.test(json.slice(end + 1, end + 64)))
+        keys.push(JSON.parse(json.slice(i, end + 1)) as string);
       i = end;
     } else if (c === "{" || c === "[") depth++;
     else if (c === "}" || c === "]") depth--;
@@ -61,5 +62,8 @@ export function parseLoginBody(contentType: string | null, text: string): LoginB
 
 /** username and password as authorize() checks them, cut where it cuts them (64 and 200 characters). */
 export function loginCredentials(fields: Record<string, unknown> | undefined): { username: string; password: string } {
-  return { username: String(fields?.username ?? "").slice(0, 64), password: String(fields?.password ?? "").slice(0, 200) };
+  return {
+    username: String(fields?.username ?? "").slice(0, 64),
+    password: String(fields?.password ?? "").slice(0, 200),
+  };
 }

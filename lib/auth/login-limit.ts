@@ -9,7 +9,10 @@ type HeaderBag = Record<string, string | string[] | undefined> | { get(name: str
 
 function header(headers: HeaderBag, name: string): string {
   if (!headers) return "";
-  const v = typeof (headers as { get?: unknown }).get === "function" ? (headers as { get(n: string): string | null }).get(name) : (headers as Record<string, unknown>)[name];
+  const v =
+    typeof (headers as { get?: unknown }).get === "function"
+      ? (headers as { get(n: string): string | null }).get(name)
+      : (headers as Record<string, unknown>)[name];
   return Array.isArray(v) ? String(v[0]) : String(v ?? "");
 }
 
@@ -17,4 +20,5 @@ function header(headers: HeaderBag, name: string): string {
 export const clientIp = (headers: HeaderBag) => header(headers, "x-llmlb-client-ip") || "unknown";
 
 /** The key of a username as authorize() checks it (lib/auth/login-body.ts `loginCredentials`), case-folded. */
-export const loginLimitKey = (headers: HeaderBag, username: string) => `${clientIp(headers)}|${username.slice(0, 64).toLowerCase()}`;
+export const loginLimitKey = (headers: HeaderBag, username: string) =>
+  `${clientIp(headers)}|${username.slice(0, 64).toLowerCase()}`;

@@ -9,7 +9,8 @@ export type Claims = Record<string, unknown>;
  */
 export function groupsFromClaims(claims: Claims, claim: string): string[] {
   let value: unknown = claims;
-  for (const part of claim.split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of claim.split("."))
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
   if (typeof value === "string") return value.split(/[\s,]+/).filter(Boolean);
   return Array.isArray(value) ? value.filter((g): g is string => typeof g === "string") : [];
 }

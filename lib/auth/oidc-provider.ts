@@ -7,7 +7,6 @@ import { getDb } from "../runtime";
 import type { Claims } from "./oidc-claims";
 import { signInOidcUser } from "./oidc-user";
 
-
 /** What the login page needs to know (client-safe plain values). */
 export function loginOptions(e: Env): { oidcName: string | null; localLogin: boolean } {
   return { oidcName: e.LLMLB_OIDC_ISSUER ? e.LLMLB_OIDC_NAME : null, localLogin: e.LLMLB_LOCAL_LOGIN };
@@ -36,7 +35,13 @@ export function oidcProvider(e: Env): OAuthConfig<Claims> | null {
     async profile(claims): Promise<User> {
       const config = { adminGroups: e.LLMLB_OIDC_ADMIN_GROUPS, groupsClaim: e.LLMLB_OIDC_GROUPS_CLAIM };
       const user = await signInOidcUser({ db: await getDb(), provider: OIDC_PROVIDER_ID, claims, config });
-      return { id: user.id, name: user.username, role: user.role, mustChangePassword: false, credentialVersion: user.credentialVersion };
+      return {
+        id: user.id,
+        name: user.username,
+        role: user.role,
+        mustChangePassword: false,
+        credentialVersion: user.credentialVersion,
+      };
     },
   };
 }

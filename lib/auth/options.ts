@@ -48,7 +48,13 @@ function credentialsProvider() {
       }
       loginLimiter().reset(key);
       const who = userPrincipal(user);
-      return { id: who.id, name: who.name, role: who.role, mustChangePassword: who.mustChangePassword, credentialVersion: user.credentialVersion };
+      return {
+        id: who.id,
+        name: who.name,
+        role: who.role,
+        mustChangePassword: who.mustChangePassword,
+        credentialVersion: user.credentialVersion,
+      };
     },
   });
 }

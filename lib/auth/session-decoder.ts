@@ -37,7 +37,11 @@ export type LoadSessionUser = (uid: string) => Promise<SessionUserState | null> 
  * session from before the user's last password change is nobody. A user who must change their password is
  * returned as such; `blockedUntilPasswordChange` says what that user may not do.
  */
-export async function sessionFromCookies(cookieHeader: string | null | undefined, secret: string, loadUser: LoadSessionUser): Promise<UserPrincipal | null> {
+export async function sessionFromCookies(
+  cookieHeader: string | null | undefined,
+  secret: string,
+  loadUser: LoadSessionUser,
+): Promise<UserPrincipal | null> {
   const token = sessionToken(cookieHeader);
   if (!token) return null;
   const claims = await strictDecode({ token, secret });
@@ -49,4 +53,5 @@ export async function sessionFromCookies(cookieHeader: string | null | undefined
  * The rule for a user who must change their password first: only what needs no permission (reading who they are,
  * changing the password). Everything else, /v1 included, is refused until they have.
  */
-export const blockedUntilPasswordChange = (principal: Principal, permission: string | null) => principal.mustChangePassword === true && permission !== null;
+export const blockedUntilPasswordChange = (principal: Principal, permission: string | null) =>
+  principal.mustChangePassword === true && permission !== null;

@@ -1,11 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { principalForSession, type SessionUserState } from "./session-principal";
 
-const user: SessionUserState = { id: "u1", username: "ann", role: "viewer", mustChangePassword: false, credentialVersion: 2 };
+const user: SessionUserState = {
+  id: "u1",
+  username: "ann",
+  role: "viewer",
+  mustChangePassword: false,
+  credentialVersion: 2,
+};
 
 describe("principalForSession", () => {
   it("stands for the user while the session's credential version is current", () => {
-    expect(principalForSession({ uid: "u1", cv: 2 }, user)).toMatchObject({ kind: "user", id: "u1", name: "ann", role: "viewer", mustChangePassword: false });
+    expect(principalForSession({ uid: "u1", cv: 2 }, user)).toMatchObject({
+      kind: "user",
+      id: "u1",
+      name: "ann",
+      role: "viewer",
+      mustChangePassword: false,
+    });
   });
 
   it.each([
@@ -24,6 +36,8 @@ describe("principalForSession", () => {
   });
 
   it("takes role and the forced-change flag from the row, not the token", () => {
-    expect(principalForSession({ uid: "u1", cv: 2 }, { ...user, role: "admin", mustChangePassword: true })).toMatchObject({ role: "admin", mustChangePassword: true });
+    expect(
+      principalForSession({ uid: "u1", cv: 2 }, { ...user, role: "admin", mustChangePassword: true }),
+    ).toMatchObject({ role: "admin", mustChangePassword: true });
   });
 });

@@ -39,7 +39,10 @@ export const userPrincipal = (user: SessionUserState): UserPrincipal => ({
  * database has them now, or null when they are gone or their password changed since the session was issued (its
  * credential version differs). A token issued before versions existed counts as version 0. Pure.
  */
-export function principalForSession(claims: SessionClaims, user: SessionUserState | null | undefined): UserPrincipal | null {
+export function principalForSession(
+  claims: SessionClaims,
+  user: SessionUserState | null | undefined,
+): UserPrincipal | null {
   if (!user || !claims.uid || user.id !== claims.uid || (claims.cv ?? 0) !== user.credentialVersion) return null;
   return userPrincipal(user);
 }

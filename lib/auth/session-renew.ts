@@ -13,7 +13,17 @@ import { getUser } from "./users";
  * the change, the user's own, gets a fresh cookie on `res` carrying the new version, so it carries on signed in.
  * Nothing for an API key, or for a change to someone else's password.
  */
-export async function renewOwnSession({ req, actor, userId, res }: { req: NextRequest; actor: Principal; userId: string; res: Response }): Promise<Response> {
+export async function renewOwnSession({
+  req,
+  actor,
+  userId,
+  res,
+}: {
+  req: NextRequest;
+  actor: Principal;
+  userId: string;
+  res: Response;
+}): Promise<Response> {
   if (actor.kind !== "user" || actor.id !== userId) return res;
   const name = SESSION_COOKIES.find((n) => req.cookies.has(n));
   const secret = env().LLMLB_SECRET;
@@ -21,9 +31,16 @@ export async function renewOwnSession({ req, actor, userId, res }: { req: NextRe
   const user = token?.uid === userId ? await getUser(await getDb(), userId) : undefined;
   if (!name || !token || !user) return res;
   const maxAge = env().LLMLB_SESSION_MAX_AGE_SECS;
-  const value = await encode({ token: { ...token, cv: user.credentialVersion, mustChangePassword: user.mustChangePassword, role: user.role }, secret, maxAge });
+  const value = await encode({
+    token: { ...token, cv: user.credentialVersion, mustChangePassword: user.mustChangePassword, role: user.role },
+    secret,
+    maxAge,
+  });
   const expires = new Date(Date.now() + maxAge * 1000).toUTCString();
   // the attributes next-auth gives its session cookie
-  res.headers.append("set-cookie", `${name}=${value}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`);
+  res.headers.append(
+    "set-cookie",
+    `${name}=${value}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`,
+  );
   return res;
 }

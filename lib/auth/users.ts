@@ -20,17 +20,31 @@ import { missingGrant, permissionsForRole, type Principal } from "./permissions"
 /** Giving someone a role, or a password for their account, hands over that role's permissions: only to a holder. */
 export function assertCanGrant(actor: Principal, role: Role, what: string) {
   const missing = missingGrant(actor, permissionsForRole(role));
-  if (missing) throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, { permission: missing });
+  if (missing)
+    throw new ApiError("forbidden", `missing permission: ${missing} (needed to ${what} a ${role})`, {
+      permission: missing,
+    });
 }
 
 const password = z.string().min(8).max(200);
-const username = z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/, englishMessage("val_username_chars"));
+const username = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.@-]+$/, englishMessage("val_username_chars"));
 
 export const createUserSchema = z.strictObject({ username, password, role: z.enum(ROLES) });
 export const updateUserSchema = z
   .strictObject({ role: z.enum(ROLES).optional(), password: password.optional() })
-  .refine((v) => v.role !== undefined || v.password !== undefined, { message: englishMessage("val_role_or_password"), path: ["role"] });
-export const changeOwnPasswordSchema = z.strictObject({ current_password: z.string().min(1).max(200), new_password: password });
+  .refine((v) => v.role !== undefined || v.password !== undefined, {
+    message: englishMessage("val_role_or_password"),
+    path: ["role"],
+  });
+export const changeOwnPasswordSchema = z.strictObject({
+  current_password: z.string().min(1).max(200),
+  new_password: password,
+});
 
 export const serializeUser = (u: UserRow) => ({
   id: u.id,
@@ -54,10 +68,21 @@ export async function getUser(db: ReadDb, id: string): Promise<UserRow | undefin
   return row;
 }
 
-export async function createUser({ db, input, actor }: { db: Db; input: z.infer<typeof createUserSchema>; actor: Principal }) {
+export async function createUser({
+  db,
+  input,
+  actor,
+}: {
+  db: Db;
+  input: z.infer<typeof createUserSchema>;
+  actor: Principal;
+}) {
   assertCanGrant(actor, input.role, "create");
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
-  if (existing) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
+  if (existing)
+    throw new ApiError("conflict", "username already exists", [
+      { field: "username", message: englishMessage("val_already_exists") },
+    ]);
   const now = Date.now();
   const row: UserRow = {
     id: crypto.randomUUID(),
@@ -71,35 +96,62 @@ export async function createUser({ db, input, actor }: { db: Db; input: z.infer<
     provider: LOCAL_PROVIDER,
     subject: null,
   };
-  await audited(db, actor, "user.create", { type: "user", id: row.id, details: { username: row.username, role: row.role } }, async (tx) => {
-    await tx.insert(users).values(row);
-  }).catch((err) => {
-      // the same name created concurrently, after the check above
-      if (uniqueViolation(err, "users.username")) throw new ApiError("conflict", "username already exists", [{ field: "username", message: englishMessage("val_already_exists") }]);
-      throw err;
-    });
+  await audited(
+    db,
+    actor,
+    "user.create",
+    { type: "user", id: row.id, details: { username: row.username, role: row.role } },
+    async (tx) => {
+      await tx.insert(users).values(row);
+    },
+  ).catch((err) => {
+    // the same name created concurrently, after the check above
+    if (uniqueViolation(err, "users.username"))
+      throw new ApiError("conflict", "username already exists", [
+        { field: "username", message: englishMessage("val_already_exists") },
+      ]);
+    throw err;
+  });
   return serializeUser(row);
 }
 
 /** Refuses removing the last admin, or the last local admin while local login is on (lib/auth/last-admin.ts). */
-async function assertAdminRemovable(db: Pick<Db, "select">, target: Pick<UserRow, "id" | "role" | "provider">, what: string) {
+async function assertAdminRemovable(
+  db: Pick<Db, "select">,
+  target: Pick<UserRow, "id" | "role" | "provider">,
+  what: string,
+) {
   const admins = await db.select({ id: users.id, provider: users.provider }).from(users).where(eq(users.role, "admin"));
   const refusal = adminRemovalRefusal({ target, admins, localLogin: env().LLMLB_LOCAL_LOGIN });
   if (!refusal) return;
   // the plain last-admin case in the dashboard's words (lib/i18n), the local-admin rule as it is
-  const message = refusal === "the last admin" ? englishMessage(what === "demoted" ? "val_last_admin" : "val_last_admin_delete") : `${refusal} cannot be ${what}`;
+  const message =
+    refusal === "the last admin"
+      ? englishMessage(what === "demoted" ? "val_last_admin" : "val_last_admin_delete")
+      : `${refusal} cannot be ${what}`;
   throw new ApiError("conflict", message, [{ field: "role", message }]);
 }
 
 /** An OpenID Connect user has no password here: their provider signs them in. */
 function assertLocal(user: UserRow, field: string) {
-  if (user.provider !== LOCAL_PROVIDER) throw validationError(field, `${user.username} signs in with ${user.provider}: no password here`);
+  if (user.provider !== LOCAL_PROVIDER)
+    throw validationError(field, `${user.username} signs in with ${user.provider}: no password here`);
 }
 
 /** A password change ends every session issued before it (lib/auth/session-principal.ts). */
 const nextCredentialVersion = sql`${users.credentialVersion} + 1`;
 
-export async function updateUser({ db, id, input, actor }: { db: Db; id: string; input: z.infer<typeof updateUserSchema>; actor: Principal }) {
+export async function updateUser({
+  db,
+  id,
+  input,
+  actor,
+}: {
+  db: Db;
+  id: string;
+  input: z.infer<typeof updateUserSchema>;
+  actor: Principal;
+}) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
   if (input.role) assertCanGrant(actor, input.role, "make someone");
@@ -111,23 +163,37 @@ export async function updateUser({ db, id, input, actor }: { db: Db; id: string;
     patch.passwordHash = await hashPassword(input.password);
     patch.mustChangePassword = actor.id !== id; // a reset by someone else must be changed at next login
   }
-  await audited(db, actor, input.password ? "user.reset_password" : "user.update", { type: "user", id, details: { role: input.role } }, async (tx) => {
-    // checked inside the write transaction (BEGIN IMMEDIATE): two admins demoting each other cannot both pass
-    const [current] = await tx.select({ id: users.id, role: users.role, provider: users.provider }).from(users).where(eq(users.id, id));
-    if (!current) throw notFound("user");
-    if (input.role === "viewer") await assertAdminRemovable(tx, current, "demoted");
-    await tx.update(users).set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch).where(eq(users.id, id));
-  });
+  await audited(
+    db,
+    actor,
+    input.password ? "user.reset_password" : "user.update",
+    { type: "user", id, details: { role: input.role } },
+    async (tx) => {
+      // checked inside the write transaction (BEGIN IMMEDIATE): two admins demoting each other cannot both pass
+      const [current] = await tx
+        .select({ id: users.id, role: users.role, provider: users.provider })
+        .from(users)
+        .where(eq(users.id, id));
+      if (!current) throw notFound("user");
+      if (input.role === "viewer") await assertAdminRemovable(tx, current, "demoted");
+      await tx
+        .update(users)
+        .set(input.password ? { ...patch, credentialVersion: nextCredentialVersion } : patch)
+        .where(eq(users.id, id));
+    },
+  );
   await publishChange(db, "credentials");
   return serializeUser({ ...user, ...patch });
 }
-
 
 export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const user = await getUser(db, id);
   if (!user) throw notFound("user");
   await audited(db, actor, "user.delete", { type: "user", id, details: { username: user.username } }, async (tx) => {
-    const [current] = await tx.select({ id: users.id, role: users.role, provider: users.provider }).from(users).where(eq(users.id, id));
+    const [current] = await tx
+      .select({ id: users.id, role: users.role, provider: users.provider })
+      .from(users)
+      .where(eq(users.id, id));
     if (!current) throw notFound("user");
     await assertAdminRemovable(tx, current, "deleted");
     await tx.delete(users).where(eq(users.id, id));
@@ -135,15 +201,28 @@ export async function deleteUser({ db, id, actor }: { db: Db; id: string; actor:
   await publishChange(db, "credentials");
 }
 
-export async function changeOwnPassword({ db, actor, input }: { db: Db; actor: Principal; input: z.infer<typeof changeOwnPasswordSchema> }) {
+export async function changeOwnPassword({
+  db,
+  actor,
+  input,
+}: {
+  db: Db;
+  actor: Principal;
+  input: z.infer<typeof changeOwnPasswordSchema>;
+}) {
   const user = actor.kind === "user" ? await getUser(db, actor.id) : undefined;
   if (!user) throw new ApiError("forbidden", "only a signed-in user can change their password");
   assertLocal(user, "current_password");
-  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw validationError("current_password", englishMessage("val_password_incorrect"));
-  if (input.current_password === input.new_password) throw validationError("new_password", englishMessage("val_password_same"));
+  if (!(await verifyPassword(input.current_password, user.passwordHash)))
+    throw validationError("current_password", englishMessage("val_password_incorrect"));
+  if (input.current_password === input.new_password)
+    throw validationError("new_password", englishMessage("val_password_same"));
   const passwordHash = await hashPassword(input.new_password); // never hash while holding the write lock
   await audited(db, actor, "user.change_password", { type: "user", id: user.id }, async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: false, credentialVersion: nextCredentialVersion, updatedAt: Date.now() })
+      .where(eq(users.id, user.id));
   });
   await publishChange(db, "credentials"); // the /v1 session cache, on both threads and every instance
 }
@@ -165,15 +244,18 @@ export async function ensureAdmin(db: Db, adminUsername: string, configuredPassw
   const generated = !configuredPassword;
   const plain = configuredPassword ?? randomBase62(20);
   const now = Date.now();
-  await db.insert(users).values({
-    id: crypto.randomUUID(),
-    username: adminUsername,
-    passwordHash: await hashPassword(plain),
-    role: "admin",
-    mustChangePassword: generated,
-    createdAt: now,
-    updatedAt: now,
-  }).onConflictDoNothing();
+  await db
+    .insert(users)
+    .values({
+      id: crypto.randomUUID(),
+      username: adminUsername,
+      passwordHash: await hashPassword(plain),
+      role: "admin",
+      mustChangePassword: generated,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing();
   if (generated) {
     process.stdout.write(
       `\n================================================================\n` +

@@ -44,7 +44,8 @@ export class Coordinator {
     const rt = runtime();
     try {
       const held = await acquireLease(this.db, SCHEDULER_LEASE, rt.instanceId, this.opts.leaseTtlMs);
-      if (held !== rt.leader) log.info(held ? "took the scheduler lease" : "lost the scheduler lease", { instance: rt.instanceId });
+      if (held !== rt.leader)
+        log.info(held ? "took the scheduler lease" : "lost the scheduler lease", { instance: rt.instanceId });
       rt.leader = held;
     } catch (err) {
       rt.leader = false;
@@ -62,7 +63,8 @@ export class Coordinator {
       if (!before) return;
       // this instance's own changes were announced when made (the registry ones naming their endpoint)
       if (changedElsewhere(before.registry, now.registry, own.registry)) runtime().events.emit("registry-changed");
-      if (changedElsewhere(before.credentials, now.credentials, own.credentials)) runtime().events.emit("credentials-changed");
+      if (changedElsewhere(before.credentials, now.credentials, own.credentials))
+        runtime().events.emit("credentials-changed");
     } catch (err) {
       log.warn("change poll failed", { error: String(err) });
     }

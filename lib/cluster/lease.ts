@@ -7,7 +7,13 @@ import { leases } from "../db/schema";
  * Takes or renews a named lease in one conditional upsert: it succeeds when the lease is free, expired, or
  * already ours. Returns whether this holder has it now.
  */
-export async function acquireLease(db: Db, name: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+export async function acquireLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now = Date.now(),
+): Promise<boolean> {
   await db
     .insert(leases)
     .values({ name, holder, expiresAt: now + ttlMs })

@@ -27,11 +27,19 @@ async function currentState(db: Reader): Promise<CurrentState> {
 }
 
 /** What the answer shows of a change: never the item itself (it may hold an endpoint's key). */
-const shown = (c: Change) => ({ kind: c.kind, action: c.action, name: c.name, ...("fields" in c && c.fields ? { fields: c.fields } : {}), ...(c.note ? { note: c.note } : {}) });
+const shown = (c: Change) => ({
+  kind: c.kind,
+  action: c.action,
+  name: c.name,
+  ...("fields" in c && c.fields ? { fields: c.fields } : {}),
+  ...(c.note ? { note: c.note } : {}),
+});
 
 async function write(tx: Tx, changes: Change[], now: number): Promise<string[]> {
   const created: string[] = [];
-  const userIds = new Map((await tx.select({ id: users.id, username: users.username }).from(users)).map((u) => [u.username, u.id]));
+  const userIds = new Map(
+    (await tx.select({ id: users.id, username: users.username }).from(users)).map((u) => [u.username, u.id]),
+  );
   for (const c of changes.filter((c) => c.action !== "unchanged")) {
     if (c.kind === "endpoint") {
       const e = c.item;
@@ -49,7 +57,15 @@ async function write(tx: Tx, changes: Change[], now: number): Promise<string[]> 
       if (c.id) await tx.update(endpoints).set(settings).where(eq(endpoints.id, c.id));
       else {
         const id = crypto.randomUUID();
-        const row: typeof endpoints.$inferInsert = { id, name: e.name, baseUrl: e.base_url, status: "pending", healthCheckIntervalSecs: env().LLMLB_HEALTH_CHECK_INTERVAL, registeredAt: now, ...settings };
+        const row: typeof endpoints.$inferInsert = {
+          id,
+          name: e.name,
+          baseUrl: e.base_url,
+          status: "pending",
+          healthCheckIntervalSecs: env().LLMLB_HEALTH_CHECK_INTERVAL,
+          registeredAt: now,
+          ...settings,
+        };
         if (row.endpointType && row.endpointType !== "unknown") row.typeDetectedAt = now;
         await tx.insert(endpoints).values(row);
         created.push(id);
@@ -59,7 +75,16 @@ async function write(tx: Tx, changes: Change[], now: number): Promise<string[]> 
       else {
         const id = crypto.randomUUID();
         const subject = c.item.provider === LOCAL_PROVIDER ? null : (c.item.subject ?? null);
-        await tx.insert(users).values({ id, username: c.item.username, passwordHash: "", role: c.item.role, provider: c.item.provider, subject, createdAt: now, updatedAt: now });
+        await tx.insert(users).values({
+          id,
+          username: c.item.username,
+          passwordHash: "",
+          role: c.item.role,
+          provider: c.item.provider,
+          subject,
+          createdAt: now,
+          updatedAt: now,
+        });
         userIds.set(c.item.username, id);
       }
     } else {
@@ -86,11 +111,27 @@ async function write(tx: Tx, changes: Change[], now: number): Promise<string[]> 
  * each item; nothing is written then. Matching by endpoint name + URL, username, key name + prefix makes a second
  * import of the same file change nothing.
  */
-export async function importConfig({ db, doc, apply, actor }: { db: Db; doc: ConfigDocument; apply: boolean; actor: Principal }) {
+export async function importConfig({
+  db,
+  doc,
+  apply,
+  actor,
+}: {
+  db: Db;
+  doc: ConfigDocument;
+  apply: boolean;
+  actor: Principal;
+}) {
   const plan = async (reader: Reader) => {
     const p = planImport({ doc, current: await currentState(reader), localLogin: env().LLMLB_LOCAL_LOGIN });
-    if (p.conflicts.length) throw new ApiError("validation_error", p.conflicts.map((c) => `${c.field}: ${c.message}`).join("; "), p.conflicts);
-    for (const c of p.changes) if (c.kind === "user" && c.action !== "unchanged") assertCanGrant(actor, c.item.role, "import");
+    if (p.conflicts.length)
+      throw new ApiError(
+        "validation_error",
+        p.conflicts.map((c) => `${c.field}: ${c.message}`).join("; "),
+        p.conflicts,
+      );
+    for (const c of p.changes)
+      if (c.kind === "user" && c.action !== "unchanged") assertCanGrant(actor, c.item.role, "import");
     return p.changes;
   };
   let changes: Change[];
@@ -102,10 +143,14 @@ export async function importConfig({ db, doc, apply, actor }: { db: Db; doc: Con
       const planned = await plan(tx);
       created = await write(tx, planned, now);
       const count = (a: string) => planned.filter((c) => c.action === a).length;
-      await audit(tx, actor, "config.import", { type: "config", details: { create: count("create"), update: count("update") } });
+      await audit(tx, actor, "config.import", {
+        type: "config",
+        details: { create: count("create"), update: count("update") },
+      });
       return planned;
     });
-    for (const c of changes) if (c.kind === "endpoint" && c.action !== "unchanged") await publishChange(db, "registry", c.id ?? undefined);
+    for (const c of changes)
+      if (c.kind === "endpoint" && c.action !== "unchanged") await publishChange(db, "registry", c.id ?? undefined);
     for (const id of created) await publishChange(db, "registry", id);
     if (changes.some((c) => c.kind !== "endpoint" && c.action !== "unchanged")) await publishChange(db, "credentials");
     for (const id of created) runtime().events.emit("check-now", id);

@@ -23,7 +23,10 @@ export const configUserSchema = z
     /** the OpenID Connect subject (`sub`); null for local users */
     subject: z.string().min(1).max(255).nullish(),
   })
-  .meta({ description: "A user, matched by username. Never a password: an imported local user has none until an admin sets one." });
+  .meta({
+    description:
+      "A user, matched by username. Never a password: an imported local user has none until an admin sets one.",
+  });
 
 export const configApiKeySchema = z
   .strictObject({
@@ -35,7 +38,10 @@ export const configApiKeySchema = z
     created_at: z.iso.datetime({ offset: true }),
     expires_at: z.iso.datetime({ offset: true }).nullish(),
   })
-  .meta({ description: "An API key's metadata, matched by name and prefix. The key itself is never exported: an imported key is stored revoked until it is reissued." });
+  .meta({
+    description:
+      "An API key's metadata, matched by name and prefix. The key itself is never exported: an imported key is stored revoked until it is reissued.",
+  });
 
 export const configDocumentSchema = z
   .strictObject({
@@ -45,7 +51,11 @@ export const configDocumentSchema = z
     users: z.array(configUserSchema).max(10_000).default([]),
     api_keys: z.array(configApiKeySchema).max(10_000).default([]),
   })
-  .meta({ id: "ConfigDocument", title: "llmlb configuration", description: "Endpoints, users and API-key metadata, without secrets." });
+  .meta({
+    id: "ConfigDocument",
+    title: "llmlb configuration",
+    description: "Endpoints, users and API-key metadata, without secrets.",
+  });
 
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 export type ConfigEndpoint = z.infer<typeof configEndpointSchema>;

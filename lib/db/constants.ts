@@ -2,7 +2,15 @@
 export const ENDPOINT_STATUSES = ["pending", "online", "offline", "error"] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 
-export const ENDPOINT_TYPES = ["xllm", "ollama", "vllm", "lm_studio", "llamacpp", "openai_compatible", "unknown"] as const;
+export const ENDPOINT_TYPES = [
+  "xllm",
+  "ollama",
+  "vllm",
+  "lm_studio",
+  "llamacpp",
+  "openai_compatible",
+  "unknown",
+] as const;
 export type EndpointType = (typeof ENDPOINT_TYPES)[number];
 
 export const ROLES = ["admin", "viewer"] as const;

@@ -12,14 +12,27 @@ export async function endpointsNeedingAttention({ db }: { db: Db }) {
     where ${healthChecks.endpointId} = ${endpoints.id} and ${healthChecks.statusAfter} = ${endpoints.status}
     and ${healthChecks.statusBefore} <> ${healthChecks.statusAfter})`.mapWith((v) => (v === null ? null : Number(v)));
   const rows = await db
-    .select({ id: endpoints.id, name: endpoints.name, status: endpoints.status, lastError: endpoints.lastError, lastChecked: endpoints.lastCheckedAt, since })
+    .select({
+      id: endpoints.id,
+      name: endpoints.name,
+      status: endpoints.status,
+      lastError: endpoints.lastError,
+      lastChecked: endpoints.lastCheckedAt,
+      since,
+    })
     .from(endpoints)
     .where(inArray(endpoints.status, ["error", "offline"]))
     .orderBy(asc(endpoints.name));
   return rows
     .map((r) => {
       const at = r.since ?? r.lastChecked;
-      return { id: r.id, name: r.name, status: r.status, last_error: r.lastError, since: at === null ? null : new Date(at).toISOString() };
+      return {
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        last_error: r.lastError,
+        since: at === null ? null : new Date(at).toISOString(),
+      };
     })
     .sort((a, b) => (a.since ?? "").localeCompare(b.since ?? ""));
 }

@@ -3,19 +3,35 @@ import { decideType, type ProbeAnswers } from "./detect";
 
 const none: ProbeAnswers = { system: null, tags: null, models: null };
 const notFound = { status: 404, json: { error: "not found" } };
-const openai = (extra: object = {}, server: string | null = null) => ({ status: 200, json: { object: "list", data: [{ id: "m", ...extra }] }, server });
+const openai = (extra: object = {}, server: string | null = null) => ({
+  status: 200,
+  json: { object: "list", data: [{ id: "m", ...extra }] },
+  server,
+});
 
 describe("decideType", () => {
   it("xllm wins when /api/system has xllm_version, whatever else answers", () => {
-    expect(decideType({ system: { status: 200, json: { xllm_version: "1" } }, tags: { status: 200, json: { models: [] } }, models: openai() })).toBe("xllm");
+    expect(
+      decideType({
+        system: { status: 200, json: { xllm_version: "1" } },
+        tags: { status: 200, json: { models: [] } },
+        models: openai(),
+      }),
+    ).toBe("xllm");
   });
   it("a /api/system without xllm_version is not xllm", () => {
-    expect(decideType({ ...none, system: { status: 200, json: { version: "1" } }, models: openai() })).toBe("openai_compatible");
+    expect(decideType({ ...none, system: { status: 200, json: { version: "1" } }, models: openai() })).toBe(
+      "openai_compatible",
+    );
   });
   it("ollama needs a models array and no error key", () => {
     expect(decideType({ ...none, tags: { status: 200, json: { models: [] } }, models: openai() })).toBe("ollama");
-    expect(decideType({ ...none, tags: { status: 200, json: { error: "unauthorized" } }, models: openai() })).toBe("openai_compatible");
-    expect(decideType({ ...none, tags: { status: 200, json: { models: [], error: "x" } }, models: openai() })).toBe("openai_compatible");
+    expect(decideType({ ...none, tags: { status: 200, json: { error: "unauthorized" } }, models: openai() })).toBe(
+      "openai_compatible",
+    );
+    expect(decideType({ ...none, tags: { status: 200, json: { models: [], error: "x" } }, models: openai() })).toBe(
+      "openai_compatible",
+    );
     expect(decideType({ ...none, tags: { status: 500, json: { models: [] } } })).toBe("unknown");
   });
   it("vllm by Server header or owned_by, case-insensitive", () => {

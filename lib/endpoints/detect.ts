@@ -22,7 +22,8 @@ function ownedBy(json: unknown): string[] {
  */
 export function decideType(p: ProbeAnswers): EndpointType {
   if (is2xx(p.system) && isJsonObject(p.system!.json) && "xllm_version" in p.system!.json) return "xllm";
-  if (is2xx(p.tags) && isJsonObject(p.tags!.json) && Array.isArray(p.tags!.json.models) && !("error" in p.tags!.json)) return "ollama";
+  if (is2xx(p.tags) && isJsonObject(p.tags!.json) && Array.isArray(p.tags!.json.models) && !("error" in p.tags!.json))
+    return "ollama";
   if (p.models) {
     const marks = [p.models.server ?? "", ...ownedBy(p.models.json)].join(" ").toLowerCase();
     if (marks.includes("vllm")) return "vllm";

@@ -27,7 +27,11 @@ export const serializeTask = (t: DownloadTaskRow) => ({
 });
 
 function assertXllm(row: EndpointRow) {
-  if (row.endpointType !== "xllm") throw new ApiError("download_not_supported", `model download is supported on xllm endpoints only, not ${row.endpointType}`);
+  if (row.endpointType !== "xllm")
+    throw new ApiError(
+      "download_not_supported",
+      `model download is supported on xllm endpoints only, not ${row.endpointType}`,
+    );
 }
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -36,9 +40,15 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : n
 export async function startDownload({ db, id, model, actor }: { db: Db; id: string; model: string; actor: Principal }) {
   const row = await getEndpointRow(db, id);
   assertXllm(row);
-  const r = await upstreamJson(row.baseUrl, "/api/models/download", { apiKey: endpointApiKey(row), method: "POST", body: { model }, timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS });
+  const r = await upstreamJson(row.baseUrl, "/api/models/download", {
+    apiKey: endpointApiKey(row),
+    method: "POST",
+    body: { model },
+    timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS,
+  });
   if (r.kind !== "ok") throw upstreamFailure(r.kind, r.error);
-  if (!isJsonObject(r.json) || typeof r.json.task_id !== "string") throw upstreamFailure("bad", "no task_id in the answer");
+  if (!isJsonObject(r.json) || typeof r.json.task_id !== "string")
+    throw upstreamFailure("bad", "no task_id in the answer");
   const now = Date.now();
   const task: DownloadTaskRow = {
     id: crypto.randomUUID(),
@@ -73,12 +83,18 @@ export async function downloadProgress({ db, id, model }: { db: Db; id: string; 
   if (!task) throw new ApiError("not_found", `no download task for model ${model}`);
   let current = task;
   if (!TERMINAL.includes(task.status) && task.upstreamTaskId) {
-    const r = await upstreamJson(row.baseUrl, `/api/download/progress?task_id=${encodeURIComponent(task.upstreamTaskId)}`, {
-      apiKey: endpointApiKey(row),
-      timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS,
-    });
+    const r = await upstreamJson(
+      row.baseUrl,
+      `/api/download/progress?task_id=${encodeURIComponent(task.upstreamTaskId)}`,
+      {
+        apiKey: endpointApiKey(row),
+        timeoutMs: env().LLMLB_HEALTH_CHECK_TIMEOUT_MS,
+      },
+    );
     if (r.kind === "ok" && isJsonObject(r.json)) {
-      const status = (DOWNLOAD_STATUSES as readonly string[]).includes(String(r.json.status)) ? (r.json.status as DownloadStatus) : task.status;
+      const status = (DOWNLOAD_STATUSES as readonly string[]).includes(String(r.json.status))
+        ? (r.json.status as DownloadStatus)
+        : task.status;
       current = {
         ...task,
         status,
@@ -92,5 +108,12 @@ export async function downloadProgress({ db, id, model }: { db: Db; id: string; 
       if (status === "completed") await syncModels({ db, row }).catch(() => undefined);
     }
   }
-  return { model, status: current.status, progress: current.progress, speed_mbps: current.speedMbps, eta_seconds: current.etaSeconds, error: current.error };
+  return {
+    model,
+    status: current.status,
+    progress: current.progress,
+    speed_mbps: current.speedMbps,
+    eta_seconds: current.etaSeconds,
+    error: current.error,
+  };
 }

@@ -12,12 +12,19 @@ export async function getModelInfo({ db, id, model }: { db: Db; id: string; mode
   if (modelPathSegment(model) === null) throw validationError("model", DOT_SEGMENT_REFUSAL);
   const row = await getEndpointRow(db, id);
   if (row.endpointType !== "xllm" && row.endpointType !== "ollama") {
-    throw new ApiError("metadata_not_supported", `model metadata is available for xllm and ollama endpoints, not ${row.endpointType}`);
+    throw new ApiError(
+      "metadata_not_supported",
+      `model metadata is available for xllm and ollama endpoints, not ${row.endpointType}`,
+    );
   }
   const r = await fetchModelDetail(row, model, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
   if (r.kind !== "ok") {
     if (r.kind === "not_found") throw new ApiError("model_not_found", `model ${model} not found on this endpoint`);
     throw upstreamFailure(r.kind, r.error);
   }
-  return { model, context_length: r.detail.contextLength, capabilities: r.detail.capabilities ?? defaultCapabilities(model) };
+  return {
+    model,
+    context_length: r.detail.contextLength,
+    capabilities: r.detail.capabilities ?? defaultCapabilities(model),
+  };
 }

@@ -24,7 +24,13 @@ export async function listModelsView({ db, now = Date.now() }: { db: Db; now?: n
       })
       .from(endpointModels)
       .innerJoin(endpoints, eq(endpoints.id, endpointModels.endpointId))
-      .leftJoin(endpointModelStats, and(eq(endpointModelStats.endpointId, endpointModels.endpointId), eq(endpointModelStats.modelId, endpointModels.modelId)))
+      .leftJoin(
+        endpointModelStats,
+        and(
+          eq(endpointModelStats.endpointId, endpointModels.endpointId),
+          eq(endpointModelStats.modelId, endpointModels.modelId),
+        ),
+      )
       .orderBy(asc(endpointModels.modelId), asc(endpoints.name)),
     db
       .select({
@@ -37,16 +43,45 @@ export async function listModelsView({ db, now = Date.now() }: { db: Db; now?: n
       .groupBy(requestLog.model),
   ]);
   const byModel = new Map(traffic.map((t) => [t.model!, t]));
-  const models = new Map<string, { model_id: string; capabilities: string[]; requests_24h: number; errors_24h: number; online: number; endpoints: Array<{ id: string; name: string; status: (typeof served)[number]["status"]; tps: number | null; context_length: number | null }> }>();
+  const models = new Map<
+    string,
+    {
+      model_id: string;
+      capabilities: string[];
+      requests_24h: number;
+      errors_24h: number;
+      online: number;
+      endpoints: Array<{
+        id: string;
+        name: string;
+        status: (typeof served)[number]["status"];
+        tps: number | null;
+        context_length: number | null;
+      }>;
+    }
+  >();
   for (const r of served) {
     let m = models.get(r.modelId);
     if (!m) {
       const t = byModel.get(r.modelId);
-      m = { model_id: r.modelId, capabilities: r.capabilities, requests_24h: t?.requests ?? 0, errors_24h: t?.errors ?? 0, online: 0, endpoints: [] };
+      m = {
+        model_id: r.modelId,
+        capabilities: r.capabilities,
+        requests_24h: t?.requests ?? 0,
+        errors_24h: t?.errors ?? 0,
+        online: 0,
+        endpoints: [],
+      };
       models.set(r.modelId, m);
     }
     if (r.status === "online") m.online++;
-    m.endpoints.push({ id: r.endpointId, name: r.endpointName, status: r.status, tps: round1(r.tps), context_length: r.contextLength });
+    m.endpoints.push({
+      id: r.endpointId,
+      name: r.endpointName,
+      status: r.status,
+      tps: round1(r.tps),
+      context_length: r.contextLength,
+    });
   }
   return [...models.values()];
 }

@@ -7,12 +7,16 @@ describe("model parsing", () => {
       { modelId: "a", capabilities: ["chat"], contextLength: null },
       { modelId: "nomic-embed-text", capabilities: ["embeddings"], contextLength: null },
     ]);
-    expect(parseModelList({ models: [{ name: "llama3.1:8b" }] })).toEqual([{ modelId: "llama3.1:8b", capabilities: ["chat"], contextLength: null }]);
+    expect(parseModelList({ models: [{ name: "llama3.1:8b" }] })).toEqual([
+      { modelId: "llama3.1:8b", capabilities: ["chat"], contextLength: null },
+    ]);
   });
   it("keeps reported capabilities and context length, drops junk and duplicates", () => {
-    expect(parseModelList({ data: [{ id: "m", capabilities: ["completion", "vision"], max_model_len: 8192 }, { id: "m" }, 5, { nope: 1 }] })).toEqual([
-      { modelId: "m", capabilities: ["chat", "vision"], contextLength: 8192 },
-    ]);
+    expect(
+      parseModelList({
+        data: [{ id: "m", capabilities: ["completion", "vision"], max_model_len: 8192 }, { id: "m" }, 5, { nope: 1 }],
+      }),
+    ).toEqual([{ modelId: "m", capabilities: ["chat", "vision"], contextLength: 8192 }]);
   });
   it("rejects answers that are no model list", () => {
     expect(parseModelList({ error: "x" })).toBeNull();
@@ -24,11 +28,22 @@ describe("model parsing", () => {
     expect(defaultCapabilities("llama3")).toEqual(["chat"]);
   });
   it("reads Ollama show and xLLM info", () => {
-    expect(parseOllamaShow({ model_info: { "general.architecture": "llama", "llama.context_length": 131072 }, capabilities: ["completion", "tools"] })).toEqual({
+    expect(
+      parseOllamaShow({
+        model_info: { "general.architecture": "llama", "llama.context_length": 131072 },
+        capabilities: ["completion", "tools"],
+      }),
+    ).toEqual({
       contextLength: 131072,
       capabilities: ["chat", "tools"],
     });
-    expect(parseOllamaShow({ model_info: { "bert.context_length": 2048 } })).toEqual({ contextLength: 2048, capabilities: null });
-    expect(parseXllmInfo({ context_length: 131072, capabilities: ["text", "vision"] })).toEqual({ contextLength: 131072, capabilities: ["text", "vision"] });
+    expect(parseOllamaShow({ model_info: { "bert.context_length": 2048 } })).toEqual({
+      contextLength: 2048,
+      capabilities: null,
+    });
+    expect(parseXllmInfo({ context_length: 131072, capabilities: ["text", "vision"] })).toEqual({
+      contextLength: 131072,
+      capabilities: ["text", "vision"],
+    });
   });
 });

@@ -6,7 +6,6 @@ export interface DiscoveredModel {
   contextLength: number | null;
 }
 
-
 /** Capabilities from the name when the upstream does not say: `embed*` → embeddings, else chat. */
 export function defaultCapabilities(modelId: string): string[] {
   const base = modelId.split("/").pop()!.toLowerCase();
@@ -16,7 +15,9 @@ export function defaultCapabilities(modelId: string): string[] {
 const OLLAMA_CAPABILITIES: Record<string, string> = { completion: "chat", embedding: "embeddings" };
 /** Ollama says `completion` / `embedding`; we say `chat` / `embeddings`; others (tools, vision…) pass through. */
 export const normaliseCapabilities = (caps: unknown): string[] | null =>
-  Array.isArray(caps) && caps.length && caps.every((c) => typeof c === "string") ? [...new Set(caps.map((c) => OLLAMA_CAPABILITIES[c] ?? c))] : null;
+  Array.isArray(caps) && caps.length && caps.every((c) => typeof c === "string")
+    ? [...new Set(caps.map((c) => OLLAMA_CAPABILITIES[c] ?? c))]
+    : null;
 
 const positiveInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 0 ? v : null);
 
@@ -31,7 +32,14 @@ export function parseModelList(json: unknown): DiscoveredModel[] | null {
   const seen = new Map<string, DiscoveredModel>();
   for (const entry of list) {
     if (!isJsonObject(entry)) continue;
-    const id = typeof entry.id === "string" ? entry.id : typeof entry.name === "string" ? entry.name : typeof entry.model === "string" ? entry.model : null;
+    const id =
+      typeof entry.id === "string"
+        ? entry.id
+        : typeof entry.name === "string"
+          ? entry.name
+          : typeof entry.model === "string"
+            ? entry.model
+            : null;
     if (!id || id.length > 512 || seen.has(id)) continue;
     seen.set(id, {
       modelId: id,

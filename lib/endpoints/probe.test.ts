@@ -7,7 +7,9 @@ import { probeEndpoint } from "./probe";
 let server: http.Server;
 let url = "";
 beforeAll(async () => {
-  server = http.createServer((req, res) => res.writeHead(404, { server: "vllm", "content-type": "application/json" }).end("{}"));
+  server = http.createServer((_req, res) =>
+    res.writeHead(404, { server: "vllm", "content-type": "application/json" }).end("{}"),
+  );
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -17,6 +19,8 @@ describe("probeEndpoint", () => {
   it("is never a success when the model list failed, even with a recognised type", async () => {
     const p = await probeEndpoint(url, null, 2000);
     expect(p.endpointType).toBe("vllm");
-    expect(p.error).toBe("The server answered, but its model list could not be read: /v1/models answered HTTP 404. Check that the URL is the server's root address.");
+    expect(p.error).toBe(
+      "The server answered, but its model list could not be read: /v1/models answered HTTP 404. Check that the URL is the server's root address.",
+    );
   });
 });

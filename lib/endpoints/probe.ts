@@ -16,7 +16,9 @@ export interface ProbeReport {
 }
 
 const asAnswer = (r: UpstreamResult) =>
-  r.kind === "unreachable" ? null : { status: r.status, json: r.kind === "ok" ? r.json : null, server: r.headers?.get("server") ?? null };
+  r.kind === "unreachable"
+    ? null
+    : { status: r.status, json: r.kind === "ok" ? r.json : null, server: r.headers?.get("server") ?? null };
 
 /** Fires the three discovery probes at once and decides the type; bounded by `timeoutMs`. */
 export async function probeEndpoint(baseUrl: string, apiKey: string | null, timeoutMs: number): Promise<ProbeReport> {
@@ -30,19 +32,31 @@ export async function probeEndpoint(baseUrl: string, apiKey: string | null, time
   const answers: ProbeAnswers = { system: asAnswer(system), tags: asAnswer(tags), models: asAnswer(models) };
   const endpointType = decideType(answers);
   const reachable = anyAnswer(answers);
-  const listSource = endpointType === "ollama" && tags.kind === "ok" ? tags.json : models.kind === "ok" ? models.json : null;
+  const listSource =
+    endpointType === "ollama" && tags.kind === "ok" ? tags.json : models.kind === "ok" ? models.json : null;
   const parsed = parseModelList(listSource);
   const found = parsed ?? [];
   let error: string | null = null;
   if (!reachable) error = models.kind === "unreachable" ? models.error : englishMessage("err_no_known_api");
-  else if (endpointType === "unknown") error = models.kind === "bad" ? models.error : englishMessage("err_no_known_api");
+  else if (endpointType === "unknown")
+    error = models.kind === "bad" ? models.error : englishMessage("err_no_known_api");
   else if (parsed === null) {
     // a type was recognised but its model list failed: never a success (it would be saved, then go `error`)
     const listAnswer = endpointType === "ollama" ? tags : models;
-    const reason = listAnswer.kind === "ok" ? englishMessage("err_not_model_list", { path: endpointType === "ollama" ? "/api/tags" : "/v1/models" }) : listAnswer.error;
+    const reason =
+      listAnswer.kind === "ok"
+        ? englishMessage("err_not_model_list", { path: endpointType === "ollama" ? "/api/tags" : "/v1/models" })
+        : listAnswer.error;
     error = englishMessage("err_model_list_failed", { reason });
   }
   const latencies = [system, tags, models].filter((r) => r.kind !== "unreachable").map((r) => r.latencyMs);
   const self = [system, tags, models].some((r) => r.kind === "bad" && r.loop === true);
-  return { reachable, endpointType, latencyMs: latencies.length ? Math.min(...latencies) : null, models: found, error: self ? SELF_ERROR : error, self };
+  return {
+    reachable,
+    endpointType,
+    latencyMs: latencies.length ? Math.min(...latencies) : null,
+    models: found,
+    error: self ? SELF_ERROR : error,
+    self,
+  };
 }

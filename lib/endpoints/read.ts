@@ -32,7 +32,11 @@ async function aggregates(db: Db, id?: string): Promise<Map<string, EndpointAggr
       .where(id ? eq(endpointModels.endpointId, id) : undefined)
       .groupBy(endpointModels.endpointId),
     db
-      .select({ endpointId: endpointModelStats.endpointId, tokens: sql<number>`sum(${endpointModelStats.outputTokens})`, ms: sql<number>`sum(${endpointModelStats.generationMs})` })
+      .select({
+        endpointId: endpointModelStats.endpointId,
+        tokens: sql<number>`sum(${endpointModelStats.outputTokens})`,
+        ms: sql<number>`sum(${endpointModelStats.generationMs})`,
+      })
       .from(endpointModelStats)
       .where(and(gt(endpointModelStats.successes, 0), id ? eq(endpointModelStats.endpointId, id) : undefined))
       .groupBy(endpointModelStats.endpointId),
@@ -40,7 +44,8 @@ async function aggregates(db: Db, id?: string): Promise<Map<string, EndpointAggr
   const out = new Map<string, EndpointAggregates>();
   const get = (eid: string) => out.get(eid) ?? out.set(eid, { modelCount: 0, aggregateTps: null }).get(eid)!;
   for (const c of counts) get(c.endpointId).modelCount = Number(c.n);
-  for (const s of stats) if (Number(s.ms) > 0) get(s.endpointId).aggregateTps = round2(Number(s.tokens) / (Number(s.ms) / 1000));
+  for (const s of stats)
+    if (Number(s.ms) > 0) get(s.endpointId).aggregateTps = round2(Number(s.tokens) / (Number(s.ms) / 1000));
   return out;
 }
 
@@ -52,12 +57,29 @@ export async function listEndpoints({ db, query }: { db: Db; query: z.infer<type
   if (query.status) conds.push(eq(endpoints.status, query.status));
   if (query.q) {
     const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conds.push(or(sql`lower(${endpoints.name}) like ${pattern} escape '\\'`, sql`lower(${endpoints.baseUrl}) like ${pattern} escape '\\'`)!);
+    conds.push(
+      or(
+        sql`lower(${endpoints.name}) like ${pattern} escape '\\'`,
+        sql`lower(${endpoints.baseUrl}) like ${pattern} escape '\\'`,
+      )!,
+    );
   }
-  const [rows, agg] = await Promise.all([db.select().from(endpoints).where(and(...conds)).orderBy(asc(endpoints.registeredAt)), aggregates(db)]);
+  const [rows, agg] = await Promise.all([
+    db
+      .select()
+      .from(endpoints)
+      .where(and(...conds))
+      .orderBy(asc(endpoints.registeredAt)),
+    aggregates(db),
+  ]);
   const now = Date.now();
   const interval = env().LLMLB_TELEMETRY_INTERVAL_MS;
-  return { endpoints: rows.map((r) => serializeEndpoint(r, agg.get(r.id) ?? EMPTY, loadedModels(reading(r.id), now, interval))), total: rows.length };
+  return {
+    endpoints: rows.map((r) =>
+      serializeEndpoint(r, agg.get(r.id) ?? EMPTY, loadedModels(reading(r.id), now, interval)),
+    ),
+    total: rows.length,
+  };
 }
 
 export async function serializeEndpointById(db: Db, row: EndpointRow) {
@@ -78,7 +100,12 @@ export async function getEndpointDetail({ db, id }: { db: Db; id: string }) {
   const [dto, models, checks] = await Promise.all([
     serializeEndpointById(db, row),
     listEndpointModels(db, id),
-    db.select().from(healthChecks).where(eq(healthChecks.endpointId, id)).orderBy(desc(healthChecks.checkedAt)).limit(20),
+    db
+      .select()
+      .from(healthChecks)
+      .where(eq(healthChecks.endpointId, id))
+      .orderBy(desc(healthChecks.checkedAt))
+      .limit(20),
   ]);
   return {
     ...dto,

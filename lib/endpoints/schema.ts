@@ -15,8 +15,10 @@ export const baseUrlSchema = z
       ctx.addIssue({ code: "custom", message: englishMessage("val_url_absolute") });
       return z.NEVER;
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: englishMessage("val_url_scheme") });
-    else if (url.username || url.password) ctx.addIssue({ code: "custom", message: englishMessage("val_url_credentials") });
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      ctx.addIssue({ code: "custom", message: englishMessage("val_url_scheme") });
+    else if (url.username || url.password)
+      ctx.addIssue({ code: "custom", message: englishMessage("val_url_credentials") });
     else if (url.search || url.hash) ctx.addIssue({ code: "custom", message: englishMessage("val_url_query") });
     // a trailing /v1 is the SDK's base URL, not the server's: the load balancer adds /v1 itself (else every probe
     // asks /v1/v1/models and the endpoint goes `error` after it was saved); the dashboard says it was removed

@@ -3,7 +3,8 @@ import { env } from "../env";
 import { decryptSecret, encryptSecret } from "../crypto";
 import type { EndpointRow } from "../db/schema";
 
-export const sealApiKey = (plain: string | null | undefined) => (plain ? encryptSecret(plain, env().LLMLB_SECRET) : null);
+export const sealApiKey = (plain: string | null | undefined) =>
+  plain ? encryptSecret(plain, env().LLMLB_SECRET) : null;
 
 /** The endpoint's key in plaintext, for upstream calls only. */
 export function endpointApiKey(row: Pick<EndpointRow, "apiKey">): string | null {

@@ -43,6 +43,12 @@ export function serializeEndpoint(row: EndpointRow, agg: EndpointAggregates, loa
 export type EndpointDto = ReturnType<typeof serializeEndpoint>;
 
 export function serializeModel(m: EndpointModelRow, tps: number | null) {
-  return { model_id: m.modelId, capabilities: m.capabilities, context_length: m.contextLength, tps, synced_at: iso(m.syncedAt)! };
+  return {
+    model_id: m.modelId,
+    capabilities: m.capabilities,
+    context_length: m.contextLength,
+    tps,
+    synced_at: iso(m.syncedAt)!,
+  };
 }
 export type EndpointModelDto = ReturnType<typeof serializeModel>;

@@ -31,16 +31,28 @@ export async function writeStats(db: Db, deltas: readonly StatsDelta[], now: num
   if (!deltas.length) return;
   const day = new Date(now).toISOString().slice(0, 10);
   const queries = deltas.flatMap((d) => {
-    const counters = { requests: d.requests, successes: d.successes, failures: d.failures, outputTokens: d.outputTokens, generationMs: d.generationMs };
+    const counters = {
+      requests: d.requests,
+      successes: d.successes,
+      failures: d.failures,
+      outputTokens: d.outputTokens,
+      generationMs: d.generationMs,
+    };
     return [
       db
         .insert(endpointModelStats)
         .values({ endpointId: d.endpointId, modelId: d.modelId, ...counters, tpsEma: d.tpsEma, updatedAt: now })
-        .onConflictDoUpdate({ target: [endpointModelStats.endpointId, endpointModelStats.modelId], set: { ...increments(endpointModelStats, d), tpsEma: d.tpsEma, updatedAt: now } }),
+        .onConflictDoUpdate({
+          target: [endpointModelStats.endpointId, endpointModelStats.modelId],
+          set: { ...increments(endpointModelStats, d), tpsEma: d.tpsEma, updatedAt: now },
+        }),
       db
         .insert(endpointModelDaily)
         .values({ day, endpointId: d.endpointId, modelId: d.modelId, ...counters })
-        .onConflictDoUpdate({ target: [endpointModelDaily.day, endpointModelDaily.endpointId, endpointModelDaily.modelId], set: increments(endpointModelDaily, d) }),
+        .onConflictDoUpdate({
+          target: [endpointModelDaily.day, endpointModelDaily.endpointId, endpointModelDaily.modelId],
+          set: increments(endpointModelDaily, d),
+        }),
     ];
   });
   await db.batch(queries as [(typeof queries)[number], ...(typeof queries)[number][]]);

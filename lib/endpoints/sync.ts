@@ -11,7 +11,9 @@ import { endpointApiKey } from "./secrets";
 import { LIST_LIMIT, upstreamJson } from "./upstream-http";
 import { DOT_SEGMENT_REFUSAL, modelPathSegment } from "./model-path";
 
-export type FetchModelsResult = { kind: "ok"; models: DiscoveredModel[] } | { kind: "unreachable" | "bad"; error: string };
+export type FetchModelsResult =
+  | { kind: "ok"; models: DiscoveredModel[] }
+  | { kind: "unreachable" | "bad"; error: string };
 
 type Detail = { contextLength: number | null; capabilities: string[] | null };
 
@@ -31,10 +33,15 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 }
 
 /** Per-model metadata where the type offers it (Ollama `/api/show`, xLLM `/api/models/{id}/info`). */
-export async function fetchModelDetail(row: EndpointRow, modelId: string, timeoutMs: number): Promise<{ kind: "ok"; detail: Detail } | { kind: "not_found" | "unreachable" | "bad"; error: string }> {
+export async function fetchModelDetail(
+  row: EndpointRow,
+  modelId: string,
+  timeoutMs: number,
+): Promise<{ kind: "ok"; detail: Detail } | { kind: "not_found" | "unreachable" | "bad"; error: string }> {
   const apiKey = endpointApiKey(row);
   const segment = modelPathSegment(modelId);
-  if (row.endpointType !== "ollama" && segment === null) return { kind: "bad", error: `model id ${DOT_SEGMENT_REFUSAL}` };
+  if (row.endpointType !== "ollama" && segment === null)
+    return { kind: "bad", error: `model id ${DOT_SEGMENT_REFUSAL}` };
   const r =
     row.endpointType === "ollama"
       ? await upstreamJson(row.baseUrl, "/api/show", { apiKey, method: "POST", body: { model: modelId }, timeoutMs })
@@ -61,7 +68,9 @@ export async function fetchModels(row: EndpointRow): Promise<FetchModelsResult> 
   if (row.endpointType === "ollama" || row.endpointType === "xllm") {
     const until = Date.now() + METADATA_BUDGET_MS;
     const skipped = { kind: "bad", error: "metadata budget spent" } as const;
-    const details = await mapLimited(models, 8, async (m) => (Date.now() < until ? fetchModelDetail(row, m.modelId, timeoutMs) : skipped));
+    const details = await mapLimited(models, 8, async (m) =>
+      Date.now() < until ? fetchModelDetail(row, m.modelId, timeoutMs) : skipped,
+    );
     details.forEach((d, i) => {
       if (d.kind !== "ok") return;
       models[i].contextLength = d.detail.contextLength ?? models[i].contextLength;
@@ -85,11 +94,20 @@ export async function applyModels(db: Db, row: EndpointRow, models: DiscoveredMo
   const updated = models.filter((m) => byId.has(m.modelId) && !same(m, byId.get(m.modelId)!)).length;
   const upserts = models.map((m) => {
     const values = { capabilities: m.capabilities, contextLength: m.contextLength, syncedAt: now };
-    return db.insert(endpointModels).values({ endpointId: row.id, modelId: m.modelId, ...values }).onConflictDoUpdate({ target: [endpointModels.endpointId, endpointModels.modelId], set: values });
+    return db
+      .insert(endpointModels)
+      .values({ endpointId: row.id, modelId: m.modelId, ...values })
+      .onConflictDoUpdate({ target: [endpointModels.endpointId, endpointModels.modelId], set: values });
   });
   await db.batch([
     db.update(endpoints).set({ modelsSyncedAt: now }).where(eq(endpoints.id, row.id)),
-    ...(removed.length ? [db.delete(endpointModels).where(and(eq(endpointModels.endpointId, row.id), inArray(endpointModels.modelId, removed)))] : []),
+    ...(removed.length
+      ? [
+          db
+            .delete(endpointModels)
+            .where(and(eq(endpointModels.endpointId, row.id), inArray(endpointModels.modelId, removed))),
+        ]
+      : []),
     ...upserts,
   ]);
   if (added || removed.length || updated) await publishChange(db, "registry", row.id);

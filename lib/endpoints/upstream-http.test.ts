@@ -14,7 +14,10 @@ const seen: http.IncomingHttpHeaders[] = [];
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     seen.push(req.headers);
-    if (req.url === "/v1/models") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: [{ id: "m1" }] }));
+    if (req.url === "/v1/models")
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ data: [{ id: "m1" }] }));
     if (req.url === "/big") return void res.writeHead(200, { "content-length": String(LIST_LIMIT + 1) }).end();
     res.writeHead(404).end("nope");
   });
@@ -41,11 +44,21 @@ describe("upstreamJson", () => {
 
   it("says what happened and what to do: refused, unknown host, bad status, too large", async () => {
     const refused = await upstreamJson("http://127.0.0.1:9", "/v1/models", { timeoutMs: 2000 });
-    expect(refused).toMatchObject({ kind: "unreachable", error: "Nothing is listening on 127.0.0.1:9. Is the server running, and on this port?" });
+    expect(refused).toMatchObject({
+      kind: "unreachable",
+      error: "Nothing is listening on 127.0.0.1:9. Is the server running, and on this port?",
+    });
     const typo = await upstreamJson("http://locahost.invalid:11434", "/v1/models", { timeoutMs: 3000 });
-    expect(typo).toMatchObject({ kind: "unreachable", error: "Host 'locahost.invalid' was not found. Check the spelling of the address." });
+    expect(typo).toMatchObject({
+      kind: "unreachable",
+      error: "Host 'locahost.invalid' was not found. Check the spelling of the address.",
+    });
     const missing = await upstreamJson(`http://127.0.0.1:${port}`, "/nothing", { timeoutMs: 2000 });
-    expect(missing).toMatchObject({ kind: "bad", status: 404, error: "/nothing answered HTTP 404. Check that the URL is the server's root address." });
+    expect(missing).toMatchObject({
+      kind: "bad",
+      status: 404,
+      error: "/nothing answered HTTP 404. Check that the URL is the server's root address.",
+    });
     const big = await upstreamJson(`http://127.0.0.1:${port}`, "/big", { timeoutMs: 2000, maxBytes: LIST_LIMIT });
     expect(big).toMatchObject({ kind: "bad", error: expect.stringMatching(/too large.*8 MiB/) });
   });

@@ -17,13 +17,33 @@ export function describeFailure(err: unknown, url: URL, timeoutMs: number): stri
   const host = url.hostname;
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   const at = { host, port };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError" || code === "UND_ERR_ABORTED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT")
+  if (
+    e?.name === "TimeoutError" ||
+    e?.name === "AbortError" ||
+    code === "UND_ERR_ABORTED" ||
+    code === "UND_ERR_CONNECT_TIMEOUT" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT" ||
+    code === "ETIMEDOUT"
+  )
     return englishMessage("err_timed_out", { ...at, secs: Math.round(timeoutMs / 100) / 10 });
   if (code === "ECONNREFUSED") return englishMessage("err_connection_refused", at);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return englishMessage("err_host_not_found", { host });
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "HPE_INVALID_CONSTANT" || code.startsWith("HPE_"))
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME")
+    return englishMessage("err_host_not_found", { host });
+  if (
+    code === "ECONNRESET" ||
+    code === "UND_ERR_SOCKET" ||
+    code === "EPIPE" ||
+    code === "HPE_INVALID_CONSTANT" ||
+    code.startsWith("HPE_")
+  )
     return englishMessage("err_connection_reset", at);
-  if (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code === "EPROTO" || /certificate|ssl|tls/i.test(e?.message ?? ""))
+  if (
+    code.startsWith("ERR_TLS") ||
+    code.startsWith("ERR_SSL") ||
+    code === "EPROTO" ||
+    /certificate|ssl|tls/i.test(e?.message ?? "")
+  )
     return englishMessage("err_tls_failed", at);
   return englishMessage("err_network", { ...at, detail: code || (e?.message ?? String(err)) });
 }
@@ -32,7 +52,11 @@ export function describeFailure(err: unknown, url: URL, timeoutMs: number): stri
  * The management calls' agent. Every call sets its own header and body timeouts (the call's `timeoutMs`); the
  * agent's own values are explicit too, so that no undici default (300 s) remains anywhere.
  */
-export const MANAGEMENT_AGENT_OPTIONS = { headersTimeout: 30_000, bodyTimeout: 30_000, connect: { timeout: 10_000 } } as const;
+export const MANAGEMENT_AGENT_OPTIONS = {
+  headersTimeout: 30_000,
+  bodyTimeout: 30_000,
+  connect: { timeout: 10_000 },
+} as const;
 let agent: Agent | null = null;
 
 let ownCluster: string | null = null;
@@ -96,7 +120,15 @@ function toHeaders(raw: Dispatcher.ResponseData["headers"]): Headers {
 export async function upstreamJson(
   baseUrl: string,
   path: string,
-  opts: { apiKey?: string | null; method?: "GET" | "POST"; body?: unknown; timeoutMs: number; maxBytes?: number; signal?: AbortSignal; text?: true },
+  opts: {
+    apiKey?: string | null;
+    method?: "GET" | "POST";
+    body?: unknown;
+    timeoutMs: number;
+    maxBytes?: number;
+    signal?: AbortSignal;
+    text?: true;
+  },
 ): Promise<UpstreamResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -114,7 +146,15 @@ export async function upstreamJson(
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     agent ??= new Agent(MANAGEMENT_AGENT_OPTIONS);
-    res = await request(url, { method: opts.method ?? "GET", headers, body, signal, dispatcher: agent, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+    res = await request(url, {
+      method: opts.method ?? "GET",
+      headers,
+      body,
+      signal,
+      dispatcher: agent,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
     const status = res.statusCode;
     if (status < 200 || status >= 300) {
       discard(res.body); // the status is the answer: its body is not read
@@ -123,19 +163,44 @@ export async function upstreamJson(
         return { kind: "bad", status, headers: answered, error: SELF_ERROR, latencyMs: elapsed(), loop: true };
       }
       const key = status === 401 || status === 403 ? "err_auth_rejected" : "err_http_status";
-      return { kind: "bad", status, headers: answered, error: englishMessage(key, { path: shown, status }), latencyMs: elapsed() };
+      return {
+        kind: "bad",
+        status,
+        headers: answered,
+        error: englishMessage(key, { path: shown, status }),
+        latencyMs: elapsed(),
+      };
     }
     text = await readCapped(res, maxBytes);
   } catch (err) {
     if (err instanceof TooLarge && res) {
-      return { kind: "bad", status: res.statusCode, headers: toHeaders(res.headers), error: englishMessage("err_too_large", { path: shown, mib: maxBytes / MiB }), latencyMs: elapsed() };
+      return {
+        kind: "bad",
+        status: res.statusCode,
+        headers: toHeaders(res.headers),
+        error: englishMessage("err_too_large", { path: shown, mib: maxBytes / MiB }),
+        latencyMs: elapsed(),
+      };
     }
     return { kind: "unreachable", error: describeFailure(err, url, opts.timeoutMs), latencyMs: elapsed() };
   }
-  if (opts.text) return { kind: "ok", status: res.statusCode, headers: toHeaders(res.headers), json: text, latencyMs: elapsed() };
+  if (opts.text)
+    return { kind: "ok", status: res.statusCode, headers: toHeaders(res.headers), json: text, latencyMs: elapsed() };
   try {
-    return { kind: "ok", status: res.statusCode, headers: toHeaders(res.headers), json: JSON.parse(text), latencyMs: elapsed() };
+    return {
+      kind: "ok",
+      status: res.statusCode,
+      headers: toHeaders(res.headers),
+      json: JSON.parse(text),
+      latencyMs: elapsed(),
+    };
   } catch {
-    return { kind: "bad", status: res.statusCode, headers: toHeaders(res.headers), error: englishMessage("err_not_json", { path: shown }), latencyMs: elapsed() };
+    return {
+      kind: "bad",
+      status: res.statusCode,
+      headers: toHeaders(res.headers),
+      error: englishMessage("err_not_json", { path: shown }),
+      latencyMs: elapsed(),
+    };
   }
 }

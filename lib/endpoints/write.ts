@@ -2,7 +2,16 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { downloadTasks, endpointModelDaily, endpointModels, endpointModelStats, endpoints, healthChecks, requestLog, type EndpointRow } from "../db/schema";
+import {
+  downloadTasks,
+  endpointModelDaily,
+  endpointModels,
+  endpointModelStats,
+  endpoints,
+  healthChecks,
+  requestLog,
+  type EndpointRow,
+} from "../db/schema";
 import { env } from "../env";
 import { ApiError } from "../errors";
 import { ENDPOINT_DEFAULTS } from "../db/constants";
@@ -20,21 +29,29 @@ import type { CreateEndpointInput, UpdateEndpointInput } from "./schema";
 const detectTimeoutMs = () => Math.min(2000, env().LLMLB_HEALTH_CHECK_TIMEOUT_MS);
 
 async function assertUnique(db: Db, fields: { name?: string; baseUrl?: string }, exceptId?: string) {
-  const conds = [fields.name ? eq(endpoints.name, fields.name) : undefined, fields.baseUrl ? eq(endpoints.baseUrl, fields.baseUrl) : undefined].filter(Boolean);
+  const conds = [
+    fields.name ? eq(endpoints.name, fields.name) : undefined,
+    fields.baseUrl ? eq(endpoints.baseUrl, fields.baseUrl) : undefined,
+  ].filter(Boolean);
   if (!conds.length) return;
   const clash = await db
     .select({ name: endpoints.name, baseUrl: endpoints.baseUrl })
     .from(endpoints)
     .where(and(or(...conds), exceptId ? ne(endpoints.id, exceptId) : undefined));
   const field = clash.some((c) => c.name === fields.name) ? "name" : clash.length ? "base_url" : null;
-  if (field) throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
+  if (field)
+    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [
+      { field, message: englishMessage("val_already_exists") },
+    ]);
 }
 
 function uniqueViolation(err: unknown): never {
   const msg = err instanceof Error ? `${err.message} ${String((err as Error & { cause?: unknown }).cause ?? "")}` : "";
   if (/UNIQUE constraint failed: endpoints\.(name|base_url)/.exec(msg)) {
     const field = msg.includes("endpoints.name") ? "name" : "base_url";
-    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [{ field, message: englishMessage("val_already_exists") }]);
+    throw new ApiError("conflict", `an endpoint with this ${field} already exists`, [
+      { field, message: englishMessage("val_already_exists") },
+    ]);
   }
   throw err;
 }
@@ -80,14 +97,34 @@ export async function createEndpoint({ db, input, actor }: { db: Db; input: Crea
     typeDetectedAt: probe.endpointType === "unknown" ? null : now,
     modelsSyncedAt: null,
   };
-  await audited(db, actor, "endpoint.create", { type: "endpoint", id: row.id, details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType } }, async (tx) => {
-    await tx.insert(endpoints).values(row);
-  }).catch(uniqueViolation);
+  await audited(
+    db,
+    actor,
+    "endpoint.create",
+    {
+      type: "endpoint",
+      id: row.id,
+      details: { name: row.name, base_url: row.baseUrl, endpoint_type: row.endpointType },
+    },
+    async (tx) => {
+      await tx.insert(endpoints).values(row);
+    },
+  ).catch(uniqueViolation);
   await afterChange(db, row.id, true);
   return serializeEndpointById(db, row);
 }
 
-export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: string; input: UpdateEndpointInput; actor: Principal }) {
+export async function updateEndpoint({
+  db,
+  id,
+  input,
+  actor,
+}: {
+  db: Db;
+  id: string;
+  input: UpdateEndpointInput;
+  actor: Principal;
+}) {
   const current = await getEndpointRow(db, id);
   await assertUnique(db, { name: input.name, baseUrl: input.base_url }, id);
   const patch: Partial<EndpointRow> = { updatedAt: Date.now() };
@@ -101,7 +138,14 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
   if (input.api_key !== undefined) patch.apiKey = sealApiKey(input.api_key);
   const urlChanged = input.base_url !== undefined && input.base_url !== current.baseUrl;
   // the stored key is a credential for the old host: it never goes to a new origin unless given again
-  const keyCleared = urlChanged && keyOnMove({ from: current.baseUrl, to: input.base_url!, supplied: input.api_key !== undefined, stored: current.apiKey !== null }) === "clear";
+  const keyCleared =
+    urlChanged &&
+    keyOnMove({
+      from: current.baseUrl,
+      to: input.base_url!,
+      supplied: input.api_key !== undefined,
+      stored: current.apiKey !== null,
+    }) === "clear";
   if (keyCleared) patch.apiKey = null;
   if (urlChanged) {
     const key = input.api_key !== undefined ? input.api_key : keyCleared ? null : endpointApiKey(current);
@@ -117,21 +161,41 @@ export async function updateEndpoint({ db, id, input, actor }: { db: Db; id: str
     } satisfies Partial<EndpointRow>);
   }
   const changed = Object.keys(input).filter((k) => k !== "api_key");
-  await audited(db, actor, "endpoint.update", { type: "endpoint", id, details: { fields: changed, api_key_changed: input.api_key !== undefined, api_key_cleared: keyCleared } }, async (tx) => {
-    await tx.update(endpoints).set(patch).where(eq(endpoints.id, id));
-    if (urlChanged) await tx.delete(endpointModels).where(eq(endpointModels.endpointId, id));
-  }).catch(uniqueViolation);
+  await audited(
+    db,
+    actor,
+    "endpoint.update",
+    {
+      type: "endpoint",
+      id,
+      details: { fields: changed, api_key_changed: input.api_key !== undefined, api_key_cleared: keyCleared },
+    },
+    async (tx) => {
+      await tx.update(endpoints).set(patch).where(eq(endpoints.id, id));
+      if (urlChanged) await tx.delete(endpointModels).where(eq(endpointModels.endpointId, id));
+    },
+  ).catch(uniqueViolation);
   await afterChange(db, id, urlChanged || input.api_key !== undefined);
   return { ...(await serializeEndpointById(db, { ...current, ...patch })), api_key_cleared: keyCleared };
 }
 
 export async function removeEndpoint({ db, id, actor }: { db: Db; id: string; actor: Principal }) {
   const row = await getEndpointRow(db, id);
-  await audited(db, actor, "endpoint.delete", { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } }, async (tx) => {
-    for (const table of [endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks]) await tx.delete(table).where(eq(table.endpointId, id));
-    // the request history keeps the name: its rows outlive the endpoint
-    await tx.update(requestLog).set({ endpointName: row.name }).where(and(eq(requestLog.endpointId, id), isNull(requestLog.endpointName)));
-    await tx.delete(endpoints).where(eq(endpoints.id, id));
-  });
+  await audited(
+    db,
+    actor,
+    "endpoint.delete",
+    { type: "endpoint", id, details: { name: row.name, base_url: row.baseUrl } },
+    async (tx) => {
+      for (const table of [endpointModels, endpointModelStats, endpointModelDaily, healthChecks, downloadTasks])
+        await tx.delete(table).where(eq(table.endpointId, id));
+      // the request history keeps the name: its rows outlive the endpoint
+      await tx
+        .update(requestLog)
+        .set({ endpointName: row.name })
+        .where(and(eq(requestLog.endpointId, id), isNull(requestLog.endpointName)));
+      await tx.delete(endpoints).where(eq(endpoints.id, id));
+    },
+  );
   await afterChange(db, id, false);
 }

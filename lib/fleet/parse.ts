@@ -7,10 +7,27 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null);
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
-const listOf = (v: unknown, key: string): Obj[] => (isObj(v) && Array.isArray(v[key]) ? (v[key] as unknown[]).filter(isObj) : Array.isArray(v) ? v.filter(isObj) : []);
+const listOf = (v: unknown, key: string): Obj[] =>
+  isObj(v) && Array.isArray(v[key]) ? (v[key] as unknown[]).filter(isObj) : Array.isArray(v) ? v.filter(isObj) : [];
 
-const empty = (at: number): EngineTelemetry => ({ at, models: [], running: null, waiting: null, slots: null, busySlots: null, kvCacheUsage: null });
-const model = (id: string, fields: Partial<EngineModel>): EngineModel => ({ id, loaded: true, contextLength: null, maxContextLength: null, vramBytes: null, expiresAt: null, ...fields });
+const empty = (at: number): EngineTelemetry => ({
+  at,
+  models: [],
+  running: null,
+  waiting: null,
+  slots: null,
+  busySlots: null,
+  kvCacheUsage: null,
+});
+const model = (id: string, fields: Partial<EngineModel>): EngineModel => ({
+  id,
+  loaded: true,
+  contextLength: null,
+  maxContextLength: null,
+  vramBytes: null,
+  expiresAt: null,
+  ...fields,
+});
 
 /** Prometheus text exposition → sum per metric name (labels summed over). Comments and bad lines are skipped. */
 export function parsePrometheus(text: string): Map<string, number> {
@@ -32,7 +49,13 @@ export function parseOllamaPs(json: unknown, at: number): EngineTelemetry {
     const id = str(m.name) ?? str(m.model);
     if (!id) continue;
     const expires = str(m.expires_at) ? Date.parse(m.expires_at as string) : NaN;
-    t.models.push(model(id, { contextLength: num(m.context_length), vramBytes: num(m.size_vram), expiresAt: Number.isFinite(expires) ? expires : null }));
+    t.models.push(
+      model(id, {
+        contextLength: num(m.context_length),
+        vramBytes: num(m.size_vram),
+        expiresAt: Number.isFinite(expires) ? expires : null,
+      }),
+    );
   }
   return t;
 }
@@ -52,7 +75,13 @@ export function parseVllm(metrics: string, models: unknown, at: number): EngineT
 }
 
 /** llama.cpp `GET /props` (`default_generation_settings.n_ctx` or `n_ctx`, `total_slots`), `/slots` (may be off), `/metrics`. */
-export function parseLlamacpp(props: unknown, slots: unknown, metrics: string | null, servedModels: readonly string[], at: number): EngineTelemetry {
+export function parseLlamacpp(
+  props: unknown,
+  slots: unknown,
+  metrics: string | null,
+  servedModels: readonly string[],
+  at: number,
+): EngineTelemetry {
   const t = empty(at);
   const settings = isObj(props) && isObj(props.default_generation_settings) ? props.default_generation_settings : {};
   const nCtx = num(settings.n_ctx) ?? (isObj(props) ? num(props.n_ctx) : null);
@@ -79,7 +108,13 @@ export function parseLmStudio(json: unknown, at: number): EngineTelemetry {
     const id = str(m.id);
     if (!id || m.type === "embeddings") continue;
     const loaded = m.state === "loaded";
-    t.models.push(model(id, { loaded, contextLength: loaded ? num(m.loaded_context_length) : null, maxContextLength: num(m.max_context_length) }));
+    t.models.push(
+      model(id, {
+        loaded,
+        contextLength: loaded ? num(m.loaded_context_length) : null,
+        maxContextLength: num(m.max_context_length),
+      }),
+    );
   }
   return t;
 }

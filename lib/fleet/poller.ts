@@ -63,10 +63,21 @@ export class TelemetryPoller {
   async reload(): Promise<void> {
     const rows = await this.deps.db.select().from(endpoints).where(eq(endpoints.status, "online"));
     const wanted = rows.filter((r) => READS_TELEMETRY.has(r.endpointType));
-    const models = wanted.some((r) => r.endpointType === "llamacpp") ? await this.deps.db.select({ endpointId: endpointModels.endpointId, modelId: endpointModels.modelId }).from(endpointModels) : [];
+    const models = wanted.some((r) => r.endpointType === "llamacpp")
+      ? await this.deps.db
+          .select({ endpointId: endpointModels.endpointId, modelId: endpointModels.modelId })
+          .from(endpointModels)
+      : [];
     const byEndpoint = new Map<string, string[]>();
-    for (const m of models) (byEndpoint.get(m.endpointId) ?? byEndpoint.set(m.endpointId, []).get(m.endpointId)!).push(m.modelId);
-    this.targets = wanted.map((r) => ({ id: r.id, type: r.endpointType, baseUrl: r.baseUrl, apiKey: endpointApiKey(r), models: byEndpoint.get(r.id) ?? [] }));
+    for (const m of models)
+      (byEndpoint.get(m.endpointId) ?? byEndpoint.set(m.endpointId, []).get(m.endpointId)!).push(m.modelId);
+    this.targets = wanted.map((r) => ({
+      id: r.id,
+      type: r.endpointType,
+      baseUrl: r.baseUrl,
+      apiKey: endpointApiKey(r),
+      models: byEndpoint.get(r.id) ?? [],
+    }));
     const kept = new Set(this.targets.map((t) => t.id));
     for (const id of this.deps.latest.keys()) {
       if (kept.has(id)) continue;
@@ -90,7 +101,8 @@ export class TelemetryPoller {
         this.flush();
       }
     };
-    for (let i = 0; i < Math.min(MAX_CONCURRENT_READS, queue.length); i++) void worker().catch((err) => log.warn("telemetry read failed", { error: String(err) }));
+    for (let i = 0; i < Math.min(MAX_CONCURRENT_READS, queue.length); i++)
+      void worker().catch((err) => log.warn("telemetry read failed", { error: String(err) }));
   }
 
   /** Readings that arrive together leave in one message (at most one per 50 ms). */

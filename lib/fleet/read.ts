@@ -21,8 +21,13 @@ export const READS_TELEMETRY: ReadonlySet<EndpointType> = new Set(["ollama", "vl
 
 const ok = (r: UpstreamResult) => (r.kind === "ok" ? r.json : null);
 
-export async function readTelemetry(t: TelemetryTarget, timeoutMs: number, now: () => number): Promise<EngineTelemetry | null> {
-  const get = (path: string, text?: true) => upstreamJson(t.baseUrl, path, { apiKey: t.apiKey, timeoutMs, ...(text ? { text } : {}) });
+export async function readTelemetry(
+  t: TelemetryTarget,
+  timeoutMs: number,
+  now: () => number,
+): Promise<EngineTelemetry | null> {
+  const get = (path: string, text?: true) =>
+    upstreamJson(t.baseUrl, path, { apiKey: t.apiKey, timeoutMs, ...(text ? { text } : {}) });
   switch (t.type) {
     case "ollama": {
       const r = await get("/api/ps");
@@ -34,7 +39,9 @@ export async function readTelemetry(t: TelemetryTarget, timeoutMs: number, now: 
     }
     case "llamacpp": {
       const [props, slots, metrics] = await Promise.all([get("/props"), get("/slots"), get("/metrics", true)]);
-      return props.kind === "ok" ? parseLlamacpp(props.json, ok(slots), metrics.kind === "ok" ? String(metrics.json) : null, t.models, now()) : null;
+      return props.kind === "ok"
+        ? parseLlamacpp(props.json, ok(slots), metrics.kind === "ok" ? String(metrics.json) : null, t.models, now())
+        : null;
     }
     case "lm_studio": {
       const r = await get("/api/v0/models");

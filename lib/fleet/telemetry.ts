@@ -33,7 +33,8 @@ export interface EngineTelemetry {
 }
 
 /** Whether `model` is among the loaded ones (Ollama's implicit `:latest` matches both ways). */
-export const isLoaded = (loaded: readonly string[] | null, model: string): boolean => !!loaded?.some((l) => modelKey(l) === modelKey(model));
+export const isLoaded = (loaded: readonly string[] | null, model: string): boolean =>
+  !!loaded?.some((l) => modelKey(l) === modelKey(model));
 
 /** Telemetry older than this many poll intervals counts as absent. */
 export const STALE_INTERVALS = 3;

@@ -8,7 +8,11 @@ const t: EngineTelemetry = {
     { id: "a:latest", loaded: true, contextLength: 4096, maxContextLength: null, vramBytes: 1024, expiresAt: 20_000 },
     { id: "b", loaded: false, contextLength: null, maxContextLength: 8192, vramBytes: null, expiresAt: null },
   ],
-  running: 1, waiting: 2, slots: 4, busySlots: 1, kvCacheUsage: 0.5,
+  running: 1,
+  waiting: 2,
+  slots: 4,
+  busySlots: 1,
+  kvCacheUsage: 0.5,
 };
 
 describe("telemetry as the API shows it", () => {
@@ -17,7 +21,14 @@ describe("telemetry as the API shows it", () => {
     [16_000, false],
     [16_001, true],
   ])("read at 10 s, interval 2 s, now %i ms: stale %s (older than 3 intervals)", (now, stale) => {
-    expect(serializeTelemetry(t, now, 2000)).toMatchObject({ age_ms: now - 10_000, stale, running: 1, waiting: 2, slots: 4, busy_slots: 1 });
+    expect(serializeTelemetry(t, now, 2000)).toMatchObject({
+      age_ms: now - 10_000,
+      stale,
+      running: 1,
+      waiting: 2,
+      slots: 4,
+      busy_slots: 1,
+    });
     expect(loadedModels(t, now, 2000)).toEqual(stale ? null : ["a:latest"]);
   });
   it("no reading, no telemetry; telemetry off counts as stale", () => {

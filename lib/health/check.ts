@@ -12,7 +12,12 @@ import { nextStatus, passiveFailure } from "./transition";
 import { probeHealth, type HealthProbe } from "./probe";
 
 /** Records one check's outcome: endpoint fields, a health_checks row, and a registry change if the status moved. */
-export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, now = Date.now()): Promise<EndpointRow> {
+export async function recordCheck(
+  db: Db,
+  row: EndpointRow,
+  probe: HealthProbe,
+  now = Date.now(),
+): Promise<EndpointRow> {
   const next = nextStatus({ status: row.status, consecutiveFailures: row.consecutiveFailures }, probe.outcome);
   const ok = probe.outcome === "success";
   const patch: Partial<EndpointRow> = {
@@ -24,11 +29,18 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
     ...(ok ? { lastSeenAt: now } : {}),
     // a stalled endpoint's mark goes with the first passing check: its generation probe (./generation-probe.ts)
     ...(ok && row.stalledAt !== null ? { stalledAt: null } : {}),
-    ...(probe.detectedType && probe.detectedType !== row.endpointType ? { endpointType: probe.detectedType, typeDetectedAt: now } : {}),
+    ...(probe.detectedType && probe.detectedType !== row.endpointType
+      ? { endpointType: probe.detectedType, typeDetectedAt: now }
+      : {}),
   };
   await db.batch([
     // a check of a row read before a stall mark landed never brings the endpoint back: the mark's re-check does
-    db.update(endpoints).set(patch).where(row.stalledAt === null ? and(eq(endpoints.id, row.id), isNull(endpoints.stalledAt)) : eq(endpoints.id, row.id)),
+    db
+      .update(endpoints)
+      .set(patch)
+      .where(
+        row.stalledAt === null ? and(eq(endpoints.id, row.id), isNull(endpoints.stalledAt)) : eq(endpoints.id, row.id),
+      ),
     db.insert(healthChecks).values({
       endpointId: row.id,
       checkedAt: now,
@@ -41,7 +53,8 @@ export async function recordCheck(db: Db, row: EndpointRow, probe: HealthProbe, 
     }),
   ]);
   const updated = { ...row, ...patch };
-  if (updated.status !== row.status || updated.endpointType !== row.endpointType) await publishChange(db, "registry", row.id);
+  if (updated.status !== row.status || updated.endpointType !== row.endpointType)
+    await publishChange(db, "registry", row.id);
   return updated;
 }
 
@@ -68,9 +81,20 @@ export async function runHealthCheck(db: Db, row: EndpointRow): Promise<Endpoint
  * serves, bounded by its inference timeout (a live request's). Anything but a 2xx JSON answer keeps it stalled.
  */
 async function probeGeneration(db: Db, row: EndpointRow): Promise<HealthProbe> {
-  const [served] = await db.select({ modelId: endpointModels.modelId }).from(endpointModels).where(eq(endpointModels.endpointId, row.id)).orderBy(asc(endpointModels.modelId)).limit(1);
-  if (!served) return { outcome: "bad_answer", latencyMs: null, error: `${STALL_REASON} (no model to probe a generation with)` };
-  const r = await upstreamJson(row.baseUrl, "/v1/chat/completions", { apiKey: endpointApiKey(row), method: "POST", body: generationProbeBody(served.modelId), timeoutMs: row.inferenceTimeoutSecs * 1000 });
+  const [served] = await db
+    .select({ modelId: endpointModels.modelId })
+    .from(endpointModels)
+    .where(eq(endpointModels.endpointId, row.id))
+    .orderBy(asc(endpointModels.modelId))
+    .limit(1);
+  if (!served)
+    return { outcome: "bad_answer", latencyMs: null, error: `${STALL_REASON} (no model to probe a generation with)` };
+  const r = await upstreamJson(row.baseUrl, "/v1/chat/completions", {
+    apiKey: endpointApiKey(row),
+    method: "POST",
+    body: generationProbeBody(served.modelId),
+    timeoutMs: row.inferenceTimeoutSecs * 1000,
+  });
   if (r.kind === "ok") return { outcome: "success", latencyMs: r.latencyMs, error: null };
   return { outcome: "bad_answer", latencyMs: r.latencyMs, error: `${STALL_REASON} (generation probe: ${r.error})` };
 }
@@ -81,7 +105,10 @@ export async function reportEndpointFailure(db: Db, endpointId: string, reason: 
   if (!row) return;
   const next = passiveFailure(row);
   if (next.status !== row.status) {
-    await db.update(endpoints).set({ status: next.status, consecutiveFailures: next.consecutiveFailures, lastError: reason }).where(eq(endpoints.id, endpointId));
+    await db
+      .update(endpoints)
+      .set({ status: next.status, consecutiveFailures: next.consecutiveFailures, lastError: reason })
+      .where(eq(endpoints.id, endpointId));
     await publishChange(db, "registry", endpointId);
   }
   runtime().events.emit("check-now", endpointId);

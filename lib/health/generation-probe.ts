@@ -10,8 +10,14 @@ export const generationProbeOn = (row: Pick<EndpointRow, "generationProbe" | "en
   row.generationProbe ?? row.endpointType !== "openai_compatible";
 
 /** Whether this check must generate a token before the endpoint returns to routing (it is marked stalled). */
-export const needsGenerationProbe = (row: Pick<EndpointRow, "generationProbe" | "endpointType" | "stalledAt">): boolean =>
-  row.stalledAt !== null && generationProbeOn(row);
+export const needsGenerationProbe = (
+  row: Pick<EndpointRow, "generationProbe" | "endpointType" | "stalledAt">,
+): boolean => row.stalledAt !== null && generationProbeOn(row);
 
 /** The request of the probe: one token of the model, nothing to remember. */
-export const generationProbeBody = (model: string) => ({ model, messages: [{ role: "user", content: "ping" }], max_tokens: 1, stream: false });
+export const generationProbeBody = (model: string) => ({
+  model,
+  messages: [{ role: "user", content: "ping" }],
+  max_tokens: 1,
+  stream: false,
+});

@@ -17,7 +17,11 @@ export interface HealthProbe {
 const fromResult = (r: UpstreamResult): HealthProbe =>
   r.kind === "ok"
     ? { outcome: "success", latencyMs: r.latencyMs, error: null }
-    : { outcome: r.kind === "unreachable" ? "unreachable" : "bad_answer", latencyMs: r.kind === "bad" ? r.latencyMs : null, error: r.error };
+    : {
+        outcome: r.kind === "unreachable" ? "unreachable" : "bad_answer",
+        latencyMs: r.kind === "bad" ? r.latencyMs : null,
+        error: r.error,
+      };
 
 /** One health probe by type: xLLM `/api/health` (fallback `/v1/models`), Ollama `/api/tags`, others `/v1/models`. */
 export async function probeHealth(row: EndpointRow, timeoutMs: number): Promise<HealthProbe> {
@@ -33,5 +37,10 @@ export async function probeHealth(row: EndpointRow, timeoutMs: number): Promise<
     const r = await upstreamJson(row.baseUrl, "/api/health", opts);
     if (r.kind !== "bad" || r.status !== 404) return fromResult(r);
   }
-  return fromResult(await upstreamJson(row.baseUrl, row.endpointType === "ollama" ? "/api/tags" : "/v1/models", { ...opts, maxBytes: LIST_LIMIT }));
+  return fromResult(
+    await upstreamJson(row.baseUrl, row.endpointType === "ollama" ? "/api/tags" : "/v1/models", {
+      ...opts,
+      maxBytes: LIST_LIMIT,
+    }),
+  );
 }

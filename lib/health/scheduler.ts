@@ -30,12 +30,20 @@ const SPREAD_MS = 900;
  * every registry change) selects only these columns: about 3x cheaper than whole rows at 1,000 endpoints, and the
  * synchronous embedded driver blocks the event loop for the whole read.
  */
-const SCHEDULED = { id: endpoints.id, healthCheckIntervalSecs: endpoints.healthCheckIntervalSecs, baseUrl: endpoints.baseUrl, apiKey: endpoints.apiKey, status: endpoints.status };
+const SCHEDULED = {
+  id: endpoints.id,
+  healthCheckIntervalSecs: endpoints.healthCheckIntervalSecs,
+  baseUrl: endpoints.baseUrl,
+  apiKey: endpoints.apiKey,
+  status: endpoints.status,
+};
 type Scheduled = Pick<EndpointRow, keyof typeof SCHEDULED>;
 
 /** A change another part of the system made that should not wait for the next interval. */
 const needsRecheck = (before: Scheduled, now: Scheduled) =>
-  before.baseUrl !== now.baseUrl || before.apiKey !== now.apiKey || (before.status !== now.status && (now.status === "error" || now.status === "pending"));
+  before.baseUrl !== now.baseUrl ||
+  before.apiKey !== now.apiKey ||
+  (before.status !== now.status && (now.status === "error" || now.status === "pending"));
 
 export class HealthScheduler {
   private rows = new Map<string, Scheduled>();
@@ -79,19 +87,26 @@ export class HealthScheduler {
   }
 
   /** Re-reads the registry; new endpoints are due now, removed ones are forgotten. Bursts fold into one run (≤ 5/s). */
-  reload = coalesced(async () => {
-    const rows: Scheduled[] = await this.db.select(SCHEDULED).from(endpoints);
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.id);
-      const before = this.rows.get(row.id);
-      if (!this.running.has(row.id)) this.rows.set(row.id, row);
-      // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
-      if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row))) this.nextDue.set(row.id, Date.now());
-    }
-    for (const id of [...this.rows.keys()]) if (!seen.has(id)) (this.rows.delete(id), this.nextDue.delete(id));
-    this.budget = startBudget(rows.map((r) => r.healthCheckIntervalSecs), MAX_CONCURRENT_PROBES);
-  }, { gapMs: 200 });
+  reload = coalesced(
+    async () => {
+      const rows: Scheduled[] = await this.db.select(SCHEDULED).from(endpoints);
+      const seen = new Set<string>();
+      for (const row of rows) {
+        seen.add(row.id);
+        const before = this.rows.get(row.id);
+        if (!this.running.has(row.id)) this.rows.set(row.id, row);
+        // new, re-pointed, or just failed on a live request (possibly on another instance): check it now
+        if (!this.nextDue.has(row.id) || (before && !this.running.has(row.id) && needsRecheck(before, row)))
+          this.nextDue.set(row.id, Date.now());
+      }
+      for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id), this.nextDue.delete(id);
+      this.budget = startBudget(
+        rows.map((r) => r.healthCheckIntervalSecs),
+        MAX_CONCURRENT_PROBES,
+      );
+    },
+    { gapMs: 200 },
+  );
 
   tick(now = Date.now()): void {
     if (this.isLeader()) {
@@ -99,7 +114,12 @@ export class HealthScheduler {
       // Picks keep to the start budget; the probe concurrency is enforced when they start (pump). Picks waiting
       // for a start or a free slot stay under two seconds' budget, for when hung probes hold every slot.
       const waiting = this.urgent.length + this.spreading;
-      const due = pickDue(this.nextDue, this.running, now + DUE_SLACK_MS, Math.min(this.budget - this.second.starts, 2 * this.budget - waiting));
+      const due = pickDue(
+        this.nextDue,
+        this.running,
+        now + DUE_SLACK_MS,
+        Math.min(this.budget - this.second.starts, 2 * this.budget - waiting),
+      );
       this.second.starts += due.length;
       // Starting every due check at the same instant makes their answers (and their database writes) land
       // together and stall the event loop: spread the starts over the second, each keeping its due time.
@@ -107,11 +127,14 @@ export class HealthScheduler {
         this.planned.set(id, Math.max(this.nextDue.get(id) ?? now, now - 1000));
         this.nextDue.set(id, Infinity);
         this.spreading++;
-        setTimeout(() => {
-          this.spreading--;
-          this.urgent.push(id);
-          this.pump();
-        }, Math.floor((i * SPREAD_MS) / due.length)).unref();
+        setTimeout(
+          () => {
+            this.spreading--;
+            this.urgent.push(id);
+            this.pump();
+          },
+          Math.floor((i * SPREAD_MS) / due.length),
+        ).unref();
       });
     }
     this.pump();

@@ -33,5 +33,8 @@ export function nextStatus(current: StatusState, outcome: CheckOutcome): StatusS
 
 /** A live request failed (connect, timeout, 5xx): the endpoint leaves routing at once. */
 export function passiveFailure(current: StatusState): StatusState {
-  return { status: current.status === "offline" ? "offline" : "error", consecutiveFailures: current.consecutiveFailures + 1 };
+  return {
+    status: current.status === "offline" ? "offline" : "error",
+    consecutiveFailures: current.consecutiveFailures + 1,
+  };
 }

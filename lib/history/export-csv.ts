@@ -8,8 +8,24 @@ import type { ExportRequestsQuery } from "./schema";
 export const EXPORT_MAX = 10_000;
 
 const COLUMNS = [
-  "ts", "request_id", "route", "model", "endpoint_name", "endpoint_id", "api_key_name", "user_name", "client_ip", "status", "error_code",
-  "duration_ms", "ttft_ms", "prompt_tokens", "completion_tokens", "tokens_estimated", "stream", "retries",
+  "ts",
+  "request_id",
+  "route",
+  "model",
+  "endpoint_name",
+  "endpoint_id",
+  "api_key_name",
+  "user_name",
+  "client_ip",
+  "status",
+  "error_code",
+  "duration_ms",
+  "ttft_ms",
+  "prompt_tokens",
+  "completion_tokens",
+  "tokens_estimated",
+  "stream",
+  "retries",
 ] as const satisfies ReadonlyArray<keyof RequestDto>;
 
 /** One CSV field (RFC 4180), with a leading = + - @ neutralised so a spreadsheet never runs it as a formula. */
@@ -23,7 +39,7 @@ export function csvField(v: unknown): string {
 /** Rows as CSV text with a header line; CRLF line ends as spreadsheets expect. */
 export function toCsv(rows: RequestDto[]): string {
   const lines = [COLUMNS.join(","), ...rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(","))];
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 /** `GET /api/requests/export`: the filtered history as CSV. */

@@ -75,12 +75,23 @@ export async function selectRequests(db: Db, where: SQL | undefined, limit: numb
   return rows.map((r) => serializeRequest(r.row, r));
 }
 
-export async function listRequests({ db, query, now = Date.now() }: { db: Db; query: ListRequestsQuery; now?: number }) {
+export async function listRequests({
+  db,
+  query,
+  now = Date.now(),
+}: {
+  db: Db;
+  query: ListRequestsQuery;
+  now?: number;
+}) {
   const filter = filterOf(query);
   const where = whereRequests(filter);
   const [rows, [summary]] = await Promise.all([
     selectRequests(db, where, query.page_size, (query.page - 1) * query.page_size),
-    db.select({ total: sql<number>`count(*)`.mapWith(Number), first: sql<number | null>`min(${requestLog.ts})` }).from(requestLog).where(where),
+    db
+      .select({ total: sql<number>`count(*)`.mapWith(Number), first: sql<number | null>`min(${requestLog.ts})` })
+      .from(requestLog)
+      .where(where),
   ]);
   const to = filter.to ?? now;
   const from = filter.from ?? Math.max(to - WEEK, Math.min(Number(summary.first ?? to), to - 3_600_000));
@@ -103,7 +114,12 @@ export type RequestPage = Awaited<ReturnType<typeof listRequests>>;
 /** What the history filters can offer: models seen in the log, every registered endpoint, every API key. */
 export async function requestFacets({ db }: { db: Db }) {
   const [models, eps, keys] = await Promise.all([
-    db.selectDistinct({ model: requestLog.model }).from(requestLog).where(isNotNull(requestLog.model)).orderBy(asc(requestLog.model)).limit(500),
+    db
+      .selectDistinct({ model: requestLog.model })
+      .from(requestLog)
+      .where(isNotNull(requestLog.model))
+      .orderBy(asc(requestLog.model))
+      .limit(500),
     db.select({ id: endpoints.id, name: endpoints.name }).from(endpoints).orderBy(asc(endpoints.name)),
     db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).orderBy(asc(apiKeys.name)),
   ]);

@@ -29,7 +29,11 @@ async function percentile(db: Db, since: number, n: number, p: number): Promise<
  */
 export function splitErrors(t: { requests: number; successes: number; clientErrors: number }) {
   const judged = t.requests - t.clientErrors;
-  return { client_errors: t.clientErrors, server_errors: judged - t.successes, success_rate: judged > 0 ? t.successes / judged : null };
+  return {
+    client_errors: t.clientErrors,
+    server_errors: judged - t.successes,
+    success_rate: judged > 0 ? t.successes / judged : null,
+  };
 }
 
 /**
@@ -41,22 +45,40 @@ export async function getOverview({ db, now = Date.now() }: { db: Db; now?: numb
   const since = now - DAY;
   const recent = gte(requestLog.ts, since);
   const [byStatus, [totals], buckets, [routed]] = await Promise.all([
-    db.select({ status: endpoints.status, n: sql<number>`count(*)`.mapWith(Number) }).from(endpoints).groupBy(endpoints.status),
+    db
+      .select({ status: endpoints.status, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(endpoints)
+      .groupBy(endpoints.status),
     db
       .select({
         requests: sql<number>`count(*)`.mapWith(Number),
         // rows older than the outcome column: a status below 400 was a success
-        successes: sql<number>`coalesce(sum(case when coalesce(${requestLog.outcome}, case when ${requestLog.status} < 400 then 'success' end) = 'success' then 1 else 0 end), 0)`.mapWith(Number),
-        incomplete: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'incomplete' then 1 else 0 end), 0)`.mapWith(Number),
-        cancelled: sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'cancelled' then 1 else 0 end), 0)`.mapWith(Number),
-        clientErrors: sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 and ${requestLog.status} < 500 and ${requestLog.status} <> 429 then 1 else 0 end), 0)`.mapWith(Number),
+        successes:
+          sql<number>`coalesce(sum(case when coalesce(${requestLog.outcome}, case when ${requestLog.status} < 400 then 'success' end) = 'success' then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+        incomplete:
+          sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'incomplete' then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+        cancelled:
+          sql<number>`coalesce(sum(case when ${requestLog.outcome} = 'cancelled' then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+        clientErrors:
+          sql<number>`coalesce(sum(case when ${requestLog.status} >= 400 and ${requestLog.status} < 500 and ${requestLog.status} <> 429 then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
         promptTokens: sql<number>`coalesce(sum(${requestLog.promptTokens}), 0)`.mapWith(Number),
         completionTokens: sql<number>`coalesce(sum(${requestLog.completionTokens}), 0)`.mapWith(Number),
       })
       .from(requestLog)
       .where(recent),
     db.select(bucketColumns(HOUR)).from(requestLog).where(recent).groupBy(sql`1`),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(requestLog).where(and(recent, isNotNull(requestLog.endpointId))),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(requestLog)
+      .where(and(recent, isNotNull(requestLog.endpointId))),
   ]);
   const counts = Object.fromEntries(ENDPOINT_STATUSES.map((s) => [s, 0])) as Record<EndpointStatus, number>;
   for (const r of byStatus) counts[r.status] = r.n;

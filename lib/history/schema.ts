@@ -15,7 +15,10 @@ export const listRequestsQuery = z
     page: z.coerce.number().int().min(1).max(1_000_000).default(1),
     page_size: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { message: "must not be after `to`", path: ["from"] });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    message: "must not be after `to`",
+    path: ["from"],
+  });
 export type ListRequestsQuery = z.infer<typeof listRequestsQuery>;
 
 /** `GET /api/requests/export` query: the list's filters, no paging (at most EXPORT_MAX rows, newest first). */

@@ -18,7 +18,12 @@ describe("fillSeries", () => {
     const to = Date.UTC(2026, 0, 1, 13, 5);
     const rows = [{ bucket: Date.UTC(2026, 0, 1, 12), requests: 4, errors: 1, promptTokens: 10, completionTokens: 20 }];
     const s = fillSeries(rows, from, to, H);
-    expect(s.map((p) => p.t)).toEqual(["2026-01-01T10:00:00.000Z", "2026-01-01T11:00:00.000Z", "2026-01-01T12:00:00.000Z", "2026-01-01T13:00:00.000Z"]);
+    expect(s.map((p) => p.t)).toEqual([
+      "2026-01-01T10:00:00.000Z",
+      "2026-01-01T11:00:00.000Z",
+      "2026-01-01T12:00:00.000Z",
+      "2026-01-01T13:00:00.000Z",
+    ]);
     expect(s.map((p) => p.requests)).toEqual([0, 0, 4, 0]);
     expect(s[2]).toMatchObject({ errors: 1, prompt_tokens: 10, completion_tokens: 20 });
   });

@@ -10,7 +10,8 @@ export const en = {
   loginFailed: "Wrong username or password.",
   loginRateLimited: "Too many failed attempts. Try again in a minute.",
   configuration: "Configuration",
-  configIntro: "Export the endpoints, users and API-key metadata as one JSON file to keep in git; import it here or on another instance. Secrets are never exported.",
+  configIntro:
+    "Export the endpoints, users and API-key metadata as one JSON file to keep in git; import it here or on another instance. Secrets are never exported.",
   exportConfig: "Export",
   importConfig: "Import a file",
   importPreview: "Dry run: nothing has changed yet.",
@@ -195,7 +196,8 @@ export const en = {
   page: "Page",
   pagination: "Pagination",
   anthropicClaudeCode: "Claude Code",
-  anthropicHint: "Anthropic clients work unchanged: this load balancer serves the Messages API (/v1/messages) for every model here. Use an API key with the openai.inference permission and a model name from the list.",
+  anthropicHint:
+    "Anthropic clients work unchanged: this load balancer serves the Messages API (/v1/messages) for every model here. Use an API key with the openai.inference permission and a model name from the list.",
   anthropicKeyPlaceholder: "sk_your_api_key",
   anthropicSdk: "Anthropic SDK (TypeScript)",
   anthropicTitle: "Use it from Claude Code and the Anthropic SDK",
@@ -241,7 +243,8 @@ export const en = {
   noModelsYet: "No models yet: register an endpoint and its models appear here.",
   getStarted: "Get started",
   onboardEndpoint: "Add an endpoint",
-  onboardEndpointHint: "Register an inference server (Ollama, vLLM, LM Studio, llama.cpp, xLLM or any OpenAI-compatible API) by its root address.",
+  onboardEndpointHint:
+    "Register an inference server (Ollama, vLLM, LM Studio, llama.cpp, xLLM or any OpenAI-compatible API) by its root address.",
   onboardKey: "Create an API key",
   onboardKeyHint: "Choose the Inference preset for an application; the key is shown once.",
   onboardSnippet: "Call the load balancer",

@@ -5,7 +5,8 @@
 export const errorsEn = {
   err_connection_refused: "Nothing is listening on {host}:{port}. Is the server running, and on this port?",
   err_host_not_found: "Host '{host}' was not found. Check the spelling of the address.",
-  err_timed_out: "{host}:{port} timed out: no answer within {secs} s. Is it reachable from this server (firewall, VPN, sleeping machine)?",
+  err_timed_out:
+    "{host}:{port} timed out: no answer within {secs} s. Is it reachable from this server (firewall, VPN, sleeping machine)?",
   err_connection_reset: "{host}:{port} closed the connection. Is it an HTTP server, and does it expect https?",
   err_tls_failed: "The TLS handshake with {host}:{port} failed. Check http:// versus https:// and the certificate.",
   err_network: "Could not reach {host}:{port} ({detail}). Check the address and the network.",
@@ -68,6 +69,7 @@ export const errorsEn = {
   req_request_timeout: "The request body did not arrive in time.",
   // notices
   note_v1_stripped: "The trailing /v1 was removed: the load balancer adds /v1 itself. Saved as {url}.",
-  note_duplicate_origin: "{url} reaches the same server as the endpoint '{name}' ({other}). Registering it twice counts that server twice in routing.",
+  note_duplicate_origin:
+    "{url} reaches the same server as the endpoint '{name}' ({other}). Registering it twice counts that server twice in routing.",
 } as const;
 export type ErrorKey = keyof typeof errorsEn;

@@ -2,20 +2,25 @@
 import type { ErrorKey } from "./errors-en";
 
 export const errorsJa: Record<ErrorKey, string> = {
-  err_connection_refused: "{host}:{port} で待ち受けているサーバーがありません。サーバーが起動しているか、ポート番号が正しいか確認してください。",
+  err_connection_refused:
+    "{host}:{port} で待ち受けているサーバーがありません。サーバーが起動しているか、ポート番号が正しいか確認してください。",
   err_host_not_found: "ホスト '{host}' が見つかりません。アドレスの綴りを確認してください。",
-  err_timed_out: "{host}:{port} がタイムアウトしました（{secs} 秒以内に応答なし）。このサーバーから到達できるか（ファイアウォール、VPN、スリープ）確認してください。",
+  err_timed_out:
+    "{host}:{port} がタイムアウトしました（{secs} 秒以内に応答なし）。このサーバーから到達できるか（ファイアウォール、VPN、スリープ）確認してください。",
   err_connection_reset: "{host}:{port} が接続を切断しました。HTTP サーバーか、https が必要ではないか確認してください。",
-  err_tls_failed: "{host}:{port} との TLS ハンドシェイクに失敗しました。http:// と https:// の違いと証明書を確認してください。",
+  err_tls_failed:
+    "{host}:{port} との TLS ハンドシェイクに失敗しました。http:// と https:// の違いと証明書を確認してください。",
   err_network: "{host}:{port} に接続できません（{detail}）。アドレスとネットワークを確認してください。",
   err_http_status: "{path} が HTTP {status} を返しました。URL がサーバーのルートアドレスか確認してください。",
   err_auth_rejected: "{path} が API キーを拒否しました（HTTP {status}）。エンドポイントの API キーを確認してください。",
   err_not_json: "{path} の応答が JSON ではありません。推論サーバーか確認してください。",
   err_too_large: "{path} の応答が {mib} MiB を超えたため読み込みませんでした。",
-  err_no_known_api: "サーバーは応答しましたが、推論 API が見つかりません（/api/system、/api/tags、/v1/models を確認）。",
+  err_no_known_api:
+    "サーバーは応答しましたが、推論 API が見つかりません（/api/system、/api/tags、/v1/models を確認）。",
   err_model_list_failed: "サーバーは応答しましたが、モデル一覧を読み込めません: {reason}",
   err_not_model_list: "{path} は応答しましたが、モデル一覧ではありません。推論サーバーか確認してください。",
-  err_no_such_route: "{path} はこのロードバランサーのルートではありません。OpenAI / Anthropic SDK のベース URL は {base} です",
+  err_no_such_route:
+    "{path} はこのロードバランサーのルートではありません。OpenAI / Anthropic SDK のベース URL は {base} です",
   err_self: "このアドレスはこのロードバランサー自身です。推論サーバーのアドレスを入力してください。",
   val_required: "必須です。",
   val_too_short: "{min} 文字以上で入力してください。",
@@ -64,5 +69,6 @@ export const errorsJa: Record<ErrorKey, string> = {
   req_rate_limited: "エンドポイントがレート制限しました（HTTP 429）。",
   req_request_timeout: "リクエスト本文が時間内に届きませんでした。",
   note_v1_stripped: "末尾の /v1 を取り除きました（/v1 はロードバランサーが付けます）。{url} として保存します。",
-  note_duplicate_origin: "{url} はエンドポイント「{name}」({other}) と同じサーバーです。二重に登録するとルーティングで二重に数えられます。",
+  note_duplicate_origin:
+    "{url} はエンドポイント「{name}」({other}) と同じサーバーです。二重に登録するとルーティングで二重に数えられます。",
 };

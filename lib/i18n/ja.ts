@@ -11,7 +11,8 @@ export const ja: Messages = {
   loginFailed: "ユーザー名またはパスワードが違います。",
   loginRateLimited: "失敗が多すぎます。1分後に再試行してください。",
   configuration: "設定",
-  configIntro: "エンドポイント、ユーザー、API キーのメタデータを 1 つの JSON ファイルとしてエクスポートし、git で管理できます。ここや別のインスタンスでインポートできます。秘密情報はエクスポートされません。",
+  configIntro:
+    "エンドポイント、ユーザー、API キーのメタデータを 1 つの JSON ファイルとしてエクスポートし、git で管理できます。ここや別のインスタンスでインポートできます。秘密情報はエクスポートされません。",
   exportConfig: "エクスポート",
   importConfig: "ファイルをインポート",
   importPreview: "ドライラン: まだ何も変更されていません。",
@@ -192,7 +193,8 @@ export const ja: Messages = {
   page: "ページ",
   pagination: "ページ送り",
   anthropicClaudeCode: "Claude Code",
-  anthropicHint: "Anthropic のクライアントはそのまま使えます。このロードバランサーは、ここにあるすべてのモデルで Messages API（/v1/messages）を提供します。openai.inference 権限のある API キーと、一覧にあるモデル名を指定してください。",
+  anthropicHint:
+    "Anthropic のクライアントはそのまま使えます。このロードバランサーは、ここにあるすべてのモデルで Messages API（/v1/messages）を提供します。openai.inference 権限のある API キーと、一覧にあるモデル名を指定してください。",
   anthropicKeyPlaceholder: "sk_あなたのAPIキー",
   anthropicSdk: "Anthropic SDK（TypeScript）",
   anthropicTitle: "Claude Code と Anthropic SDK から使う",
@@ -238,13 +240,15 @@ export const ja: Messages = {
   noModelsYet: "モデルはまだありません。エンドポイントを登録するとここに表示されます。",
   getStarted: "はじめに",
   onboardEndpoint: "エンドポイントを追加",
-  onboardEndpointHint: "推論サーバー（Ollama、vLLM、LM Studio、llama.cpp、xLLM、OpenAI 互換 API）をルートアドレスで登録します。",
+  onboardEndpointHint:
+    "推論サーバー（Ollama、vLLM、LM Studio、llama.cpp、xLLM、OpenAI 互換 API）をルートアドレスで登録します。",
   onboardKey: "API キーを作成",
   onboardKeyHint: "アプリケーションには「推論」プリセットを選びます。キーは一度だけ表示されます。",
   onboardSnippet: "ロードバランサーを呼び出す",
   onboardSnippetHint: "OpenAI SDK の接続先:",
   docsApi: "API の場所",
-  docsApiText: "すべてのクライアントに 1 つのアドレス。キーは Authorization ヘッダー (Bearer) または X-API-Key で送ります。",
+  docsApiText:
+    "すべてのクライアントに 1 つのアドレス。キーは Authorization ヘッダー (Bearer) または X-API-Key で送ります。",
   docsRest: "ダッシュボード自身の API、同じキーで利用可",
   preset_inference: "推論",
   preset_inference_hint: "アプリケーション向け: /v1（チャット、補完、埋め込み）の呼び出しとモデル一覧。",

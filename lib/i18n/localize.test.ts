@@ -9,7 +9,14 @@ describe("message catalogues", () => {
   it("have every key in both languages, none empty, with the same parameters", () => {
     const en = MESSAGES.en as Record<string, string>;
     const ja = MESSAGES.ja as Record<string, string>;
-    const missing = [...Object.keys(en).filter((k) => !(k in ja)).map((k) => `ja.${k}`), ...Object.keys(ja).filter((k) => !(k in en)).map((k) => `en.${k}`)];
+    const missing = [
+      ...Object.keys(en)
+        .filter((k) => !(k in ja))
+        .map((k) => `ja.${k}`),
+      ...Object.keys(ja)
+        .filter((k) => !(k in en))
+        .map((k) => `en.${k}`),
+    ];
     expect(missing).toEqual([]);
     for (const k of Object.keys(en)) {
       expect(en[k].trim(), `en.${k}`).not.toBe("");

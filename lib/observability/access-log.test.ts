@@ -38,8 +38,13 @@ describe("accessLine", () => {
     });
   });
   it("names a user, and never prints a development key", () => {
-    expect(JSON.parse(accessLine({ ...entry, principal: { kind: "user", id: "u", name: "alice", permissions: [] } }))).toMatchObject({ key: null, user: "alice" });
-    const debug = accessLine({ ...entry, principal: { kind: "debug_key", id: "sk_debug", name: "sk_debug", permissions: [] } });
+    expect(
+      JSON.parse(accessLine({ ...entry, principal: { kind: "user", id: "u", name: "alice", permissions: [] } })),
+    ).toMatchObject({ key: null, user: "alice" });
+    const debug = accessLine({
+      ...entry,
+      principal: { kind: "debug_key", id: "sk_debug", name: "sk_debug", permissions: [] },
+    });
     expect(debug).not.toContain("sk_debug");
     expect(JSON.parse(debug).key).toBe("debug");
   });
@@ -54,6 +59,11 @@ describe("AccessLog", () => {
     expect(writes).toEqual([]);
     await new Promise((r) => setImmediate(r));
     expect(writes).toHaveLength(1);
-    expect(writes[0].trim().split("\n").map((l) => JSON.parse(l).request_id)).toEqual(["r-1", "r-2"]);
+    expect(
+      writes[0]
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).request_id),
+    ).toEqual(["r-1", "r-2"]);
   });
 });

@@ -4,7 +4,11 @@ import { redact } from "./logger";
 describe("redact", () => {
   it("drops secret-looking fields at any depth", () => {
     const out = redact({ password: "p", nested: { api_key: "k", list: [{ Authorization: "Bearer x" }] }, ok: 1 });
-    expect(out).toEqual({ password: "[redacted]", nested: { api_key: "[redacted]", list: [{ Authorization: "[redacted]" }] }, ok: 1 });
+    expect(out).toEqual({
+      password: "[redacted]",
+      nested: { api_key: "[redacted]", list: [{ Authorization: "[redacted]" }] },
+      ok: 1,
+    });
   });
 
   it("masks client keys and Bearer tokens inside free text", () => {

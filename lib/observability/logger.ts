@@ -9,7 +9,10 @@ const SECRET_KEYS = /(authorization|api[_-]?key|password|secret|token|cookie)/i;
 const SECRET_TEXT = /\b(sk_[0-9A-Za-z]{20,})|(\bBearer\s+)[^\s"',;]+/gi;
 
 function scrub(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return value.replace(SECRET_TEXT, (_m, key: string | undefined, bearer: string | undefined) => (key ? `${key.slice(0, 6)}…[redacted]` : `${bearer}[redacted]`));
+  if (typeof value === "string")
+    return value.replace(SECRET_TEXT, (_m, key: string | undefined, bearer: string | undefined) =>
+      key ? `${key.slice(0, 6)}…[redacted]` : `${bearer}[redacted]`,
+    );
   if (depth >= 4 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   return redactAt(value as Record<string, unknown>, depth + 1);
@@ -38,7 +41,7 @@ function write(level: Level, msg: string, fields?: Record<string, unknown>) {
   }
   if (LEVELS[level] < threshold) return;
   const line = JSON.stringify({ ts: new Date().toISOString(), level, msg, ...(fields ? redact(fields) : {}) });
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
+  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 export const log = {

@@ -24,7 +24,16 @@ describe("event-loop lag", () => {
 describe("request metrics", () => {
   it("counts by model, endpoint and status, sums tokens by kind, and keeps latency and TTFT per model", () => {
     const m = new Metrics();
-    const req = { model: "m", endpoint: "e", status: 200, outcome: "success" as const, durationMs: 30, ttftMs: null, promptTokens: 3, completionTokens: 4 };
+    const req = {
+      model: "m",
+      endpoint: "e",
+      status: 200,
+      outcome: "success" as const,
+      durationMs: 30,
+      ttftMs: null,
+      promptTokens: 3,
+      completionTokens: 4,
+    };
     m.recordRequest(req);
     m.recordRequest({ ...req, durationMs: 2000, ttftMs: 20 });
     m.recordRequest({ ...req, status: 502, outcome: "error", promptTokens: 0, completionTokens: 0 });

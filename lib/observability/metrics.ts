@@ -44,8 +44,15 @@ const heapOfThisThread = () => {
  * cost one short line, not megabytes in every series that carries it.
  */
 export const MAX_LABEL_CHARS = 200;
-const esc = (v: string) => (v.length > MAX_LABEL_CHARS ? `${v.slice(0, MAX_LABEL_CHARS)}…` : v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+const esc = (v: string) =>
+  (v.length > MAX_LABEL_CHARS ? `${v.slice(0, MAX_LABEL_CHARS)}…` : v)
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n");
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(",")}}`;
 
 export interface Gauges {
   inflight: number;
@@ -89,7 +96,16 @@ export class Metrics {
     return h;
   }
 
-  recordRequest(r: { model: string; endpoint: string; status: number; outcome: RequestOutcome; durationMs: number; ttftMs: number | null; promptTokens: number; completionTokens: number }) {
+  recordRequest(r: {
+    model: string;
+    endpoint: string;
+    status: number;
+    outcome: RequestOutcome;
+    durationMs: number;
+    ttftMs: number | null;
+    promptTokens: number;
+    completionTokens: number;
+  }) {
     let s = this.series.get(r.model, r.endpoint);
     if (!s) this.series.set(r.model, r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
     let counts = s.byStatus.get(r.status);
@@ -103,7 +119,11 @@ export class Metrics {
 
   /** Event-loop delay (ns) since the previous call. */
   lagSince(): ControlTelemetry["lag"] {
-    const lag = { p50: excess(this.loop.percentile(50)), p99: excess(this.loop.percentile(99)), max: excess(this.loop.max) };
+    const lag = {
+      p50: excess(this.loop.percentile(50)),
+      p99: excess(this.loop.percentile(99)),
+      max: excess(this.loop.max),
+    };
     this.loop.reset();
     return lag;
   }
@@ -111,22 +131,35 @@ export class Metrics {
   /** What the control thread sends the main thread's /metrics. */
   telemetry(): ControlTelemetry {
     const h = this.healthChecks;
-    return { lag: this.lagSince(), heap: heapOfThisThread(), healthChecks: { counts: [...h.counts], sum: h.sum, count: h.count } };
+    return {
+      lag: this.lagSince(),
+      heap: heapOfThisThread(),
+      healthChecks: { counts: [...h.counts], sum: h.sum, count: h.count },
+    };
   }
 
   /** `control` is the control thread's telemetry (null when it runs in this thread, in development). */
   render(gauges: Gauges, control: ControlTelemetry | null): string {
-    return this.lines(gauges, control).join("\n") + "\n";
+    return `${this.lines(gauges, control).join("\n")}\n`;
   }
 
   /** The exposition as lines, for writing in pieces: one string of every series could pass V8's string limit. */
   lines(gauges: Gauges, control: ControlTelemetry | null): string[] {
     const out: string[] = [];
-    const counter = (name: string, help: string, values: (s: Series) => Array<[label: Record<string, string>, n: number]>) => {
+    const counter = (
+      name: string,
+      help: string,
+      values: (s: Series) => Array<[label: Record<string, string>, n: number]>,
+    ) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [model, endpoint, s] of this.series.entries()) for (const [l, n] of values(s)) out.push(`${name}${labels({ model, endpoint, ...l })} ${n}`);
+      for (const [model, endpoint, s] of this.series.entries())
+        for (const [l, n] of values(s)) out.push(`${name}${labels({ model, endpoint, ...l })} ${n}`);
     };
-    const histogram = (name: string, help: string, entries: Iterable<{ labels: Record<string, string>; h: Histogram }>) => {
+    const histogram = (
+      name: string,
+      help: string,
+      entries: Iterable<{ labels: Record<string, string>; h: Histogram }>,
+    ) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
       for (const { labels: l, h } of entries) {
         let cum = 0;
@@ -134,11 +167,22 @@ export class Metrics {
           cum += h.counts[i];
           out.push(`${name}_bucket${labels({ ...l, le: String(b) })} ${cum}`);
         });
-        out.push(`${name}_bucket${labels({ ...l, le: "+Inf" })} ${h.count}`, `${name}_sum${labels(l)} ${h.sum}`, `${name}_count${labels(l)} ${h.count}`);
+        out.push(
+          `${name}_bucket${labels({ ...l, le: "+Inf" })} ${h.count}`,
+          `${name}_sum${labels(l)} ${h.sum}`,
+          `${name}_count${labels(l)} ${h.count}`,
+        );
       }
     };
-    counter("llmlb_requests_total", "Proxied /v1 requests by model, endpoint, HTTP status and outcome (success, incomplete, cancelled, error).", (s) =>
-      [...s.byStatus].flatMap(([status, counts]) => REQUEST_OUTCOMES.flatMap((outcome, i) => (counts[i] ? [[{ status: String(status), outcome }, counts[i]] as [Record<string, string>, number]] : []))),
+    counter(
+      "llmlb_requests_total",
+      "Proxied /v1 requests by model, endpoint, HTTP status and outcome (success, incomplete, cancelled, error).",
+      (s) =>
+        [...s.byStatus].flatMap(([status, counts]) =>
+          REQUEST_OUTCOMES.flatMap((outcome, i) =>
+            counts[i] ? [[{ status: String(status), outcome }, counts[i]] as [Record<string, string>, number]] : [],
+          ),
+        ),
     );
     counter("llmlb_tokens_total", "Tokens by model, endpoint and kind.", (s) => [
       ...(s.promptTokens ? [[{ kind: "prompt" }, s.promptTokens] as [Record<string, string>, number]] : []),
@@ -147,35 +191,84 @@ export class Metrics {
     const byModel = (m: Map<string, Histogram>) => [...m].map(([model, h]) => ({ labels: { model }, h }));
     histogram("llmlb_request_duration_seconds", "Request duration.", byModel(this.latency));
     histogram("llmlb_ttft_seconds", "Time to first streamed byte.", byModel(this.ttft));
-    histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [{ labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks }]);
-    out.push("# HELP llmlb_inflight_requests In-flight /v1 requests.", "# TYPE llmlb_inflight_requests gauge", `llmlb_inflight_requests ${gauges.inflight}`);
-    out.push("# HELP llmlb_request_log_dropped_total Request-log rows dropped because the writer fell behind.", "# TYPE llmlb_request_log_dropped_total counter", `llmlb_request_log_dropped_total ${gauges.requestLogDropped}`);
-    out.push("# HELP llmlb_queue_depth Requests waiting in the admission queue.", "# TYPE llmlb_queue_depth gauge", `llmlb_queue_depth ${gauges.queueDepth}`);
+    histogram("llmlb_health_check_duration_seconds", "Health probe duration.", [
+      { labels: {}, h: control ? Object.assign(new Histogram(), control.healthChecks) : this.healthChecks },
+    ]);
+    out.push(
+      "# HELP llmlb_inflight_requests In-flight /v1 requests.",
+      "# TYPE llmlb_inflight_requests gauge",
+      `llmlb_inflight_requests ${gauges.inflight}`,
+    );
+    out.push(
+      "# HELP llmlb_request_log_dropped_total Request-log rows dropped because the writer fell behind.",
+      "# TYPE llmlb_request_log_dropped_total counter",
+      `llmlb_request_log_dropped_total ${gauges.requestLogDropped}`,
+    );
+    out.push(
+      "# HELP llmlb_queue_depth Requests waiting in the admission queue.",
+      "# TYPE llmlb_queue_depth gauge",
+      `llmlb_queue_depth ${gauges.queueDepth}`,
+    );
     // event-loop delay since the previous scrape, per thread: "main" serves /v1, "control" runs the dashboard,
     // the API and the health checks
-    out.push("# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.", "# TYPE llmlb_event_loop_lag_seconds gauge");
-    for (const [thread, lag] of [["main", this.lagSince()], ...(control ? [["control", control.lag] as const] : [])] as const) {
-      for (const [q, v] of [["0.5", lag.p50], ["0.99", lag.p99], ["1", lag.max]] as const) out.push(`llmlb_event_loop_lag_seconds${labels({ thread, quantile: q })} ${v / 1e9}`);
+    out.push(
+      "# HELP llmlb_event_loop_lag_seconds Event-loop delay since the previous scrape.",
+      "# TYPE llmlb_event_loop_lag_seconds gauge",
+    );
+    for (const [thread, lag] of [
+      ["main", this.lagSince()],
+      ...(control ? [["control", control.lag] as const] : []),
+    ] as const) {
+      for (const [q, v] of [
+        ["0.5", lag.p50],
+        ["0.99", lag.p99],
+        ["1", lag.max],
+      ] as const)
+        out.push(`llmlb_event_loop_lag_seconds${labels({ thread, quantile: q })} ${v / 1e9}`);
     }
-    out.push("# HELP process_resident_memory_bytes Resident memory of the process (all threads).", "# TYPE process_resident_memory_bytes gauge", `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    out.push(
+      "# HELP process_resident_memory_bytes Resident memory of the process (all threads).",
+      "# TYPE process_resident_memory_bytes gauge",
+      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    );
     out.push("# HELP llmlb_heap_bytes V8 heap per thread.", "# TYPE llmlb_heap_bytes gauge");
-    for (const [thread, heap] of [["main", heapOfThisThread()], ...(control ? [["control", control.heap] as const] : [])] as const) {
-      out.push(`llmlb_heap_bytes${labels({ thread, kind: "used" })} ${heap.used}`, `llmlb_heap_bytes${labels({ thread, kind: "total" })} ${heap.total}`);
+    for (const [thread, heap] of [
+      ["main", heapOfThisThread()],
+      ...(control ? [["control", control.heap] as const] : []),
+    ] as const) {
+      out.push(
+        `llmlb_heap_bytes${labels({ thread, kind: "used" })} ${heap.used}`,
+        `llmlb_heap_bytes${labels({ thread, kind: "total" })} ${heap.total}`,
+      );
     }
     out.push("# HELP llmlb_endpoint_up 1 when the endpoint is online.", "# TYPE llmlb_endpoint_up gauge");
-    for (const e of gauges.endpoints) out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
+    for (const e of gauges.endpoints)
+      out.push(`llmlb_endpoint_up${labels({ endpoint: e.name, id: e.id })} ${e.up ? 1 : 0}`);
     const f = gauges.fleet;
     if (f) {
-      out.push("# HELP llmlb_endpoint_queue_depth Requests running and waiting in the engine, as its telemetry reports.", "# TYPE llmlb_endpoint_queue_depth gauge");
-      for (const q of f.queues) out.push(`llmlb_endpoint_queue_depth${labels({ endpoint: q.name, id: q.id })} ${q.depth}`);
-      out.push("# HELP llmlb_model_loaded 1 for each model the engine reports loaded.", "# TYPE llmlb_model_loaded gauge");
-      for (const l of f.loaded) out.push(`llmlb_model_loaded${labels({ endpoint: l.name, id: l.id, model: l.model })} 1`);
-      out.push("# HELP llmlb_cold_routes_total Requests sent to an endpoint without the model loaded.", "# TYPE llmlb_cold_routes_total counter", `llmlb_cold_routes_total ${f.coldRoutes}`);
-      out.push("# HELP llmlb_route_reason_total Attempts by why their endpoint was chosen.", "# TYPE llmlb_route_reason_total counter");
+      out.push(
+        "# HELP llmlb_endpoint_queue_depth Requests running and waiting in the engine, as its telemetry reports.",
+        "# TYPE llmlb_endpoint_queue_depth gauge",
+      );
+      for (const q of f.queues)
+        out.push(`llmlb_endpoint_queue_depth${labels({ endpoint: q.name, id: q.id })} ${q.depth}`);
+      out.push(
+        "# HELP llmlb_model_loaded 1 for each model the engine reports loaded.",
+        "# TYPE llmlb_model_loaded gauge",
+      );
+      for (const l of f.loaded)
+        out.push(`llmlb_model_loaded${labels({ endpoint: l.name, id: l.id, model: l.model })} 1`);
+      out.push(
+        "# HELP llmlb_cold_routes_total Requests sent to an endpoint without the model loaded.",
+        "# TYPE llmlb_cold_routes_total counter",
+        `llmlb_cold_routes_total ${f.coldRoutes}`,
+      );
+      out.push(
+        "# HELP llmlb_route_reason_total Attempts by why their endpoint was chosen.",
+        "# TYPE llmlb_route_reason_total counter",
+      );
       for (const [reason, n] of f.reasons) out.push(`llmlb_route_reason_total${labels({ reason })} ${n}`);
     }
     return out;
   }
 }
-
-

@@ -36,13 +36,50 @@ describe("RequestLogWriter", () => {
     expect(w.pending).toBe(2);
     await w.flush();
     expect(batches).toHaveLength(1);
-    const expected = (r: Record<string, unknown>) => COLUMNS.map(([, f]) => (typeof r[f] === "boolean" ? (r[f] ? 1 : 0) : (r[f] ?? (f === "retries" ? 0 : null))));
-    expect(batches[0]).toEqual({ rows: 2, args: [...expected(row), ...expected({ ts: 2, requestId: "s", route: "/v1/models", status: 404, durationMs: 1, tokensEstimated: false, stream: false })] });
+    const expected = (r: Record<string, unknown>) =>
+      COLUMNS.map(([, f]) => (typeof r[f] === "boolean" ? (r[f] ? 1 : 0) : (r[f] ?? (f === "retries" ? 0 : null))));
+    expect(batches[0]).toEqual({
+      rows: 2,
+      args: [
+        ...expected(row),
+        ...expected({
+          ts: 2,
+          requestId: "s",
+          route: "/v1/models",
+          status: 404,
+          durationMs: 1,
+          tokensEstimated: false,
+          stream: false,
+        }),
+      ],
+    });
   });
 });
 
 describe("insertNative", () => {
-  const values = (i: number): InValue[] => [i, `r${i}`, null, null, "127.0.0.1", "/v1/chat/completions", "m", "e", 200, 1.5, null, 3, 4, 0, 1, 0, "e2", null, "success", "ep", JSON.stringify(["e"])];
+  const values = (i: number): InValue[] => [
+    i,
+    `r${i}`,
+    null,
+    null,
+    "127.0.0.1",
+    "/v1/chat/completions",
+    "m",
+    "e",
+    200,
+    1.5,
+    null,
+    3,
+    4,
+    0,
+    1,
+    0,
+    "e2",
+    null,
+    "success",
+    "ep",
+    JSON.stringify(["e"]),
+  ];
 
   it("writes whole batches and the rest, every value in its column; a failing batch writes nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-log-"));
@@ -51,10 +88,19 @@ describe("insertNative", () => {
     await applyMigrations(database, path.resolve("drizzle/migrations"), "test");
     const sink = insertNative(file);
     await sink(Array.from({ length: 250 }, (_, i) => values(i)).flat(), 250); // 2 × 100 rows, then 50 one by one
-    const count = async () => Number((await database.client.execute("SELECT count(*) AS n FROM request_log")).rows[0].n);
+    const count = async () =>
+      Number((await database.client.execute("SELECT count(*) AS n FROM request_log")).rows[0].n);
     expect(await count()).toBe(250);
     const row = (await database.client.execute("SELECT * FROM request_log WHERE request_id = 'r149'")).rows[0];
-    expect({ ts: row.ts, status: row.status, duration: row.duration_ms, stream: row.stream, completion: row.completion_tokens, ttft: row.ttft_ms, resumed: row.resumed_endpoint_id }).toEqual({ ts: 149, status: 200, duration: 1.5, stream: 1, completion: 4, ttft: null, resumed: "e2" });
+    expect({
+      ts: row.ts,
+      status: row.status,
+      duration: row.duration_ms,
+      stream: row.stream,
+      completion: row.completion_tokens,
+      ttft: row.ttft_ms,
+      resumed: row.resumed_endpoint_id,
+    }).toEqual({ ts: 149, status: 200, duration: 1.5, stream: 1, completion: 4, ttft: null, resumed: "e2" });
 
     const bad = Array.from({ length: 150 }, (_, i) => values(1000 + i));
     bad[120][5] = null; // route is NOT NULL

@@ -68,7 +68,8 @@ export function insertNative(file: string): RequestLogSink {
     db.exec("BEGIN IMMEDIATE");
     try {
       let row = 0;
-      for (; row + NATIVE_ROWS <= rows; row += NATIVE_ROWS) many.run(args.slice(row * width, (row + NATIVE_ROWS) * width));
+      for (; row + NATIVE_ROWS <= rows; row += NATIVE_ROWS)
+        many.run(args.slice(row * width, (row + NATIVE_ROWS) * width));
       for (; row < rows; row++) one.run(args.slice(row * width, (row + 1) * width));
       db.exec("COMMIT");
     } catch (err) {
@@ -109,8 +110,29 @@ export class RequestLogWriter {
     }
     // in COLUMNS order (request-log.test.ts holds the two together), one named load per field
     const r = row;
-    this.values.push(r.ts, r.requestId, r.apiKeyId ?? null, r.userId ?? null, r.clientIp ?? null, r.route, r.model ?? null, r.endpointId ?? null, r.status, r.durationMs, r.ttftMs ?? null);
-    this.values.push(r.promptTokens ?? null, r.completionTokens ?? null, r.tokensEstimated ? 1 : 0, r.stream ? 1 : 0, r.retries ?? 0, r.resumedEndpointId ?? null, r.errorCode ?? null, r.outcome ?? null);
+    this.values.push(
+      r.ts,
+      r.requestId,
+      r.apiKeyId ?? null,
+      r.userId ?? null,
+      r.clientIp ?? null,
+      r.route,
+      r.model ?? null,
+      r.endpointId ?? null,
+      r.status,
+      r.durationMs,
+      r.ttftMs ?? null,
+    );
+    this.values.push(
+      r.promptTokens ?? null,
+      r.completionTokens ?? null,
+      r.tokensEstimated ? 1 : 0,
+      r.stream ? 1 : 0,
+      r.retries ?? 0,
+      r.resumedEndpointId ?? null,
+      r.errorCode ?? null,
+      r.outcome ?? null,
+    );
     this.values.push(r.endpointName ?? null, r.endpointsTried?.length ? JSON.stringify(r.endpointsTried) : null);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -122,7 +144,9 @@ export class RequestLogWriter {
     while (this.values.length) {
       const args = this.values.splice(0, MAX_BATCH * COLUMNS.length);
       const rows = args.length / COLUMNS.length;
-      this.flushing = this.sink(args, rows).catch((err) => log.error("request log write failed", { error: String(err), rows }));
+      this.flushing = this.sink(args, rows).catch((err) =>
+        log.error("request log write failed", { error: String(err), rows }),
+      );
       await this.flushing;
       this.flushing = null;
     }

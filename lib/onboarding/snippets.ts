@@ -5,7 +5,15 @@ export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 
 const KEY_PLACEHOLDER = "sk_your_key";
 
-export function usageSnippets({ origin, key, model }: { origin: string; key?: string | null; model?: string | null }): Record<SnippetKind, string> {
+export function usageSnippets({
+  origin,
+  key,
+  model,
+}: {
+  origin: string;
+  key?: string | null;
+  model?: string | null;
+}): Record<SnippetKind, string> {
   const k = key || KEY_PLACEHOLDER;
   const m = model || "your-model";
   return {

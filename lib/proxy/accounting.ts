@@ -16,11 +16,27 @@ export class Accountant {
   constructor(private readonly sink: (deltas: StatsDelta[], at: number) => void) {}
 
   /** Records one finished request with the pair's TPS EMA after it. */
-  record(e: { endpointId: string; model: string; ok: boolean; completionTokens: number; generationMs: number; tpsEma: number | null }): void {
+  record(e: {
+    endpointId: string;
+    model: string;
+    ok: boolean;
+    completionTokens: number;
+    generationMs: number;
+    tpsEma: number | null;
+  }): void {
     const modelId = modelKey(e.model);
     let d = this.pending.get(e.endpointId, modelId);
     if (!d) {
-      d = { endpointId: e.endpointId, modelId, requests: 0, successes: 0, failures: 0, outputTokens: 0, generationMs: 0, tpsEma: null };
+      d = {
+        endpointId: e.endpointId,
+        modelId,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        outputTokens: 0,
+        generationMs: 0,
+        tpsEma: null,
+      };
       this.pending.set(e.endpointId, modelId, d);
       this.dirty.push(d);
     }

@@ -7,7 +7,13 @@ import type { RouteEndpoint } from "./routing-table";
 
 /** An Exchange that only records what the attempt reports to it. */
 function stubExchange() {
-  return { input: { res: {}, rec: { requestId: "r", started: 0 } }, clientGone: false, attemptFailed: vi.fn(), answered: vi.fn(), crash: vi.fn() };
+  return {
+    input: { res: {}, rec: { requestId: "r", started: 0 } },
+    clientGone: false,
+    attemptFailed: vi.fn(),
+    answered: vi.fn(),
+    crash: vi.fn(),
+  };
 }
 const ep = { id: "ep-1", nameHeader: "n" } as RouteEndpoint;
 const controller = {} as Dispatcher.DispatchController;
@@ -23,8 +29,14 @@ describe("Attempt: undici refusing to send the request", () => {
   });
   it("a connection failure is the endpoint's: the next endpoint is tried", () => {
     const ex = stubExchange();
-    new Attempt(ex as unknown as Exchange, ep).onResponseError(controller, Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
-    expect(ex.attemptFailed).toHaveBeenCalledWith(expect.any(Attempt), { kind: "connect", reason: "Error: ECONNREFUSED" });
+    new Attempt(ex as unknown as Exchange, ep).onResponseError(
+      controller,
+      Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    );
+    expect(ex.attemptFailed).toHaveBeenCalledWith(expect.any(Attempt), {
+      kind: "connect",
+      reason: "Error: ECONNREFUSED",
+    });
   });
   it("a timeout before the headers is a timeout", () => {
     const ex = stubExchange();

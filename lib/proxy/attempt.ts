@@ -6,7 +6,15 @@ import type { Dispatcher } from "undici";
 import type { Exchange } from "./exchange";
 import { clientResponseHeaders } from "./headers";
 import { type BodyDecoder, createDecoder, encodingOf } from "./decode";
-import { MAX_INSPECTED_BODY, USAGE_TAIL_BYTES, inspectBuffered, isEventStream, startsLikeJson, usageIn, STREAM_ERROR_EVENT } from "./relay";
+import {
+  MAX_INSPECTED_BODY,
+  USAGE_TAIL_BYTES,
+  inspectBuffered,
+  isEventStream,
+  startsLikeJson,
+  usageIn,
+  STREAM_ERROR_EVENT,
+} from "./relay";
 import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter, type EventTransform } from "./sse-writer";
@@ -88,7 +96,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     this.headers = headers;
     // a redirect is never passed on: the client would follow it to the upstream, with no key, past the balancer
-    if (statusCode === 429 || statusCode >= 500 || (statusCode >= 300 && statusCode < 400)) return void (this.mode = Mode.Failed);
+    if (statusCode === 429 || statusCode >= 500 || (statusCode >= 300 && statusCode < 400))
+      return void (this.mode = Mode.Failed);
     const encoding = encodingOf(headers["content-encoding"]);
     if (encoding === null) {
       this.failure = `answered in an encoding the load balancer cannot read (${String(headers["content-encoding"])})`;
@@ -117,7 +126,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     try {
       const code = (err as Error & { code?: string }).code;
       this.stalled = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
-      if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code)) return this.ex.attemptFailed(this, { kind: "unsendable", reason: err.message });
+      if (this.mode === Mode.Waiting && code !== undefined && UNSENDABLE.has(code))
+        return this.ex.attemptFailed(this, { kind: "unsendable", reason: err.message });
       this.broke(code === "UND_ERR_HEADERS_TIMEOUT" ? null : `${err.name}: ${code ?? err.message}`);
     } catch (e) {
       this.ex.crash(this, e);
@@ -141,14 +151,19 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.mode === Mode.Stream) return this.endStream(!this.ex.clientGone);
     if (this.mode === Mode.Passing) return this.endPassing(!this.ex.clientGone);
     if (this.mode === Mode.Failed) return this.failOver();
-    if (this.mode === Mode.Buffered) return this.ex.attemptFailed(this, { kind: "unreadable", reason: "failed while sending its answer" });
+    if (this.mode === Mode.Buffered)
+      return this.ex.attemptFailed(this, { kind: "unreadable", reason: "failed while sending its answer" });
     this.ex.attemptFailed(this, reason === null ? { kind: "timeout" } : { kind: "connect", reason });
   }
 
   private failOver(): void {
     if (this.failure) return this.ex.attemptFailed(this, { kind: "unreadable", reason: this.failure });
     const retryAfter = this.headers["retry-after"];
-    this.ex.attemptFailed(this, { kind: "status", status: this.status, retryAfter: typeof retryAfter === "string" ? retryAfter : null });
+    this.ex.attemptFailed(this, {
+      kind: "status",
+      status: this.status,
+      retryAfter: typeof retryAfter === "string" ? retryAfter : null,
+    });
   }
 
   /** A piece of the answer as the client gets it (decoded). */
@@ -170,7 +185,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   private keep(chunk: Buffer): void {
     this.keptBytes += chunk.length;
-    if (this.keptBytes > MAX_KEPT_BYTES) this.kept = null; // too long to continue: resume is off for this stream
+    if (this.keptBytes > MAX_KEPT_BYTES)
+      this.kept = null; // too long to continue: resume is off for this stream
     else this.kept!.push(chunk);
   }
 
@@ -200,7 +216,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.res.writeHead(this.status, headers);
       this.res.end(body);
     }
-    this.ex.answered(this, { status: this.status, ttftMs: performance.now() - this.ex.input.rec.started, usage: seen.usage, estimatedTokens: estimateTokens(seen.generatedChars), broken: false });
+    this.ex.answered(this, {
+      status: this.status,
+      ttftMs: performance.now() - this.ex.input.rec.started,
+      usage: seen.usage,
+      estimatedTokens: estimateTokens(seen.generatedChars),
+      broken: false,
+    });
   }
 
   /** The answer outgrew what is held for inspection: passed on as it comes, or (translated) held up to its own limit. */
@@ -221,7 +243,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const head = Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.bytes = 0;
-    if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head)) return this.refuse(NOT_JSON);
+    if (this.status < 300 && !startsLikeJson(String(this.headers["content-type"] ?? ""), head))
+      return this.refuse(NOT_JSON);
     // a stream's response committed by a keep-alive cannot take a whole answer this large
     if (this.res.headersSent) return this.refuse("answered a whole answer too large to pass on as an event");
     this.mode = Mode.Passing;
@@ -236,7 +259,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private pass(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    while (this.chunks.length > 1 && this.bytes - this.chunks[0].length >= USAGE_TAIL_BYTES) this.bytes -= this.chunks.shift()!.length;
+    while (this.chunks.length > 1 && this.bytes - this.chunks[0].length >= USAGE_TAIL_BYTES)
+      this.bytes -= this.chunks.shift()!.length;
     if (this.ex.clientGone || this.res.write(chunk)) return;
     this.controller?.pause();
     this.res.once("drain", () => this.controller?.resume());
@@ -248,11 +272,20 @@ export class Attempt implements Dispatcher.DispatchHandler {
     else this.res.end();
     const usage = broken ? null : usageIn(Buffer.concat(this.chunks, this.bytes));
     this.chunks = [];
-    this.ex.answered(this, { status: this.status, ttftMs: this.answeredAt - this.ex.input.rec.started, usage, estimatedTokens: 0, broken });
+    this.ex.answered(this, {
+      status: this.status,
+      ttftMs: this.answeredAt - this.ex.input.rec.started,
+      usage,
+      estimatedTokens: 0,
+      broken,
+    });
   }
 
   private responseHeaders(): Array<string | string[]> {
-    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader).concat("x-llmlb-route-reason", this.ex.route.reason);
+    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader).concat(
+      "x-llmlb-route-reason",
+      this.ex.route.reason,
+    );
   }
 
   private startStream(): void {
@@ -276,9 +309,16 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private endStream(broken: boolean): void {
     const sse = this.sse!;
     const writer = this.writer!;
-    if (broken && this.kept && !this.ex.clientGone && this.ex.resume(this, Buffer.concat(this.kept, this.keptBytes), writer)) return;
+    if (
+      broken &&
+      this.kept &&
+      !this.ex.clientGone &&
+      this.ex.resume(this, Buffer.concat(this.kept, this.keptBytes), writer)
+    )
+      return;
     this.kept = null;
-    if (!this.ex.clientGone) writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "", broken);
+    if (!this.ex.clientGone)
+      writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "", broken);
     const ttftMs = writer.firstWriteAt === null ? null : writer.firstWriteAt - this.ex.input.rec.started;
     this.ex.answered(this, { status: this.status, ttftMs, usage: sse.usage, estimatedTokens: sse.events, broken });
   }

@@ -48,7 +48,11 @@ function presented(h: ClientHeaders): string | null {
  * Playground). The principal, or null when no valid credential is presented; a promise only when memory cannot
  * answer (a key's first use, a session).
  */
-export function authenticateV1(plane: DataPlane, req: IncomingMessage, h: ClientHeaders): Principal | null | Promise<Principal | null> {
+export function authenticateV1(
+  plane: DataPlane,
+  req: IncomingMessage,
+  h: ClientHeaders,
+): Principal | null | Promise<Principal | null> {
   const key = presented(h);
   if (key) {
     const cached = plane.keys.cached(key);

@@ -36,7 +36,12 @@ export function collectBody(req: IncomingMessage, limit: number, deadlineMs: num
     else if (chunks.length) chunks.length = 0;
     if (size > DISCARD_LIMIT) req.destroy();
   });
-  req.on("end", () => settle(size > limit ? new BodyTooLarge() : null, size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+  req.on("end", () =>
+    settle(
+      size > limit ? new BodyTooLarge() : null,
+      size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+    ),
+  );
   req.on("error", (err) => settle(err, null));
   req.on("close", () => clearTimeout(timer));
 }

@@ -13,12 +13,16 @@ const sources = (dir: string): string[] =>
 
 describe("boundaries", () => {
   it("no module under lib/proxy imports next or next-auth", () => {
-    const offenders = sources("lib/proxy").filter((f) => /from\s+"next(-auth)?(\/[^"]*)?"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    const offenders = sources("lib/proxy").filter((f) =>
+      /from\s+"next(-auth)?(\/[^"]*)?"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+    );
     expect(offenders).toEqual([]);
   });
   it("only lib/runtime.ts touches globalThis", () => {
     const files = [...sources("lib"), ...sources("app"), "server.ts"];
-    const offenders = files.filter((f) => f !== path.join("lib", "runtime.ts") && fs.readFileSync(path.join(ROOT, f), "utf8").includes("globalThis"));
+    const offenders = files.filter(
+      (f) => f !== path.join("lib", "runtime.ts") && fs.readFileSync(path.join(ROOT, f), "utf8").includes("globalThis"),
+    );
     expect(offenders).toEqual([]);
   });
   it("no comment points to a spec outside the repository: the rule is stated where it is used", () => {

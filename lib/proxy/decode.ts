@@ -24,5 +24,7 @@ export function encodingOf(header: string | string[] | undefined): "identity" | 
 export function createDecoder(encoding: "gzip" | "deflate" | "br", first: number): BodyDecoder {
   if (encoding === "gzip") return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
   if (encoding === "br") return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-  return (first & 0x0f) === 0x08 ? zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH }) : zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return (first & 0x0f) === 0x08
+    ? zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    : zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
 }

@@ -28,26 +28,98 @@ const upstreamStatus = (d: ErrorDetail) => d.status ?? 502;
 
 export const V1_ERRORS = {
   not_found: { status: 404, type: "invalid_request_error", message: (d) => `Unknown route ${d.method} ${d.route}` },
-  invalid_api_key: { status: 401, type: "authentication_error", message: () => "Missing, invalid, expired or revoked API key." },
+  invalid_api_key: {
+    status: 401,
+    type: "authentication_error",
+    message: () => "Missing, invalid, expired or revoked API key.",
+  },
   forbidden: { status: 403, type: "permission_error", message: (d) => `missing permission: ${d.permission}` },
-  invalid_model_id: { status: 400, type: "invalid_request_error", param: "model", message: () => "The model id in the path is not valid percent-encoding." },
-  request_timeout: { status: 408, type: "invalid_request_error", message: (d) => `The request body was not received within ${d.reason} s.` },
+  invalid_model_id: {
+    status: 400,
+    type: "invalid_request_error",
+    param: "model",
+    message: () => "The model id in the path is not valid percent-encoding.",
+  },
+  request_timeout: {
+    status: 408,
+    type: "invalid_request_error",
+    message: (d) => `The request body was not received within ${d.reason} s.`,
+  },
   payload_too_large: { status: 413, type: "invalid_request_error", message: () => "Request body larger than 20 MiB." },
-  invalid_json: { status: 400, type: "invalid_request_error", message: (d) => d.reason ?? "The body must be a JSON object." },
+  invalid_json: {
+    status: 400,
+    type: "invalid_request_error",
+    message: (d) => d.reason ?? "The body must be a JSON object.",
+  },
   invalid_request: { status: 400, type: "invalid_request_error", message: (d) => `Invalid request: ${d.reason}.` },
-  context_length_exceeded: { status: 400, type: "invalid_request_error", param: "messages", message: (d) => `The prompt (about ${d.reason} tokens with max_tokens) is longer than the context of every endpoint serving '${d.model}'.` },
-  missing_model: { status: 400, type: "invalid_request_error", param: "model", message: () => "`model` is required and must be a string." },
-  model_not_found: { status: 404, type: "invalid_request_error", param: "model", message: (d) => `The model '${d.model}' does not exist.` },
-  loop_detected: { status: 508, type: "invalid_request_error", message: (d) => `The request already passed through this load balancer (${d.hops} hops): an endpoint points back at it.` },
-  unforwardable_request: { status: 400, type: "invalid_request_error", message: (d) => `The request cannot be forwarded: ${d.reason}.` },
-  no_endpoint_available: { status: 503, type: "server_error", retryAfter: "5", message: (d) => `No online endpoint serves '${d.model}' right now.` },
+  context_length_exceeded: {
+    status: 400,
+    type: "invalid_request_error",
+    param: "messages",
+    message: (d) =>
+      `The prompt (about ${d.reason} tokens with max_tokens) is longer than the context of every endpoint serving '${d.model}'.`,
+  },
+  missing_model: {
+    status: 400,
+    type: "invalid_request_error",
+    param: "model",
+    message: () => "`model` is required and must be a string.",
+  },
+  model_not_found: {
+    status: 404,
+    type: "invalid_request_error",
+    param: "model",
+    message: (d) => `The model '${d.model}' does not exist.`,
+  },
+  loop_detected: {
+    status: 508,
+    type: "invalid_request_error",
+    message: (d) =>
+      `The request already passed through this load balancer (${d.hops} hops): an endpoint points back at it.`,
+  },
+  unforwardable_request: {
+    status: 400,
+    type: "invalid_request_error",
+    message: (d) => `The request cannot be forwarded: ${d.reason}.`,
+  },
+  no_endpoint_available: {
+    status: 503,
+    type: "server_error",
+    retryAfter: "5",
+    message: (d) => `No online endpoint serves '${d.model}' right now.`,
+  },
   queue_full: { status: 429, type: "rate_limit_error", retryAfter: "1", message: () => "Too many queued requests." },
-  queue_timeout: { status: 503, type: "server_error", retryAfter: "5", message: () => "Timed out waiting for a free endpoint." },
-  rate_limited: { status: 429, type: "rate_limit_error", retryAfter: "upstream", message: (d) => `Every endpoint serving '${d.model}' failed (last: HTTP 429).` },
-  upstream_error: { status: upstreamStatus, type: "server_error", retryAfter: "upstream", message: (d) => `Every endpoint serving '${d.model}' failed (last: HTTP ${d.status}).` },
-  upstream_redirect: { status: 502, type: "server_error", message: (d) => `Every endpoint serving '${d.model}' answered with a redirect (last: HTTP ${d.status}), which is not followed.` },
+  queue_timeout: {
+    status: 503,
+    type: "server_error",
+    retryAfter: "5",
+    message: () => "Timed out waiting for a free endpoint.",
+  },
+  rate_limited: {
+    status: 429,
+    type: "rate_limit_error",
+    retryAfter: "upstream",
+    message: (d) => `Every endpoint serving '${d.model}' failed (last: HTTP 429).`,
+  },
+  upstream_error: {
+    status: upstreamStatus,
+    type: "server_error",
+    retryAfter: "upstream",
+    message: (d) => `Every endpoint serving '${d.model}' failed (last: HTTP ${d.status}).`,
+  },
+  upstream_redirect: {
+    status: 502,
+    type: "server_error",
+    message: (d) =>
+      `Every endpoint serving '${d.model}' answered with a redirect (last: HTTP ${d.status}), which is not followed.`,
+  },
   upstream_timeout: { status: 504, type: "server_error", message: () => "The upstream endpoint timed out." },
-  upstream_unreachable: { status: 502, type: "server_error", retryAfter: "5", message: () => "No endpoint could be reached." },
+  upstream_unreachable: {
+    status: 502,
+    type: "server_error",
+    retryAfter: "5",
+    message: () => "No endpoint could be reached.",
+  },
   internal_error: { status: 500, type: "server_error", message: () => "internal error" },
 } satisfies Record<string, Entry>;
 

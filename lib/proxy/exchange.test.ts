@@ -14,7 +14,14 @@ import { handleV1 } from "./handler";
 import { COLUMNS } from "../observability/request-log";
 
 const MODEL = "m";
-const config = { LLMLB_MAX_RETRIES: 2, LLMLB_DEBUG_KEYS: true, LLMLB_SECRET: "a-test-secret-of-some-length", LLMLB_QUEUE_MAX: 10, LLMLB_QUEUE_TIMEOUT_SECS: 5, LLMLB_BODY_TIMEOUT_SECS: 5 } as Env;
+const config = {
+  LLMLB_MAX_RETRIES: 2,
+  LLMLB_DEBUG_KEYS: true,
+  LLMLB_SECRET: "a-test-secret-of-some-length",
+  LLMLB_QUEUE_MAX: 10,
+  LLMLB_QUEUE_TIMEOUT_SECS: 5,
+  LLMLB_BODY_TIMEOUT_SECS: 5,
+} as Env;
 
 function endpointRow(id: string, maxConcurrency: number | null = null): EndpointRow {
   return {
@@ -53,7 +60,11 @@ function fakeDb(rows: EndpointRow[]): ReadDb {
 
 let agent: MockAgent;
 /** The origin's pool as the proxy uses it: dispatched through the MockAgent, which accepts undici's handler API. */
-const mockPool = (origin: string) => ({ dispatch: (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => agent.dispatch({ ...opts, origin }, handler) }) as unknown as Dispatcher;
+const mockPool = (origin: string) =>
+  ({
+    dispatch: (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) =>
+      agent.dispatch({ ...opts, origin }, handler),
+  }) as unknown as Dispatcher;
 afterEach(async () => {
   await agent?.close();
 });
@@ -62,7 +73,13 @@ async function plane(rows: EndpointRow[]): Promise<{ plane: DataPlane; writes: C
   agent = new MockAgent();
   agent.disableNetConnect();
   const writes: ControlWrite[] = [];
-  const p = createDataPlane({ config, db: async () => fakeDb(rows), events: new EventEmitter<RuntimeEvents>(), write: (w) => writes.push(w), pools: { for: (origin) => mockPool(origin), close: async () => undefined } });
+  const p = createDataPlane({
+    config,
+    db: async () => fakeDb(rows),
+    events: new EventEmitter<RuntimeEvents>(),
+    write: (w) => writes.push(w),
+    pools: { for: (origin) => mockPool(origin), close: async () => undefined },
+  });
   await p.table.reload();
   return { plane: p, writes };
 }
@@ -78,7 +95,8 @@ function parse(raw: string): Sent {
   const head = raw.indexOf("\r\n\r\n");
   const lines = raw.slice(0, head).split("\r\n");
   const headers: Record<string, string> = {};
-  for (const l of lines.slice(1)) headers[l.slice(0, l.indexOf(":")).toLowerCase()] = l.slice(l.indexOf(":") + 1).trim();
+  for (const l of lines.slice(1))
+    headers[l.slice(0, l.indexOf(":")).toLowerCase()] = l.slice(l.indexOf(":") + 1).trim();
   let body = raw.slice(head + 4);
   if (headers["transfer-encoding"] === "chunked") {
     let out = "";
@@ -111,15 +129,32 @@ function scripted(steps: { chunks: Array<[number, string]>; cut: boolean }, seen
       h.onRequestStart?.(controller as never, {});
       h.onResponseStart?.(controller as never, 200, { "content-type": "text/event-stream" }, "OK");
       let last = 0;
-      for (const [at, data] of steps.chunks) (last = Math.max(last, at)), timers.push(setTimeout(() => h.onResponseData?.(controller as never, Buffer.from(data)), at));
-      timers.push(setTimeout(() => (steps.cut ? h.onResponseError?.(controller as never, Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })) : h.onResponseEnd?.(controller as never, {})), last + 10));
+      for (const [at, data] of steps.chunks)
+        (last = Math.max(last, at)),
+          timers.push(setTimeout(() => h.onResponseData?.(controller as never, Buffer.from(data)), at));
+      timers.push(
+        setTimeout(
+          () =>
+            steps.cut
+              ? h.onResponseError?.(
+                  controller as never,
+                  Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+                )
+              : h.onResponseEnd?.(controller as never, {}),
+          last + 10,
+        ),
+      );
       return true;
     },
   } as unknown as Dispatcher;
 }
 
 /** One request through handleV1: resolves when the response finishes (or the socket is destroyed). */
-function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number; route?: string } = {}): Promise<Sent & { raw: string }> {
+function request(
+  p: DataPlane,
+  body: unknown,
+  opts: { leaveAfterMs?: number; route?: string } = {},
+): Promise<Sent & { raw: string }> {
   const socket = new PassThrough();
   let raw = "";
   socket.on("data", (d) => (raw += d));
@@ -129,7 +164,9 @@ function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number; rou
   req.rawHeaders = ["Authorization", "Bearer sk_debug", "Content-Type", "application/json"];
   const res = new ServerResponse(req);
   res.assignSocket(socket as never);
-  const done = new Promise<Sent & { raw: string }>((resolve) => res.once("close", () => resolve({ ...(raw ? parse(raw) : { status: 0, headers: {}, body: "" }), raw })));
+  const done = new Promise<Sent & { raw: string }>((resolve) =>
+    res.once("close", () => resolve({ ...(raw ? parse(raw) : { status: 0, headers: {}, body: "" }), raw })),
+  );
   handleV1(p, req, res);
   req.push(Buffer.from(JSON.stringify(body)));
   req.complete = true; // as node's parser marks a request read to its end (else its end would abort the socket)
@@ -140,22 +177,33 @@ function request(p: DataPlane, body: unknown, opts: { leaveAfterMs?: number; rou
 }
 
 /** A request-log row's values by field name (the row is flat, in COLUMNS order). */
-const cols = (row: unknown[], ...fields: string[]) => fields.map((f) => row[COLUMNS.findIndex(([, name]) => name === f)]);
+const cols = (row: unknown[], ...fields: string[]) =>
+  fields.map((f) => row[COLUMNS.findIndex(([, name]) => name === f)]);
 
 const chat = { model: MODEL, messages: [{ role: "user", content: "hi" }] };
-const answer = { id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 } };
+const answer = {
+  id: "x",
+  object: "chat.completion",
+  choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 },
+};
 const json = { headers: { "content-type": "application/json" } };
 const intercept = (origin: string) => agent.get(origin).intercept({ path: "/v1/chat/completions", method: "POST" });
-const failed = (writes: ControlWrite[]) => writes.filter((w) => w.t === "endpoint-failed").map((w) => (w as { endpointId: string }).endpointId);
+const failed = (writes: ControlWrite[]) =>
+  writes.filter((w) => w.t === "endpoint-failed").map((w) => (w as { endpointId: string }).endpointId);
 
 describe("Exchange through MockAgent", () => {
   it("a connection error fails over to the next endpoint and is held against the first", async () => {
     const { plane: p, writes } = await plane([endpointRow("a"), endpointRow("b")]);
-    intercept("http://a.test").replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    intercept("http://a.test").replyWithError(
+      Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    );
     intercept("http://b.test").reply(200, answer, json);
     // the first pick may be either: whichever it is, the client gets b's answer
     intercept("http://b.test").reply(200, answer, json);
-    intercept("http://a.test").replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    intercept("http://a.test").replyWithError(
+      Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    );
     const r = await request(p, chat);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).choices[0].message.content).toBe("hello");
@@ -168,7 +216,12 @@ describe("Exchange through MockAgent", () => {
     ["a 429", 429, false],
   ])("%s fails over; held against the endpoint: %s", async (_, status, blamed) => {
     const { plane: p, writes } = await plane([endpointRow("a"), endpointRow("b")]);
-    for (const origin of ["http://a.test", "http://b.test"]) intercept(origin).reply(status, { error: { message: "busy" } }, { headers: { "content-type": "application/json", "retry-after": "3" } });
+    for (const origin of ["http://a.test", "http://b.test"])
+      intercept(origin).reply(
+        status,
+        { error: { message: "busy" } },
+        { headers: { "content-type": "application/json", "retry-after": "3" } },
+      );
     const r = await request(p, chat);
     expect(r.status).toBe(status);
     expect(JSON.parse(r.body).error.code).toBe(status === 429 ? "rate_limited" : "upstream_error");
@@ -241,7 +294,14 @@ describe("Exchange through MockAgent", () => {
     const stats = writes.filter((w) => w.t === "stats");
     expect(stats).toHaveLength(1);
     const [d] = (stats[0] as Extract<ControlWrite, { t: "stats" }>).deltas;
-    expect(d).toMatchObject({ endpointId: "a", modelId: MODEL, requests: 3, successes: 3, failures: 0, outputTokens: 21 });
+    expect(d).toMatchObject({
+      endpointId: "a",
+      modelId: MODEL,
+      requests: 3,
+      successes: 3,
+      failures: 0,
+      outputTokens: 21,
+    });
     expect(d.tpsEma).toBe(p.table.tpsOf("a", MODEL));
     expect(d.tpsEma).toBeGreaterThan(0);
   });
@@ -256,7 +316,9 @@ describe("Exchange through MockAgent", () => {
   it("keep-alive: a stream silent before its first token is committed and gets comments, then its events", async () => {
     const { plane: p } = await plane([endpointRow("a")]);
     p.config.keepAliveMs = 40;
-    intercept("http://a.test").reply(200, delta("hi") + "data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } }).delay(150);
+    intercept("http://a.test")
+      .reply(200, `${delta("hi")}data: [DONE]\n\n`, { headers: { "content-type": "text/event-stream" } })
+      .delay(150);
     const r = await request(p, { ...chat, stream: true });
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toBe("text/event-stream");
@@ -266,8 +328,10 @@ describe("Exchange through MockAgent", () => {
   it("keep-alive off (0): nothing is written before the answer; non-streaming requests never get one", async () => {
     const { plane: p } = await plane([endpointRow("a")]);
     p.config.keepAliveMs = 0;
-    intercept("http://a.test").reply(200, delta("hi") + "data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } }).delay(100);
-    expect((await request(p, { ...chat, stream: true })).body).toBe(delta("hi") + "data: [DONE]\n\n");
+    intercept("http://a.test")
+      .reply(200, `${delta("hi")}data: [DONE]\n\n`, { headers: { "content-type": "text/event-stream" } })
+      .delay(100);
+    expect((await request(p, { ...chat, stream: true })).body).toBe(`${delta("hi")}data: [DONE]\n\n`);
     p.config.keepAliveMs = 20;
     intercept("http://a.test").reply(200, answer, json).delay(100);
     const plain = await request(p, chat);
@@ -282,8 +346,10 @@ describe("Exchange through MockAgent", () => {
     // whichever endpoint is tried first fails after the comments went out; the second answers
     let calls = 0;
     p.pools.for = () => mockPool(calls++ === 0 ? "http://fail.test" : "http://ok.test");
-    intercept("http://fail.test").reply(503, { error: { message: "down" } }, json).delay(120);
-    intercept("http://ok.test").reply(200, delta("ok") + "data: [DONE]\n\n", sse);
+    intercept("http://fail.test")
+      .reply(503, { error: { message: "down" } }, json)
+      .delay(120);
+    intercept("http://ok.test").reply(200, `${delta("ok")}data: [DONE]\n\n`, sse);
     const r = await request(p, { ...chat, stream: true });
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/^(: keep-alive\n\n)+data: .*"ok"[\s\S]*data: \[DONE\]\n\n$/);
@@ -293,7 +359,10 @@ describe("Exchange through MockAgent", () => {
   it("every endpoint failing after the commit: an SSE error event, never [DONE], outcome error", async () => {
     const { plane: p } = await plane([endpointRow("a"), endpointRow("b")]);
     p.config.keepAliveMs = 30;
-    for (const o of ["http://a.test", "http://b.test"]) intercept(o).reply(503, { error: { message: "down" } }, json).delay(80);
+    for (const o of ["http://a.test", "http://b.test"])
+      intercept(o)
+        .reply(503, { error: { message: "down" } }, json)
+        .delay(80);
     const rows = rowsOf(p);
     const r = await request(p, { ...chat, stream: true });
     expect(r.status).toBe(200);
@@ -306,18 +375,40 @@ describe("Exchange through MockAgent", () => {
   it("the Anthropic route: its ping as keep-alive, its error event after the commit", async () => {
     const { plane: p } = await plane([endpointRow("a")]);
     p.config.keepAliveMs = 30;
-    intercept("http://a.test").reply(503, { error: { message: "down" } }, json).delay(100);
-    const r = await request(p, { model: MODEL, max_tokens: 5, stream: true, messages: [{ role: "user", content: "hi" }] }, { route: "/v1/messages" });
-    expect(r.body).toMatch(/^(event: ping\ndata: \{"type":"ping"\}\n\n)+event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+    intercept("http://a.test")
+      .reply(503, { error: { message: "down" } }, json)
+      .delay(100);
+    const r = await request(
+      p,
+      { model: MODEL, max_tokens: 5, stream: true, messages: [{ role: "user", content: "hi" }] },
+      { route: "/v1/messages" },
+    );
+    expect(r.body).toMatch(
+      /^(event: ping\ndata: \{"type":"ping"\}\n\n)+event: error\ndata: \{"type":"error","error":\{"type":"api_error"/,
+    );
   });
 
   it("a stream cut mid-way is incomplete (log and /metrics), and never followed by [DONE]", async () => {
     const { plane: p } = await plane([endpointRow("a")]);
     const seen = {};
-    p.pools.for = () => scripted({ chunks: [[5, delta("he")], [10, delta("llo")]], cut: true }, seen);
+    p.pools.for = () =>
+      scripted(
+        {
+          chunks: [
+            [5, delta("he")],
+            [10, delta("llo")],
+          ],
+          cut: true,
+        },
+        seen,
+      );
     const rows = rowsOf(p);
     const r = await request(p, { ...chat, stream: true });
-    expect(r.body).toBe(delta("he") + delta("llo") + `data: {"error":{"message":"the upstream endpoint failed mid-stream","type":"server_error","param":null,"code":"upstream_stream_error"}}\n\n`);
+    expect(r.body).toBe(
+      delta("he") +
+        delta("llo") +
+        `data: {"error":{"message":"the upstream endpoint failed mid-stream","type":"server_error","param":null,"code":"upstream_stream_error"}}\n\n`,
+    );
     await p.requestLog.flush();
     expect(cols(rows[0], "errorCode", "outcome")).toEqual(["upstream_stream_error", "incomplete"]);
     const metrics = p.metrics.render({ inflight: 0, queueDepth: 0, requestLogDropped: 0, endpoints: [] }, null);
@@ -327,7 +418,17 @@ describe("Exchange through MockAgent", () => {
   it("a client leaving a stream aborts the upstream within 1 s and is cancelled", async () => {
     const { plane: p } = await plane([endpointRow("a")]);
     const seen: { abortedAt?: number } = {};
-    p.pools.for = () => scripted({ chunks: [[5, delta("he")], [5000, delta("llo")]], cut: false }, seen);
+    p.pools.for = () =>
+      scripted(
+        {
+          chunks: [
+            [5, delta("he")],
+            [5000, delta("llo")],
+          ],
+          cut: false,
+        },
+        seen,
+      );
     const rows = rowsOf(p);
     const t0 = Date.now();
     await request(p, { ...chat, stream: true }, { leaveAfterMs: 100 });

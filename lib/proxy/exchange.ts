@@ -70,9 +70,17 @@ function tryAcquire(ex: Exchange, tried: readonly string[]): string | "saturated
   let pick: Choice;
   if (fleet.policy === "fleet") pick = fleet.choose(eps, model, table, ex.input.tokens);
   else {
-    const candidates: Candidate[] = eps.map((ep) => ({ id: ep.id, inflight: fleet.policy === "round-robin" ? 0 : (table.inflight.get(ep.id) ?? 0), maxConcurrency: ep.maxConcurrency, tps: fleet.policy === "round-robin" ? 1 : table.tpsOf(ep.id, model) }));
+    const candidates: Candidate[] = eps.map((ep) => ({
+      id: ep.id,
+      inflight: fleet.policy === "round-robin" ? 0 : (table.inflight.get(ep.id) ?? 0),
+      maxConcurrency: ep.maxConcurrency,
+      tps: fleet.policy === "round-robin" ? 1 : table.tpsOf(ep.id, model),
+    }));
     const legacy = pickEndpoint(candidates, table.roundRobin(model));
-    pick = legacy.kind === "picked" ? { ...legacy, reason: "least-loaded", cold: fleet.loaded(legacy.id, model) === false } : legacy;
+    pick =
+      legacy.kind === "picked"
+        ? { ...legacy, reason: "least-loaded", cold: fleet.loaded(legacy.id, model) === false }
+        : legacy;
   }
   if (pick.kind !== "picked") return pick.kind;
   ex.route = { reason: ex.input.pinned ? "pinned" : pick.reason, cold: pick.cold };
@@ -119,7 +127,8 @@ export class Exchange {
     }
     const { rec, translation } = this.input;
     const ms = this.plane.config.keepAliveMs;
-    if (rec.stream && ms > 0) this.keepAlive = new KeepAlive(this.input.res, ms, translation?.keepAlive ?? SSE_COMMENT, rec.requestId);
+    if (rec.stream && ms > 0)
+      this.keepAlive = new KeepAlive(this.input.res, ms, translation?.keepAlive ?? SSE_COMMENT, rec.requestId);
     this.next();
   }
 
@@ -134,7 +143,13 @@ export class Exchange {
     if (this.finished) return;
     if (++this.attempt > this.plane.config.maxRetries) return this.finish(finalError(this.failures, this.model));
     const id = tryAcquire(this, this.tried);
-    if (id === "too-long" && !this.attempt) return this.finish(v1Error("context_length_exceeded", { model: this.model, reason: String(this.input.tokens.promptTokens + this.input.tokens.maxTokens) }));
+    if (id === "too-long" && !this.attempt)
+      return this.finish(
+        v1Error("context_length_exceeded", {
+          model: this.model,
+          reason: String(this.input.tokens.promptTokens + this.input.tokens.maxTokens),
+        }),
+      );
     if (id === "none" || id === "too-long") return this.finish(finalError(this.failures, this.model));
     if (id !== "saturated") return this.send(id);
     this.signal = new ClientSignal();
@@ -186,12 +201,26 @@ export class Exchange {
   private dispatch(ep: RouteEndpoint, payload: Buffer): void {
     const { rec } = this.input;
     const id = ep.id;
-    const headers = this.input.forward.concat("x-request-id", rec.requestId, "content-length", String(payload.length), "accept-encoding", "identity", VIA_HEADER, this.input.via);
+    const headers = this.input.forward.concat(
+      "x-request-id",
+      rec.requestId,
+      "content-length",
+      String(payload.length),
+      "accept-encoding",
+      "identity",
+      VIA_HEADER,
+      this.input.via,
+    );
     if (ep.apiKey) headers.push("authorization", `Bearer ${ep.apiKey}`);
     const attempt = new Attempt(this, ep);
     this.current = attempt;
     const timeouts = attemptTimeouts(ep, this.plane.fleet.loaded(id, this.model));
-    this.plane.pools.for(ep.origin).dispatch({ path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts }, attempt);
+    this.plane.pools
+      .for(ep.origin)
+      .dispatch(
+        { path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts },
+        attempt,
+      );
   }
 
   private release(id: string): void {
@@ -207,7 +236,8 @@ export class Exchange {
     if (this.clientGone) return this.finish(null);
     const verdict = judge(failure);
     if (verdict.blame) this.blame(a, verdict.blame);
-    if (verdict.blame || (failure.kind === "status" && failure.status === 429)) this.plane.fleet.failed(a.ep.id, this.model);
+    if (verdict.blame || (failure.kind === "status" && failure.status === 429))
+      this.plane.fleet.failed(a.ep.id, this.model);
     if (this.resumed) return this.continuationFailed();
     this.failures.push(failure);
     if (!verdict.retry) {
@@ -219,7 +249,11 @@ export class Exchange {
 
   /** The passive health signal: the endpoint failed live traffic, or stalled it (no byte within its timeout). */
   private blame(a: Attempt, reason: string): void {
-    this.plane.write(a.stalled ? { t: "endpoint-stalled", endpointId: a.ep.id, reason, at: Date.now() } : { t: "endpoint-failed", endpointId: a.ep.id, reason });
+    this.plane.write(
+      a.stalled
+        ? { t: "endpoint-stalled", endpointId: a.ep.id, reason, at: Date.now() }
+        : { t: "endpoint-failed", endpointId: a.ep.id, reason },
+    );
   }
 
   /** An attempt answered the client (or the client left while it did). */
@@ -230,8 +264,15 @@ export class Exchange {
     const { rec } = this.input;
     rec.status = out.status;
     rec.ttftMs = this.resumed ? this.resumed.ttftMs : out.ttftMs;
-    rec.usage = out.usage ?? (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
-    if (this.resumed) rec.usage = { promptTokens: rec.usage?.promptTokens ?? null, completionTokens: this.resumed.tokens + (rec.usage?.completionTokens ?? 0), estimated: rec.usage?.estimated ?? true };
+    rec.usage =
+      out.usage ??
+      (out.estimatedTokens ? { promptTokens: null, completionTokens: out.estimatedTokens, estimated: true } : null);
+    if (this.resumed)
+      rec.usage = {
+        promptTokens: rec.usage?.promptTokens ?? null,
+        completionTokens: this.resumed.tokens + (rec.usage?.completionTokens ?? 0),
+        estimated: rec.usage?.estimated ?? true,
+      };
     if (out.broken) {
       rec.errorCode = "upstream_stream_error";
       this.blame(a, "the upstream failed mid-stream");
@@ -240,8 +281,17 @@ export class Exchange {
     if (ok) this.plane.fleet.answered(a.ep.id, this.model, out.ttftMs, this.route.cold);
     const tokens = rec.usage?.completionTokens ?? 0;
     const generationMs = performance.now() - a.sentAt;
-    const tpsEma = ok ? this.plane.table.observeGeneration(a.ep.id, this.model, tokens, generationMs) : this.plane.table.tpsOf(a.ep.id, this.model);
-    this.plane.stats.record({ endpointId: a.ep.id, model: this.model, ok, completionTokens: tokens, generationMs, tpsEma });
+    const tpsEma = ok
+      ? this.plane.table.observeGeneration(a.ep.id, this.model, tokens, generationMs)
+      : this.plane.table.tpsOf(a.ep.id, this.model);
+    this.plane.stats.record({
+      endpointId: a.ep.id,
+      model: this.model,
+      ok,
+      completionTokens: tokens,
+      generationMs,
+      tpsEma,
+    });
     this.finish(null);
   }
 
@@ -266,7 +316,14 @@ export class Exchange {
     a.settled = true;
     this.release(a.ep.id);
     this.blame(a, "the upstream failed mid-stream");
-    this.plane.stats.record({ endpointId: a.ep.id, model: this.model, ok: false, completionTokens: plan.resumed.tokens, generationMs: performance.now() - a.sentAt, tpsEma: this.plane.table.tpsOf(a.ep.id, this.model) });
+    this.plane.stats.record({
+      endpointId: a.ep.id,
+      model: this.model,
+      ok: false,
+      completionTokens: plan.resumed.tokens,
+      generationMs: performance.now() - a.sentAt,
+      tpsEma: this.plane.table.tpsOf(a.ep.id, this.model),
+    });
     this.resumed = plan.resumed;
     this.input.rec.resumedBy = plan.ep;
     this.dispatch(plan.ep, plan.payload);
@@ -292,7 +349,10 @@ export class Exchange {
     const res = this.input.res;
     if (status >= 400) {
       this.input.rec.errorCode = "upstream_error";
-      const error = { ...v1Error("upstream_error", { model: this.model, status }), message: upstreamMessage(body) ?? `The upstream endpoint answered HTTP ${status}.` };
+      const error = {
+        ...v1Error("upstream_error", { model: this.model, status }),
+        message: upstreamMessage(body) ?? `The upstream endpoint answered HTTP ${status}.`,
+      };
       res.end(errorEvent(this.input.translation, error));
     } else res.end(Buffer.concat([Buffer.from("data: "), body, Buffer.from("\n\n")]));
   }

@@ -20,7 +20,8 @@ const EMA_ALPHA = 0.2;
 /** a failed attempt counts in the TTFT EMA as an answer this slow: a fast 503 never looks fast */
 export const FAILURE_TTFT_MS = 10_000;
 
-const ema = (prev: number | undefined, sample: number) => (prev === undefined ? sample : EMA_ALPHA * sample + (1 - EMA_ALPHA) * prev);
+const ema = (prev: number | undefined, sample: number) =>
+  prev === undefined ? sample : EMA_ALPHA * sample + (1 - EMA_ALPHA) * prev;
 
 interface Reading {
   t: EngineTelemetry;
@@ -34,7 +35,11 @@ interface Reading {
 }
 
 /** The context a request meets: the loaded one; for a cold model the engine's load context within its maximum. */
-export function contextFor(m: EngineModel | undefined, loadContext: number | null, stored: number | null): number | null {
+export function contextFor(
+  m: EngineModel | undefined,
+  loadContext: number | null,
+  stored: number | null,
+): number | null {
   if (m?.loaded && m.contextLength !== null) return m.contextLength;
   const max = m?.maxContextLength ?? stored;
   if (loadContext === null) return max;
@@ -69,8 +74,13 @@ export class FleetState {
   apply(batch: TelemetryBatch): void {
     for (const [id, t] of batch.readings) {
       let loadContext: number | null = null;
-      for (const m of t.models) if (m.loaded && m.contextLength !== null) loadContext = Math.max(loadContext ?? 0, m.contextLength);
-      this.readings.set(id, { t, models: new Map(t.models.map((m) => [modelKey(m.id), m])), loadContext: loadContext ?? this.readings.get(id)?.loadContext ?? null });
+      for (const m of t.models)
+        if (m.loaded && m.contextLength !== null) loadContext = Math.max(loadContext ?? 0, m.contextLength);
+      this.readings.set(id, {
+        t,
+        models: new Map(t.models.map((m) => [modelKey(m.id), m])),
+        loadContext: loadContext ?? this.readings.get(id)?.loadContext ?? null,
+      });
       this.mostLoaded.set(id, Math.max(this.mostLoaded.get(id) ?? 0, t.models.filter((m) => m.loaded).length));
     }
     for (const id of batch.dropped) this.readings.delete(id);
@@ -96,8 +106,11 @@ export class FleetState {
     const loadingMs = Math.max(0, (this.loadingUntil.get(ep.id, key) ?? 0) - now);
     let residency: Residency = "unknown";
     if (loadingMs > 0) residency = "warm";
-    else if (r) residency = RESIDENT_TYPES.has(ep.type) && (!m?.loaded || this.evictedSince(ep.id, key, r.t.at)) ? "cold" : "warm";
-    const engineLoad = r && (r.t.running !== null || r.t.waiting !== null) ? (r.t.running ?? 0) + (r.t.waiting ?? 0) : null;
+    else if (r)
+      residency =
+        RESIDENT_TYPES.has(ep.type) && (!m?.loaded || this.evictedSince(ep.id, key, r.t.at)) ? "cold" : "warm";
+    const engineLoad =
+      r && (r.t.running !== null || r.t.waiting !== null) ? (r.t.running ?? 0) + (r.t.waiting ?? 0) : null;
     return {
       id: ep.id,
       inflight: table.inflight.get(ep.id) ?? 0,
@@ -114,7 +127,12 @@ export class FleetState {
     };
   }
 
-  choose(eps: RouteEndpoint[], model: string, table: RoutingTable, tokens: { promptTokens: number; maxTokens: number }): Choice {
+  choose(
+    eps: RouteEndpoint[],
+    model: string,
+    table: RoutingTable,
+    tokens: { promptTokens: number; maxTokens: number },
+  ): Choice {
     const choice = chooseEndpoint(
       eps.map((ep) => this.candidate(ep, model, table)),
       { ...tokens, random: this.random },
@@ -147,7 +165,9 @@ export class FleetState {
     resident.delete(key);
     if (resident.size + 1 <= (this.mostLoaded.get(endpointId) ?? Infinity)) return;
     let victim: string | null = null;
-    for (const k of resident) if (victim === null || (this.lastRouted.get(endpointId, k) ?? 0) < (this.lastRouted.get(endpointId, victim) ?? 0)) victim = k;
+    for (const k of resident)
+      if (victim === null || (this.lastRouted.get(endpointId, k) ?? 0) < (this.lastRouted.get(endpointId, victim) ?? 0))
+        victim = k;
     if (victim !== null) {
       this.evictedAt.set(endpointId, victim, now);
       this.loadingUntil.set(endpointId, victim, 0);

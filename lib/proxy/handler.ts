@@ -105,10 +105,15 @@ class V1Request {
     }
     // before anything else: a request that came back (its own probe included) must not be served or routed again
     const via = decideVia(this.headers.via, this.plane.cluster);
-    if (!via.ok) return this.fail({ ...v1Error("loop_detected", { hops: via.hops }), headers: { [CLUSTER_HEADER]: this.plane.cluster } });
+    if (!via.ok)
+      return this.fail({
+        ...v1Error("loop_detected", { hops: via.hops }),
+        headers: { [CLUSTER_HEADER]: this.plane.cluster },
+      });
     this.via = via.outgoing;
     const principal = authenticateV1(this.plane, req, this.headers);
-    if (principal instanceof Promise) principal.then((p) => this.authenticated(p, isModels)).catch((err: unknown) => this.crash(err));
+    if (principal instanceof Promise)
+      principal.then((p) => this.authenticated(p, isModels)).catch((err: unknown) => this.crash(err));
     else this.authenticated(principal, isModels);
   }
 
@@ -122,14 +127,20 @@ class V1Request {
     }
     if (principal.kind === "api_key") plane.keyUsage.note(principal.id);
     if (!plane.table.loaded) {
-      plane.table.reload().then(() => this.routable(isModels)).catch((err: unknown) => this.crash(err));
+      plane.table
+        .reload()
+        .then(() => this.routable(isModels))
+        .catch((err: unknown) => this.crash(err));
       return;
     }
     this.routable(isModels);
   }
 
   private routable(isModels: boolean): void {
-    if (!isModels) return collectBody(this.req, MAX_BODY_BYTES, this.plane.config.bodyTimeoutMs, (err, raw) => this.bodyRead(err, raw));
+    if (!isModels)
+      return collectBody(this.req, MAX_BODY_BYTES, this.plane.config.bodyTimeoutMs, (err, raw) =>
+        this.bodyRead(err, raw),
+      );
     let id: string;
     try {
       id = decodeURIComponent(this.rec.route.slice("/v1/models/".length));
@@ -151,7 +162,10 @@ class V1Request {
     if (err instanceof BodyTooLarge) return this.fail(v1Error("payload_too_large"));
     if (err instanceof BodyTimeout) {
       // the rest of a body that never came cannot be told from the next request: the connection is closed
-      return this.fail({ ...v1Error("request_timeout", { reason: String(this.plane.config.bodyTimeoutMs / 1000) }), headers: { connection: "close" } });
+      return this.fail({
+        ...v1Error("request_timeout", { reason: String(this.plane.config.bodyTimeoutMs / 1000) }),
+        headers: { connection: "close" },
+      });
     }
     if (err || !raw) return this.crash(err);
     const { rec } = this;
@@ -175,12 +189,26 @@ class V1Request {
     rec.modelKnown = true;
     if (this.anthropic) return this.proxyMessages(body, entry.endpoints);
 
-    const streamOptions = typeof body.stream_options === "object" && body.stream_options !== null ? (body.stream_options as Record<string, unknown>) : null;
+    const streamOptions =
+      typeof body.stream_options === "object" && body.stream_options !== null
+        ? (body.stream_options as Record<string, unknown>)
+        : null;
     const inject = rec.stream && USAGE_ROUTES.has(rec.route) && streamOptions?.include_usage !== true;
     const payload = inject ? withUsageOption(raw, body, streamOptions) : raw;
     if (!payload) return this.fail(v1Error("invalid_json", { reason: "The body is nested too deeply." }));
     const resumable = this.plane.config.streamResume && requestResumable(rec.route, body);
-    this.forward({ payload, dropUsageChunk: inject, upstreamRoute: rec.route, payloadFor: null, translation: null, resumable, tokens: tokensOf(body) }, entry.endpoints);
+    this.forward(
+      {
+        payload,
+        dropUsageChunk: inject,
+        upstreamRoute: rec.route,
+        payloadFor: null,
+        translation: null,
+        resumable,
+        tokens: tokensOf(body),
+      },
+      entry.endpoints,
+    );
   }
 
   /** An Anthropic Messages request: count_tokens answered here, a message forwarded as a chat completion. */
@@ -190,11 +218,35 @@ class V1Request {
     if (plan.kind === "answer") return this.answer(plan.body);
     const { payload, payloadFor, translation } = plan;
     // never resumed: the Anthropic stream ends with its error event (README)
-    this.forward({ payload, payloadFor, translation, dropUsageChunk: false, upstreamRoute: UPSTREAM_ROUTE, resumable: false, tokens: tokensOf(body) }, endpoints);
+    this.forward(
+      {
+        payload,
+        payloadFor,
+        translation,
+        dropUsageChunk: false,
+        upstreamRoute: UPSTREAM_ROUTE,
+        resumable: false,
+        tokens: tokensOf(body),
+      },
+      endpoints,
+    );
   }
 
-  private forward(upstream: Pick<ExchangeInput, "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation" | "resumable" | "tokens">, endpoints: readonly string[]): void {
-    const input: ExchangeInput = { ...upstream, res: this.res, rec: this.rec, forward: this.headers.forward, pinned: this.headers.pin, via: this.via };
+  private forward(
+    upstream: Pick<
+      ExchangeInput,
+      "payload" | "dropUsageChunk" | "upstreamRoute" | "payloadFor" | "translation" | "resumable" | "tokens"
+    >,
+    endpoints: readonly string[],
+  ): void {
+    const input: ExchangeInput = {
+      ...upstream,
+      res: this.res,
+      rec: this.rec,
+      forward: this.headers.forward,
+      pinned: this.headers.pin,
+      via: this.via,
+    };
     this.exchange = new Exchange(this.plane, input, endpoints, (error) => (error ? this.fail(error) : this.finish()));
     this.exchange.start();
   }
@@ -206,8 +258,16 @@ class V1Request {
     else {
       const entry = routing.lookup(id);
       const online = entry?.endpoints.some((e) => routing.isRoutable(routing.endpoints.get(e)));
-      if (!entry || !online) return this.fail(v1Error("model_not_found", { model: id.length > MAX_LOGGED_MODEL ? id.slice(0, MAX_LOGGED_MODEL) : id }));
-      body = JSON.stringify({ id: entry.id, object: "model", created: Math.floor(Date.now() / 1000), owned_by: "llmlb" });
+      if (!entry || !online)
+        return this.fail(
+          v1Error("model_not_found", { model: id.length > MAX_LOGGED_MODEL ? id.slice(0, MAX_LOGGED_MODEL) : id }),
+        );
+      body = JSON.stringify({
+        id: entry.id,
+        object: "model",
+        created: Math.floor(Date.now() / 1000),
+        owned_by: "llmlb",
+      });
     }
     this.answer(body);
   }
@@ -215,7 +275,14 @@ class V1Request {
   /** Answers 200 with a JSON body made here and finishes. */
   private answer(body: string): void {
     this.rec.status = 200;
-    this.res.writeHead(200, ["x-request-id", this.rec.requestId, "content-type", "application/json", "content-length", String(Buffer.byteLength(body))]);
+    this.res.writeHead(200, [
+      "x-request-id",
+      this.rec.requestId,
+      "content-type",
+      "application/json",
+      "content-length",
+      String(Buffer.byteLength(body)),
+    ]);
     this.res.end(body);
     this.finish();
   }
@@ -231,7 +298,11 @@ class V1Request {
     } else if (this.anthropic) {
       sendAnthropicError(this.res, e, { "x-request-id": rec.requestId });
       rec.status = this.res.statusCode;
-    } else sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, { ...e.headers, "x-request-id": rec.requestId });
+    } else
+      sendOpenAIError(this.res, e.status, e.message, e.type, e.code, e.param ?? null, {
+        ...e.headers,
+        "x-request-id": rec.requestId,
+      });
     this.finish();
   }
 
@@ -254,7 +325,10 @@ export function handleV1(plane: DataPlane, req: IncomingMessage, res: ServerResp
 }
 
 /** What context fit checks: the prompt's estimated tokens and the completion budget it asks for. */
-const tokensOf = (body: Record<string, unknown>) => ({ promptTokens: estimatePromptTokens(body), maxTokens: requestedMaxTokens(body) });
+const tokensOf = (body: Record<string, unknown>) => ({
+  promptTokens: estimatePromptTokens(body),
+  maxTokens: requestedMaxTokens(body),
+});
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
 
@@ -263,7 +337,11 @@ const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
  * is spliced in after the opening brace (no re-serialisation of a large body); otherwise the object is
  * re-serialised. Null when it cannot be (nested too deeply for JSON.stringify).
  */
-function withUsageOption(raw: Buffer, body: Record<string, unknown>, streamOptions: Record<string, unknown> | null): Buffer | null {
+function withUsageOption(
+  raw: Buffer,
+  body: Record<string, unknown>,
+  streamOptions: Record<string, unknown> | null,
+): Buffer | null {
   if (!("stream_options" in body)) {
     const brace = raw.indexOf(0x7b); // the body parsed as an object, so it opens with "{" after optional white space
     return Buffer.concat([raw.subarray(0, brace + 1), USAGE_OPTION, raw.subarray(brace + 1)]);

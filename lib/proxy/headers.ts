@@ -42,7 +42,15 @@ function connectionListed(value: string): Set<string> {
 
 /** Reads the client's raw headers: credentials, request id, pin, and what to forward upstream. */
 export function scanClientHeaders(raw: string[]): ClientHeaders {
-  const out: ClientHeaders = { forward: [], authorization: null, apiKey: null, cookie: null, requestId: null, pin: null, via: null };
+  const out: ClientHeaders = {
+    forward: [],
+    authorization: null,
+    apiKey: null,
+    cookie: null,
+    requestId: null,
+    pin: null,
+    via: null,
+  };
   let connection: string | null = null;
   let requestIds = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -87,7 +95,12 @@ export function scanClientHeaders(raw: string[]): ClientHeaders {
  * `x-llmlb-*` (only this server says which endpoint answered), plus the request id and which endpoint answered.
  * Length is set by whoever writes the body.
  */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string, endpointId: string, endpointNameHeader: string): Array<string | string[]> {
+export function clientResponseHeaders(
+  upstream: IncomingHttpHeaders,
+  requestId: string,
+  endpointId: string,
+  endpointNameHeader: string,
+): Array<string | string[]> {
   const out: Array<string | string[]> = ["x-request-id", requestId];
   const c = upstream.connection;
   const listed = typeof c === "string" && !PLAIN_CONNECTION.test(c) ? connectionListed(c) : null;

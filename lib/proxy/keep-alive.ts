@@ -32,7 +32,16 @@ export class KeepAlive {
     if (res.destroyed || res.writableEnded) return this.stop();
     if (!this.wrote) {
       if (!res.headersSent) {
-        res.writeHead(200, ["x-request-id", this.requestId, "content-type", "text/event-stream", "cache-control", "no-cache", "x-accel-buffering", "no"]);
+        res.writeHead(200, [
+          "x-request-id",
+          this.requestId,
+          "content-type",
+          "text/event-stream",
+          "cache-control",
+          "no-cache",
+          "x-accel-buffering",
+          "no",
+        ]);
         this.committed = true;
       }
       res.write(this.bytes);

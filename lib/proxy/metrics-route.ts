@@ -32,19 +32,25 @@ function fleetGauges(plane: DataPlane): NonNullable<Gauges["fleet"]> {
 export async function handleMetrics(plane: DataPlane, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const principal = await authenticateV1(plane, req, scanClientHeaders(req.rawHeaders));
   if (!principal) return deny(req, res, new ApiError("unauthorized", "sign in or send an API key"));
-  if (!hasPermission(principal, "metrics.read")) return deny(req, res, new ApiError("forbidden", "missing permission: metrics.read"));
+  if (!hasPermission(principal, "metrics.read"))
+    return deny(req, res, new ApiError("forbidden", "missing permission: metrics.read"));
   const control = (await plane.controlTelemetry?.()) ?? null;
   const lines = plane.metrics.lines(
     {
       inflight: plane.inflight,
       queueDepth: plane.queue.depth,
       requestLogDropped: plane.requestLog.dropped,
-      endpoints: [...plane.table.endpoints.values()].map((e) => ({ id: e.id, name: e.name, up: e.status === "online" })),
+      endpoints: [...plane.table.endpoints.values()].map((e) => ({
+        id: e.id,
+        name: e.name,
+        up: e.status === "online",
+      })),
       fleet: fleetGauges(plane),
     },
     control,
   );
   res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-  for (let i = 0; i < lines.length; i += LINES_PER_WRITE) res.write(lines.slice(i, i + LINES_PER_WRITE).join("\n") + "\n");
+  for (let i = 0; i < lines.length; i += LINES_PER_WRITE)
+    res.write(`${lines.slice(i, i + LINES_PER_WRITE).join("\n")}\n`);
   res.end();
 }

@@ -1,8 +1,19 @@
 import type { ServerResponse } from "node:http";
 
-export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "rate_limit_error" | "server_error" | "api_error";
+export type OpenAIErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "rate_limit_error"
+  | "server_error"
+  | "api_error";
 
-export function openAIErrorBody(message: string, type: OpenAIErrorType, code: string | null, param: string | null = null): string {
+export function openAIErrorBody(
+  message: string,
+  type: OpenAIErrorType,
+  code: string | null,
+  param: string | null = null,
+): string {
   return JSON.stringify({ error: { message, type, param, code } });
 }
 

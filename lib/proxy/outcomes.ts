@@ -11,13 +11,24 @@ export interface Health {
   rampFrom: number | null;
 }
 
-export const OUTCOME_RULES = { baseCooldownMs: 1000, backoffFactor: 4, maxCooldownMs: 60_000, rampMs: 30_000, minShare: 0.05, probeWindowMs: 1000 } as const;
+export const OUTCOME_RULES = {
+  baseCooldownMs: 1000,
+  backoffFactor: 4,
+  maxCooldownMs: 60_000,
+  rampMs: 30_000,
+  minShare: 0.05,
+  probeWindowMs: 1000,
+} as const;
 
 export const HEALTHY: Health = { failures: 0, cooldownUntil: 0, rampFrom: null };
 
 export function afterFailure(h: Health, now: number, rules = OUTCOME_RULES): Health {
   const failures = h.failures + 1;
-  return { failures, cooldownUntil: now + Math.min(rules.maxCooldownMs, rules.baseCooldownMs * rules.backoffFactor ** (failures - 1)), rampFrom: null };
+  return {
+    failures,
+    cooldownUntil: now + Math.min(rules.maxCooldownMs, rules.baseCooldownMs * rules.backoffFactor ** (failures - 1)),
+    rampFrom: null,
+  };
 }
 
 export function afterSuccess(h: Health, now: number, rules = OUTCOME_RULES): Health {

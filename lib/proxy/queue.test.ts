@@ -40,7 +40,12 @@ describe("AdmissionQueue", () => {
     const take = () => (free > 0 ? (free--, "ep") : null);
     const order: string[] = [];
     const all = [
-      ["a", 1], ["a", 2], ["a", 3], ["b", 1], ["c", 1], ["b", 2],
+      ["a", 1],
+      ["a", 2],
+      ["a", 3],
+      ["b", 1],
+      ["c", 1],
+      ["b", 2],
     ].map(([key, n]) => q.wait(take, undefined, String(key)).then(() => order.push(`${key}${n}`)));
     for (let i = 0; i < 6; i++) {
       free = 1;
@@ -53,14 +58,29 @@ describe("AdmissionQueue", () => {
   it("a caller alone may fill the queue; a newcomer then takes the place of the biggest caller's newest waiter", async () => {
     const q = new AdmissionQueue({ max: 4, timeoutMs: 1000 });
     const settled: string[] = [];
-    const track = (p: Promise<string>, name: string) => p.then(() => settled.push(`${name} ok`), (e: QueueRejection) => settled.push(`${name} ${e.reason}`));
-    const flood = [1, 2, 3, 4].map((n) => track(q.wait(() => null, undefined, "flood"), `flood${n}`));
+    const track = (p: Promise<string>, name: string) =>
+      p.then(
+        () => settled.push(`${name} ok`),
+        (e: QueueRejection) => settled.push(`${name} ${e.reason}`),
+      );
+    const flood = [1, 2, 3, 4].map((n) =>
+      track(
+        q.wait(() => null, undefined, "flood"),
+        `flood${n}`,
+      ),
+    );
     expect(q.depth).toBe(4);
-    const b = track(q.wait(() => null, undefined, "b"), "b1");
+    const b = track(
+      q.wait(() => null, undefined, "b"),
+      "b1",
+    );
     await flood[3];
     expect(settled).toEqual(["flood4 full"]);
     expect(q.depth).toBe(4);
-    track(q.wait(() => null, undefined, "b"), "b2"); // flood 3, b 1: b may take one more
+    track(
+      q.wait(() => null, undefined, "b"),
+      "b2",
+    ); // flood 3, b 1: b may take one more
     await flood[2];
     expect(settled).toEqual(["flood4 full", "flood3 full"]);
     await expect(q.wait(() => null, undefined, "b")).rejects.toEqual(new QueueRejection("full")); // 2 and 2: equal shares

@@ -65,8 +65,23 @@ export function finishRecord(plane: DataPlane, rec: RequestRecord): void {
     endpointsTried: rec.tried,
   });
   if (plane.accessLog) {
-    const e = { ts: rec.ts, requestId: rec.requestId, principal: p, route: rec.route, model: rec.model, endpoint: rec.endpoint?.name ?? null, status: rec.status, outcome };
-    plane.accessLog.add({ ...e, durationMs: round(durationMs), ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs), promptTokens: usage?.promptTokens ?? null, completionTokens: usage?.completionTokens ?? null });
+    const e = {
+      ts: rec.ts,
+      requestId: rec.requestId,
+      principal: p,
+      route: rec.route,
+      model: rec.model,
+      endpoint: rec.endpoint?.name ?? null,
+      status: rec.status,
+      outcome,
+    };
+    plane.accessLog.add({
+      ...e,
+      durationMs: round(durationMs),
+      ttftMs: rec.ttftMs === null ? null : round(rec.ttftMs),
+      promptTokens: usage?.promptTokens ?? null,
+      completionTokens: usage?.completionTokens ?? null,
+    });
   }
   plane.metrics.recordRequest({
     model: rec.modelKnown ? rec.model! : rec.model === null ? "" : UNKNOWN_MODEL_LABEL,

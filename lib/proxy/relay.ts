@@ -50,13 +50,18 @@ export function startsLikeJson(contentType: string, head: Buffer): boolean {
  * object), and its usage. On the common path only the usage object is parsed; the whole body is parsed only
  * when there is no usage to read, to estimate tokens from the generated text.
  */
-export function inspectBuffered(statusCode: number, contentType: string, body: Buffer): { valid: boolean; usage: Usage | null; generatedChars: number } {
+export function inspectBuffered(
+  statusCode: number,
+  contentType: string,
+  body: Buffer,
+): { valid: boolean; usage: Usage | null; generatedChars: number } {
   if (statusCode >= 300) return { valid: true, usage: null, generatedChars: 0 };
   let a = 0;
   let z = body.length - 1;
   while (a <= z && isSpace(body[a])) a++;
   while (z >= a && isSpace(body[z])) z--;
-  if (!contentType.includes("json") || body[a] !== OPEN || body[z] !== CLOSE) return { valid: false, usage: null, generatedChars: 0 };
+  if (!contentType.includes("json") || body[a] !== OPEN || body[z] !== CLOSE)
+    return { valid: false, usage: null, generatedChars: 0 };
   const usage = usageIn(body);
   if (usage) return { valid: true, usage, generatedChars: 0 };
   try {
@@ -66,7 +71,8 @@ export function inspectBuffered(statusCode: number, contentType: string, body: B
   }
 }
 
-export const isEventStream = (headers: IncomingHttpHeaders) => String(headers["content-type"] ?? "").includes("text/event-stream");
+export const isEventStream = (headers: IncomingHttpHeaders) =>
+  String(headers["content-type"] ?? "").includes("text/event-stream");
 
 export const STREAM_ERROR_EVENT = (message: string) =>
   `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_stream_error" } })}\n\n`;

@@ -2,10 +2,26 @@ import { describe, expect, it } from "vitest";
 import { chooseEndpoint, type Choice, type FleetCandidate } from "./route-choice";
 
 const c = (id: string, f: Partial<FleetCandidate> = {}): FleetCandidate => ({
-  id, inflight: 0, maxConcurrency: null, engineLoad: null, slots: null, residency: "warm", context: null,
-  ttftMs: 200, tps: 50, coldLoadMs: null, loadingMs: 0, share: 1, ...f,
+  id,
+  inflight: 0,
+  maxConcurrency: null,
+  engineLoad: null,
+  slots: null,
+  residency: "warm",
+  context: null,
+  ttftMs: 200,
+  tps: 50,
+  coldLoadMs: null,
+  loadingMs: 0,
+  share: 1,
+  ...f,
 });
-const input = (f: Partial<{ promptTokens: number; maxTokens: number; random: () => number }> = {}) => ({ promptTokens: 100, maxTokens: 100, random: () => 0.5, ...f });
+const input = (f: Partial<{ promptTokens: number; maxTokens: number; random: () => number }> = {}) => ({
+  promptTokens: 100,
+  maxTokens: 100,
+  random: () => 0.5,
+  ...f,
+});
 const pick = (cands: FleetCandidate[], f = {}) => chooseEndpoint(cands, input(f), new Map());
 const id = (ch: Choice) => (ch.kind === "picked" ? ch.id : ch.kind);
 
@@ -22,11 +38,36 @@ function shares(cands: FleetCandidate[], n: number, random = () => 0.5) {
 describe("chooseEndpoint: residency", () => {
   it.each<[string, FleetCandidate[], string, string]>([
     ["warm over an idle cold one", [c("cold", { residency: "cold" }), c("warm", { inflight: 2 })], "warm", "warm"],
-    ["cold when the warm queue exceeds the cold-load time", [c("cold", { residency: "cold", coldLoadMs: 3000 }), c("warm", { inflight: 20 })], "cold", "cold"],
-    ["warm while its queue is below the default 15 s", [c("cold", { residency: "cold" }), c("warm", { inflight: 2 })], "warm", "warm"],
-    ["warm while its wait is within 1.5× the cold-load time", [c("cold", { residency: "cold", coldLoadMs: 8000 }), c("warm", { inflight: 2 })], "warm", "warm"],
-    ["a loading model counts its remaining load", [c("a", { loadingMs: 10_000 }), c("b", { inflight: 3 })], "b", "least-loaded"],
-    ["only cold endpoints: the cheapest load", [c("slow", { residency: "cold", coldLoadMs: 9000 }), c("fast", { residency: "cold", coldLoadMs: 2000 })], "fast", "cold"],
+    [
+      "cold when the warm queue exceeds the cold-load time",
+      [c("cold", { residency: "cold", coldLoadMs: 3000 }), c("warm", { inflight: 20 })],
+      "cold",
+      "cold",
+    ],
+    [
+      "warm while its queue is below the default 15 s",
+      [c("cold", { residency: "cold" }), c("warm", { inflight: 2 })],
+      "warm",
+      "warm",
+    ],
+    [
+      "warm while its wait is within 1.5× the cold-load time",
+      [c("cold", { residency: "cold", coldLoadMs: 8000 }), c("warm", { inflight: 2 })],
+      "warm",
+      "warm",
+    ],
+    [
+      "a loading model counts its remaining load",
+      [c("a", { loadingMs: 10_000 }), c("b", { inflight: 3 })],
+      "b",
+      "least-loaded",
+    ],
+    [
+      "only cold endpoints: the cheapest load",
+      [c("slow", { residency: "cold", coldLoadMs: 9000 }), c("fast", { residency: "cold", coldLoadMs: 2000 })],
+      "fast",
+      "cold",
+    ],
   ])("%s", (_n, cands, want, reason) => {
     const ch = pick(cands);
     expect(ch).toMatchObject({ kind: "picked", id: want, reason });
@@ -49,8 +90,20 @@ describe("chooseEndpoint: load", () => {
 
 describe("chooseEndpoint: context fit", () => {
   it.each<[string, FleetCandidate[], Record<string, number>, Choice["kind"], string | null]>([
-    ["the one that fits", [c("small", { context: 2048 }), c("big", { context: 32768, inflight: 5 })], { promptTokens: 3000 }, "picked", "big"],
-    ["unknown context counts as fitting", [c("small", { context: 2048 }), c("unknown", { inflight: 5 })], { promptTokens: 3000 }, "picked", "unknown"],
+    [
+      "the one that fits",
+      [c("small", { context: 2048 }), c("big", { context: 32768, inflight: 5 })],
+      { promptTokens: 3000 },
+      "picked",
+      "big",
+    ],
+    [
+      "unknown context counts as fitting",
+      [c("small", { context: 2048 }), c("unknown", { inflight: 5 })],
+      { promptTokens: 3000 },
+      "picked",
+      "unknown",
+    ],
     ["max_tokens counts", [c("a", { context: 4096 })], { promptTokens: 4000, maxTokens: 200 }, "too-long", null],
     ["exactly full fits", [c("a", { context: 4096 })], { promptTokens: 3996, maxTokens: 100 }, "picked", "a"],
   ])("%s", (_n, cands, f, kind, want) => {
@@ -59,8 +112,14 @@ describe("chooseEndpoint: context fit", () => {
     if (want) expect(ch).toMatchObject({ id: want });
   });
   it("says only-fit when others were skipped for context", () => {
-    expect(pick([c("small", { context: 100 }), c("big", { context: 9000 })], { promptTokens: 500 })).toMatchObject({ id: "big", reason: "only-fit" });
-    expect(pick([c("a", { context: 10 })], { promptTokens: 500, maxTokens: 0 })).toEqual({ kind: "too-long", need: 500 });
+    expect(pick([c("small", { context: 100 }), c("big", { context: 9000 })], { promptTokens: 500 })).toMatchObject({
+      id: "big",
+      reason: "only-fit",
+    });
+    expect(pick([c("a", { context: 10 })], { promptTokens: 500, maxTokens: 0 })).toEqual({
+      kind: "too-long",
+      need: 500,
+    });
   });
 });
 
@@ -85,13 +144,21 @@ describe("chooseEndpoint: outcomes, fairness, exploration", () => {
     const counts = shares([c("a"), c("new", { ttftMs: null, tps: null })], 10);
     expect(counts).toEqual({ a: 5, new: 5 });
     expect(pick([c("new", { ttftMs: null, tps: null })])).toMatchObject({ reason: "explore" });
-    expect(pick([c("new", { ttftMs: null, tps: null }), c("cold", { residency: "cold" })])).toMatchObject({ id: "new", reason: "warm" });
+    expect(pick([c("new", { ttftMs: null, tps: null }), c("cold", { residency: "cold" })])).toMatchObject({
+      id: "new",
+      reason: "warm",
+    });
   });
 });
 
 describe("chooseEndpoint: shares by expected wait", () => {
   it("one twice as fast gets twice the share; one more than twice as slow waits its turn", () => {
-    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slow", { ttftMs: 200, tps: null })], 300)).toEqual({ fast: 200, slow: 100 });
-    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slower", { ttftMs: 250, tps: null })], 100)).toEqual({ fast: 100 });
+    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slow", { ttftMs: 200, tps: null })], 300)).toEqual({
+      fast: 200,
+      slow: 100,
+    });
+    expect(shares([c("fast", { ttftMs: 100, tps: null }), c("slower", { ttftMs: 250, tps: null })], 100)).toEqual({
+      fast: 100,
+    });
   });
 });

@@ -51,7 +51,14 @@ export type Choice =
   | { kind: "too-long"; need: number }
   | Exclude<LegacyPick, { kind: "picked" }>;
 
-export const CHOICE_RULES = { defaultColdLoadMs: 15_000, coldMargin: 1.5, defaultTtftMs: 500, expectedOutputTokens: 256, tie: 2, tieSlackMs: 5 } as const;
+export const CHOICE_RULES = {
+  defaultColdLoadMs: 15_000,
+  coldMargin: 1.5,
+  defaultTtftMs: 500,
+  expectedOutputTokens: 256,
+  tie: 2,
+  tieSlackMs: 5,
+} as const;
 
 interface Scored {
   c: FleetCandidate;
@@ -59,7 +66,12 @@ interface Scored {
   measured: boolean;
 }
 
-export function chooseEndpoint(candidates: readonly FleetCandidate[], input: ChoiceInput, rr: Map<string, number>, rules = CHOICE_RULES): Choice {
+export function chooseEndpoint(
+  candidates: readonly FleetCandidate[],
+  input: ChoiceInput,
+  rr: Map<string, number>,
+  rules = CHOICE_RULES,
+): Choice {
   if (!candidates.length) return { kind: "none" };
   const need = input.promptTokens + input.maxTokens;
   const fitting = candidates.filter((c) => c.context === null || need <= c.context);
@@ -105,9 +117,22 @@ export function chooseEndpoint(candidates: readonly FleetCandidate[], input: Cho
   const pool = warm.concat(coldOk);
   const best = Math.min(...pool.map((s) => s.wait));
   const ties = pool.filter((s) => s.wait <= best * rules.tie + rules.tieSlackMs);
-  const picked = smoothRoundRobin(ties, (s) => s.c.id, (s) => 1000 / Math.max(1, s.wait), rr);
+  const picked = smoothRoundRobin(
+    ties,
+    (s) => s.c.id,
+    (s) => 1000 / Math.max(1, s.wait),
+    rr,
+  );
   const reason: Exclude<RouteReason, "pinned"> =
-    picked.c.residency === "cold" ? "cold" : fitting.length < candidates.length ? "only-fit" : cold.length ? "warm" : !picked.measured ? "explore" : "least-loaded";
+    picked.c.residency === "cold"
+      ? "cold"
+      : fitting.length < candidates.length
+        ? "only-fit"
+        : cold.length
+          ? "warm"
+          : !picked.measured
+            ? "explore"
+            : "least-loaded";
   return { kind: "picked", id: picked.c.id, reason, cold: picked.c.residency === "cold" };
 }
 

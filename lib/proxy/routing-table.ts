@@ -107,7 +107,9 @@ export class RoutingTable {
   }
 
   /** Bursts of changes fold into one reload at a time. */
-  reload = coalesced(() => this.load().catch((err) => log.error("routing table reload failed", { error: String(err) })));
+  reload = coalesced(() =>
+    this.load().catch((err) => log.error("routing table reload failed", { error: String(err) })),
+  );
 
   private async load(): Promise<void> {
     const all = this.dirtyAll || !this.loaded;
@@ -117,7 +119,11 @@ export class RoutingTable {
     if (!all && !ids.length) return;
     const db = await this.db();
     const [eps, models, stats] = all
-      ? await Promise.all([db.select().from(endpoints), db.select().from(endpointModels), db.select().from(endpointModelStats)])
+      ? await Promise.all([
+          db.select().from(endpoints),
+          db.select().from(endpointModels),
+          db.select().from(endpointModelStats),
+        ])
       : await Promise.all([
           db.select().from(endpoints).where(inArray(endpoints.id, ids)),
           db.select().from(endpointModels).where(inArray(endpointModels.endpointId, ids)),
@@ -125,13 +131,20 @@ export class RoutingTable {
         ]);
     const nextEndpoints = all ? new Map<string, RouteEndpoint>() : this.endpoints;
     const served = all ? new Map<string, ServedModel[]>() : this.served;
-    for (const id of ids) (nextEndpoints.delete(id), served.delete(id));
+    for (const id of ids) nextEndpoints.delete(id), served.delete(id);
     for (const e of eps) nextEndpoints.set(e.id, routeEndpoint(e));
-    for (const m of models) (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({ modelId: m.modelId, syncedAt: m.syncedAt, contextLength: m.contextLength });
+    for (const m of models)
+      (served.get(m.endpointId) ?? served.set(m.endpointId, []).get(m.endpointId)!).push({
+        modelId: m.modelId,
+        syncedAt: m.syncedAt,
+        contextLength: m.contextLength,
+      });
     // TPS: the stored EMA, unless this instance has measured since (its figure is newer than the last flush)
     const nextTps = this.tps.clone();
     nextTps.retainFirst((id) => nextEndpoints.has(id)); // deleted endpoints
-    for (const s of stats) if (s.tpsEma !== null && (!this.loaded || !nextTps.has(s.endpointId, modelKey(s.modelId)))) nextTps.set(s.endpointId, modelKey(s.modelId), s.tpsEma);
+    for (const s of stats)
+      if (s.tpsEma !== null && (!this.loaded || !nextTps.has(s.endpointId, modelKey(s.modelId))))
+        nextTps.set(s.endpointId, modelKey(s.modelId), s.tpsEma);
     this.endpoints = nextEndpoints;
     this.served = served;
     this.tps = nextTps;
@@ -153,7 +166,12 @@ export class RoutingTable {
       }
     }
     this.models = models;
-    const data = [...created].map(([key, at]) => ({ id: models.get(key)!.id, object: "model", created: Math.floor(at / 1000), owned_by: "llmlb" }));
+    const data = [...created].map(([key, at]) => ({
+      id: models.get(key)!.id,
+      object: "model",
+      created: Math.floor(at / 1000),
+      owned_by: "llmlb",
+    }));
     data.sort((a, b) => a.id.localeCompare(b.id));
     this.modelsJson = JSON.stringify({ object: "list", data });
   }

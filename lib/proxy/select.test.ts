@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { pickEndpoint, type Candidate } from "./select";
 
-const c = (id: string, tps: number | null, inflight = 0, maxConcurrency: number | null = null): Candidate => ({ id, tps, inflight, maxConcurrency });
+const c = (id: string, tps: number | null, inflight = 0, maxConcurrency: number | null = null): Candidate => ({
+  id,
+  tps,
+  inflight,
+  maxConcurrency,
+});
 
 function shares(cands: Candidate[], n: number) {
   const state = new Map<string, number>();

@@ -25,12 +25,27 @@ export function pickEndpoint(candidates: readonly Candidate[], current: Map<stri
   }
   if (minInflight === Infinity) return { kind: "saturated" };
   const fallback = maxTps > 0 ? maxTps : 1;
-  const level = candidates.filter((c) => c.inflight === minInflight && (c.maxConcurrency === null || c.inflight < c.maxConcurrency));
-  return { kind: "picked", id: smoothRoundRobin(level, (c) => c.id, (c) => (c.tps !== null && c.tps > 0 ? c.tps : fallback), current).id };
+  const level = candidates.filter(
+    (c) => c.inflight === minInflight && (c.maxConcurrency === null || c.inflight < c.maxConcurrency),
+  );
+  return {
+    kind: "picked",
+    id: smoothRoundRobin(
+      level,
+      (c) => c.id,
+      (c) => (c.tps !== null && c.tps > 0 ? c.tps : fallback),
+      current,
+    ).id,
+  };
 }
 
 /** Smooth weighted round-robin (nginx's) over a non-empty list: `current` holds the state per id and is updated. */
-export function smoothRoundRobin<T>(items: readonly T[], idOf: (item: T) => string, weightOf: (item: T) => number, current: Map<string, number>): T {
+export function smoothRoundRobin<T>(
+  items: readonly T[],
+  idOf: (item: T) => string,
+  weightOf: (item: T) => number,
+  current: Map<string, number>,
+): T {
   let total = 0;
   let best = items[0];
   let bestWeight = -Infinity;

@@ -30,7 +30,8 @@ function fakeResponse() {
   return res;
 }
 
-const chunk = (content: string) => `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 
 afterEach(() => vi.useRealTimers());
 
@@ -39,7 +40,14 @@ describe("SseWriter with a translation stage", () => {
     vi.useFakeTimers();
     const res = fakeResponse();
     const keepAlive = new KeepAlive(res as unknown as ServerResponse, KEEP_ALIVE_MS, PING, "r");
-    const writer = new SseWriter(res as unknown as ServerResponse, new SseRelay(false), () => {}, () => {}, new AnthropicStream({ model: "m", stream: true, stopSequences: [] }), keepAlive);
+    const writer = new SseWriter(
+      res as unknown as ServerResponse,
+      new SseRelay(false),
+      () => {},
+      () => {},
+      new AnthropicStream({ model: "m", stream: true, stopSequences: [] }),
+      keepAlive,
+    );
     writer.push(Buffer.from(chunk("Hi")));
     vi.advanceTimersToNextTimer(); // the setImmediate flush
     expect(res.out.join("")).toMatch(/^event: message_start\n[\s\S]*"text_delta","text":"Hi"/);
@@ -61,7 +69,14 @@ describe("SseWriter with a translation stage", () => {
     vi.useFakeTimers();
     const res = fakeResponse();
     const keepAlive = new KeepAlive(res as unknown as ServerResponse, KEEP_ALIVE_MS, SSE_COMMENT, "r");
-    const writer = new SseWriter(res as unknown as ServerResponse, new SseRelay(false), () => {}, () => {}, null, keepAlive);
+    const writer = new SseWriter(
+      res as unknown as ServerResponse,
+      new SseRelay(false),
+      () => {},
+      () => {},
+      null,
+      keepAlive,
+    );
     vi.advanceTimersByTime(KEEP_ALIVE_MS);
     expect(res.out).toEqual([": keep-alive\n\n"]);
     writer.push(Buffer.from(chunk("Hi")));
@@ -75,9 +90,14 @@ describe("SseWriter with a translation stage", () => {
   it("without a translation: the relay's bytes and the tail, as before", () => {
     vi.useFakeTimers();
     const res = fakeResponse();
-    const writer = new SseWriter(res as unknown as ServerResponse, new SseRelay(false), () => {}, () => {});
+    const writer = new SseWriter(
+      res as unknown as ServerResponse,
+      new SseRelay(false),
+      () => {},
+      () => {},
+    );
     writer.push(Buffer.from(chunk("Hi")));
     writer.end("data: tail\n\n", true);
-    expect(res.out.join("")).toBe(chunk("Hi") + "data: tail\n\n");
+    expect(res.out.join("")).toBe(`${chunk("Hi")}data: tail\n\n`);
   });
 });

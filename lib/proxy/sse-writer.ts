@@ -100,7 +100,9 @@ export class SseWriter {
     this.ended = true;
     const head = this.take();
     const rest = this.relay.flush();
-    const last = this.transform ? [rest && this.transform.push(rest), this.transform.end(broken)] : [rest, tail ? Buffer.from(tail) : null];
+    const last = this.transform
+      ? [rest && this.transform.push(rest), this.transform.end(broken)]
+      : [rest, tail ? Buffer.from(tail) : null];
     const parts = [head, ...last].filter((b): b is Buffer => b !== null && b.length > 0);
     if (parts.length) this.res.end(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     else this.res.end();

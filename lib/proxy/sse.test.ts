@@ -10,13 +10,13 @@ describe("SseRelay", () => {
   it("passes events through and drops the injected usage chunk", () => {
     const r = new SseRelay(true);
     expect(text(r.push(Buffer.from(chunk("Hel"))))).toBe(chunk("Hel"));
-    expect(text(r.push(Buffer.from(usage + "data: [DONE]\n\n")))).toBe("data: [DONE]\n\n");
+    expect(text(r.push(Buffer.from(`${usage}data: [DONE]\n\n`)))).toBe("data: [DONE]\n\n");
     expect(r.usage).toEqual({ promptTokens: 3, completionTokens: 4, estimated: false });
   });
   it("drops the usage chunk from the middle of a read, keeping the events around it as they came", () => {
     const r = new SseRelay(true);
-    const all = chunk("a") + usage + "data: [DONE]\n\n";
-    expect(text(r.push(Buffer.from(all)))).toBe(chunk("a") + "data: [DONE]\n\n");
+    const all = `${chunk("a") + usage}data: [DONE]\n\n`;
+    expect(text(r.push(Buffer.from(all)))).toBe(`${chunk("a")}data: [DONE]\n\n`);
     expect(r.events).toBe(3);
     expect(r.usage?.completionTokens).toBe(4);
   });
@@ -40,11 +40,11 @@ describe("SseRelay", () => {
     expect(r.flush()).toBeNull();
   });
   it("reads usage whose key, or whose event's end, is cut between reads, at any cut", () => {
-    const all = chunk("a") + usage + "data: [DONE]\n\n";
+    const all = `${chunk("a") + usage}data: [DONE]\n\n`;
     for (let cut = 1; cut < all.length; cut++) {
       const r = new SseRelay(true);
       const out = [r.push(Buffer.from(all.slice(0, cut))), r.push(Buffer.from(all.slice(cut)))].map(text).join("");
-      expect(out, `cut at ${cut}`).toBe(chunk("a") + "data: [DONE]\n\n");
+      expect(out, `cut at ${cut}`).toBe(`${chunk("a")}data: [DONE]\n\n`);
       expect(r.usage?.completionTokens, `cut at ${cut}`).toBe(4);
       expect(r.events, `cut at ${cut}`).toBe(3);
     }
@@ -59,7 +59,7 @@ describe("SseRelay", () => {
   });
   it("hands over what never ended when the stream does", () => {
     const r = new SseRelay(false);
-    expect(r.push(Buffer.from("data: {\"x\":1}"))).toBeNull();
+    expect(r.push(Buffer.from('data: {"x":1}'))).toBeNull();
     expect(text(r.flush())).toBe('data: {"x":1}');
   });
   it("finds an event's end cut between reads of a held event, at any cut of a many-piece event", () => {

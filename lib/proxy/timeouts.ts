@@ -13,7 +13,10 @@ export interface AttemptTimeouts {
  * loaded (`loaded` false: a cold load may take that long; null: unknown, the inference timeout). The body's gaps
  * are always the inference timeout.
  */
-export function attemptTimeouts(ep: Pick<RouteEndpoint, "timeoutMs" | "modelLoadTimeoutMs">, loaded: boolean | null): AttemptTimeouts {
+export function attemptTimeouts(
+  ep: Pick<RouteEndpoint, "timeoutMs" | "modelLoadTimeoutMs">,
+  loaded: boolean | null,
+): AttemptTimeouts {
   const headersTimeout = loaded === false ? Math.max(ep.modelLoadTimeoutMs, ep.timeoutMs) : ep.timeoutMs;
   return { headersTimeout, bodyTimeout: ep.timeoutMs };
 }

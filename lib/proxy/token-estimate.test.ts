@@ -6,19 +6,45 @@ import { TOKENS_PER_IMAGE, estimatePromptTokens, requestedMaxTokens } from "./to
 const fakeCount = (chat: unknown) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(chat)) / 4));
 
 const LONG = "The quick brown fox jumps over the lazy dog while the load balancer counts its tokens. ".repeat(20);
-const TOOLS = [{ name: "weather", description: "Forecast for a city", input_schema: { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city"] } }];
+const TOOLS = [
+  {
+    name: "weather",
+    description: "Forecast for a city",
+    input_schema: {
+      type: "object",
+      properties: { city: { type: "string" }, days: { type: "integer" } },
+      required: ["city"],
+    },
+  },
+];
 /** A sample of Messages bodies, from a one-line question to a long multi-turn tool conversation. */
 const SAMPLE: Array<Record<string, unknown>> = [
   { messages: [{ role: "user", content: "Hello!" }] },
-  { system: "You are a terse assistant.", messages: [{ role: "user", content: "Summarise the plot of Hamlet in two sentences." }] },
+  {
+    system: "You are a terse assistant.",
+    messages: [{ role: "user", content: "Summarise the plot of Hamlet in two sentences." }],
+  },
   { messages: [{ role: "user", content: LONG }] },
-  { system: LONG, messages: [{ role: "user", content: "1" }, { role: "assistant", content: LONG }, { role: "user", content: "And then?" }] },
+  {
+    system: LONG,
+    messages: [
+      { role: "user", content: "1" },
+      { role: "assistant", content: LONG },
+      { role: "user", content: "And then?" },
+    ],
+  },
   {
     tools: TOOLS,
     messages: [
       { role: "user", content: "What is the weather in Tokyo for three days?" },
-      { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "weather", input: { city: "Tokyo", days: 3 } }] },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "Sunny, 21 °C; cloudy, 19 °C; rain, 17 °C." }] },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "t1", name: "weather", input: { city: "Tokyo", days: 3 } }],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "t1", content: "Sunny, 21 °C; cloudy, 19 °C; rain, 17 °C." }],
+      },
     ],
   },
 ];
@@ -26,9 +52,23 @@ const SAMPLE: Array<Record<string, unknown>> = [
 describe("estimatePromptTokens", () => {
   it("counts text at 4 characters a token, 4 a message, 3 for the reply, images at a fixed cost, tool calls as JSON", () => {
     expect(estimatePromptTokens({ messages: [{ role: "user", content: "12345678" }] })).toBe(3 + 4 + 2);
-    expect(estimatePromptTokens({ messages: [{ role: "user", content: [{ type: "text", text: "1234" }, { type: "image_url", image_url: { url: "data:x" } }] }] })).toBe(3 + 4 + 1 + TOKENS_PER_IMAGE);
+    expect(
+      estimatePromptTokens({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "1234" },
+              { type: "image_url", image_url: { url: "data:x" } },
+            ],
+          },
+        ],
+      }),
+    ).toBe(3 + 4 + 1 + TOKENS_PER_IMAGE);
     const calls = [{ function: { name: "abcd", arguments: "{}" } }];
-    expect(estimatePromptTokens({ messages: [{ role: "assistant", content: null, tool_calls: calls }] })).toBe(3 + 4 + Math.ceil(JSON.stringify(calls).length / 4));
+    expect(estimatePromptTokens({ messages: [{ role: "assistant", content: null, tool_calls: calls }] })).toBe(
+      3 + 4 + Math.ceil(JSON.stringify(calls).length / 4),
+    );
     expect(estimatePromptTokens(null)).toBe(0);
   });
 
@@ -54,9 +94,35 @@ describe("estimatePromptTokens over every body shape", () => {
   it.each([
     ["no text", {}, 0],
     ["one message", { messages: [{ role: "user", content: "x".repeat(400) }] }, 3 + 4 + 100],
-    ["parts with an image", { messages: [{ role: "user", content: [{ type: "text", text: "x".repeat(40) }, { type: "image_url", image_url: { url: "u" } }] }] }, 3 + 4 + 10 + 1000],
-    ["system text (Anthropic)", { system: "x".repeat(8), messages: [{ role: "user", content: "y".repeat(8) }] }, 3 + 4 + 4],
-    ["a tool result's nested content (Anthropic)", { messages: [{ role: "user", content: [{ type: "tool_result", content: [{ type: "text", text: "z".repeat(12) }] }] }] }, 3 + 4 + 3],
+    [
+      "parts with an image",
+      {
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "x".repeat(40) },
+              { type: "image_url", image_url: { url: "u" } },
+            ],
+          },
+        ],
+      },
+      3 + 4 + 10 + 1000,
+    ],
+    [
+      "system text (Anthropic)",
+      { system: "x".repeat(8), messages: [{ role: "user", content: "y".repeat(8) }] },
+      3 + 4 + 4,
+    ],
+    [
+      "a tool result's nested content (Anthropic)",
+      {
+        messages: [
+          { role: "user", content: [{ type: "tool_result", content: [{ type: "text", text: "z".repeat(12) }] }] },
+        ],
+      },
+      3 + 4 + 3,
+    ],
     ["completions prompt", { prompt: "x".repeat(10) }, 3],
     ["responses input", { input: "x".repeat(12), instructions: "y".repeat(4) }, 4],
   ])("%s", (_name, body, tokens) => expect(estimatePromptTokens(body)).toBe(tokens));

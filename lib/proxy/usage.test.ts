@@ -3,9 +3,20 @@ import { estimateTokens, generatedChars, nextTpsEma, readUsage } from "./usage";
 
 describe("usage", () => {
   it("reads chat and responses usage", () => {
-    expect(readUsage({ usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } })).toEqual({ promptTokens: 5, completionTokens: 7, estimated: false });
-    expect(readUsage({ usage: { input_tokens: 3, output_tokens: 9 } })).toEqual({ promptTokens: 3, completionTokens: 9, estimated: false });
-    expect(readUsage({ type: "response.completed", response: { usage: { input_tokens: 1, output_tokens: 2 } } })?.completionTokens).toBe(2);
+    expect(readUsage({ usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } })).toEqual({
+      promptTokens: 5,
+      completionTokens: 7,
+      estimated: false,
+    });
+    expect(readUsage({ usage: { input_tokens: 3, output_tokens: 9 } })).toEqual({
+      promptTokens: 3,
+      completionTokens: 9,
+      estimated: false,
+    });
+    expect(
+      readUsage({ type: "response.completed", response: { usage: { input_tokens: 1, output_tokens: 2 } } })
+        ?.completionTokens,
+    ).toBe(2);
     expect(readUsage({ usage: null })).toBeNull();
     expect(readUsage({})).toBeNull();
   });

@@ -14,7 +14,13 @@ const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v 
 
 /** Reads `usage` in chat/completions shape (`prompt_tokens`, `completion_tokens`) or Responses shape (`input_tokens`, `output_tokens`). */
 export function readUsage(body: unknown): Usage | null {
-  const u = isJsonObject(body) ? (isJsonObject(body.usage) ? body.usage : isJsonObject(body.response) && isJsonObject(body.response.usage) ? body.response.usage : null) : null;
+  const u = isJsonObject(body)
+    ? isJsonObject(body.usage)
+      ? body.usage
+      : isJsonObject(body.response) && isJsonObject(body.response.usage)
+        ? body.response.usage
+        : null
+    : null;
   if (!u) return null;
   const completion = count(u.completion_tokens) ?? count(u.output_tokens);
   const prompt = count(u.prompt_tokens) ?? count(u.input_tokens);

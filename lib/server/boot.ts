@@ -20,10 +20,17 @@ function startRetention(db: Db): Service {
   const config = env();
   const job = async () => {
     if (!runtime().leader) return;
-    const purged = await purgeHistory(db, { healthDays: config.LLMLB_HEALTH_HISTORY_RETENTION_DAYS, requestDays: config.LLMLB_REQUEST_HISTORY_RETENTION_DAYS });
+    const purged = await purgeHistory(db, {
+      healthDays: config.LLMLB_HEALTH_HISTORY_RETENTION_DAYS,
+      requestDays: config.LLMLB_REQUEST_HISTORY_RETENTION_DAYS,
+    });
     if (purged.healthChecks || purged.requests) log.info("retention clean-up", purged);
   };
-  const task = cron.schedule("0 */10 * * * *", () => job().catch((err) => log.warn("retention failed", { error: String(err) })), { noOverlap: true, name: "retention" });
+  const task = cron.schedule(
+    "0 */10 * * * *",
+    () => job().catch((err) => log.warn("retention failed", { error: String(err) })),
+    { noOverlap: true, name: "retention" },
+  );
   return { name: "retention", stop: async () => void (await task.destroy()) };
 }
 
@@ -34,7 +41,9 @@ function startRetention(db: Db): Service {
 export async function prepareDatabase({ migrationsFolder }: { migrationsFolder: string }): Promise<void> {
   const config = env();
   if (config.LLMLB_DEBUG_KEYS) {
-    log.warn("LLMLB_DEBUG_KEYS is ON: the fixed keys sk_debug, sk_debug_api and sk_debug_viewer are accepted. Never use this in production.");
+    log.warn(
+      "LLMLB_DEBUG_KEYS is ON: the fixed keys sk_debug, sk_debug_api and sk_debug_viewer are accepted. Never use this in production.",
+    );
   }
   const database_ = await database();
   await applyMigrations(database_, migrationsFolder, runtime().instanceId);
@@ -42,7 +51,10 @@ export async function prepareDatabase({ migrationsFolder }: { migrationsFolder: 
 }
 
 /** The /v1 thread's state, its routing table loaded; its service flushes what it queued for the control thread. */
-export async function bootDataPlane(deps: { write: DataPlaneDeps["write"]; controlTelemetry: DataPlane["controlTelemetry"] }): Promise<{ plane: DataPlane; service: Service }> {
+export async function bootDataPlane(deps: {
+  write: DataPlaneDeps["write"];
+  controlTelemetry: DataPlane["controlTelemetry"];
+}): Promise<{ plane: DataPlane; service: Service }> {
   const plane = createDataPlane({ config: env(), db: getDb, events: runtime().events, write: deps.write });
   plane.controlTelemetry = deps.controlTelemetry;
   await plane.table.reload();
@@ -57,7 +69,10 @@ export async function startControlServices(publishTelemetry: (batch: TelemetryBa
   const config = env();
   const db = await getDb();
   const services: Service[] = [];
-  const coordinator = new Coordinator(db, { leaseTtlMs: config.LLMLB_LEASE_TTL_SECS * 1000, pollMs: config.LLMLB_SYNC_POLL_MS });
+  const coordinator = new Coordinator(db, {
+    leaseTtlMs: config.LLMLB_LEASE_TTL_SECS * 1000,
+    pollMs: config.LLMLB_SYNC_POLL_MS,
+  });
   await coordinator.start();
   services.push({ name: "coordinator", stop: () => coordinator.stop() });
   if (config.LLMLB_SCHEDULER) {
@@ -66,11 +81,21 @@ export async function startControlServices(publishTelemetry: (batch: TelemetryBa
     services.push({ name: "health-scheduler", stop: () => scheduler.stop() }, startRetention(db));
   }
   if (config.LLMLB_TELEMETRY_INTERVAL_MS > 0) {
-    const poller = new TelemetryPoller({ db, intervalMs: config.LLMLB_TELEMETRY_INTERVAL_MS, timeoutMs: Math.min(1500, config.LLMLB_TELEMETRY_INTERVAL_MS), publish: publishTelemetry, latest: runtime().fleet });
-    const onRegistry = () => void poller.reload().catch((err) => log.warn("telemetry targets reload failed", { error: String(err) }));
+    const poller = new TelemetryPoller({
+      db,
+      intervalMs: config.LLMLB_TELEMETRY_INTERVAL_MS,
+      timeoutMs: Math.min(1500, config.LLMLB_TELEMETRY_INTERVAL_MS),
+      publish: publishTelemetry,
+      latest: runtime().fleet,
+    });
+    const onRegistry = () =>
+      void poller.reload().catch((err) => log.warn("telemetry targets reload failed", { error: String(err) }));
     runtime().events.on("registry-changed", onRegistry);
     await poller.start();
-    services.push({ name: "telemetry", stop: async () => (poller.stop(), void runtime().events.off("registry-changed", onRegistry)) });
+    services.push({
+      name: "telemetry",
+      stop: async () => (poller.stop(), void runtime().events.off("registry-changed", onRegistry)),
+    });
   }
   return services;
 }

@@ -4,7 +4,9 @@ import type { ControlWrite } from "../proxy/data-plane";
 import type { TelemetryBatch } from "../fleet/poller";
 
 /** The events both threads must see: each thread re-emits the other's on its own bus. */
-const BRIDGED = ["registry-changed", "credentials-changed", "check-now"] as const satisfies ReadonlyArray<keyof RuntimeEvents>;
+const BRIDGED = ["registry-changed", "credentials-changed", "check-now"] as const satisfies ReadonlyArray<
+  keyof RuntimeEvents
+>;
 type Bridged = (typeof BRIDGED)[number];
 
 export type { ControlTelemetry };

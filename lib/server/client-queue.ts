@@ -6,7 +6,7 @@
  */
 export class ClientQueue {
   private readonly inFlight = new Map<string, number>();
-  private readonly waiting = new Map<string, Array<() => boolean | void>>();
+  private readonly waiting = new Map<string, Array<() => boolean | undefined>>();
 
   constructor(
     readonly max: number,
@@ -18,7 +18,7 @@ export class ClientQueue {
    * `maxWaiting` wait; false when both are full (nothing is counted, `run` never runs). `run` returning false
    * means it no longer wanted its turn (its client went away): the place goes to the next one.
    */
-  enter(client: string, run: () => boolean | void): boolean {
+  enter(client: string, run: () => boolean | undefined): boolean {
     const n = this.inFlight.get(client) ?? 0;
     if (n < this.max) {
       this.inFlight.set(client, n + 1);

@@ -23,11 +23,20 @@ export type ForwardWithBody = (req: IncomingMessage, res: ServerResponse, body: 
  */
 export function controlGate(forward: ForwardWithBody) {
   const config = env();
-  const queue = new ClientQueue(config.LLMLB_CONTROL_MAX_PER_CLIENT, WAITING_PER_IN_FLIGHT * config.LLMLB_CONTROL_MAX_PER_CLIENT);
+  const queue = new ClientQueue(
+    config.LLMLB_CONTROL_MAX_PER_CLIENT,
+    WAITING_PER_IN_FLIGHT * config.LLMLB_CONTROL_MAX_PER_CLIENT,
+  );
   const secs = config.LLMLB_BODY_TIMEOUT_SECS;
   return (req: IncomingMessage, res: ServerResponse): void => {
     collectBody(req, API_BODY_LIMIT, secs * 1000, (err, body) => {
-      if (err instanceof BodyTimeout) return sendApiError(res, new ApiError("request_timeout", `request body not received within ${secs} s`, undefined, { connection: "close" }));
+      if (err instanceof BodyTimeout)
+        return sendApiError(
+          res,
+          new ApiError("request_timeout", `request body not received within ${secs} s`, undefined, {
+            connection: "close",
+          }),
+        );
       if (err instanceof BodyTooLarge) return sendApiError(res, bodyTooLarge());
       if (err || !body) return void res.destroy(); // the client went away while sending
       const client = req.socket.remoteAddress ?? "unknown";
@@ -49,6 +58,10 @@ export function controlGate(forward: ForwardWithBody) {
 function sendApiError(res: ServerResponse, err: ApiError): void {
   if (res.headersSent) return;
   const body = JSON.stringify(err.toJSON());
-  res.writeHead(err.status, { ...err.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.writeHead(err.status, {
+    ...err.headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -26,7 +26,13 @@ export interface ControlPlane {
 export async function createControlPlane(): Promise<ControlPlane> {
   const metrics = new Metrics();
   runtime().events.on("health-checked", (seconds) => metrics.healthChecks.observe(seconds));
-  return { db: (await database()).db, metrics, requestLog: requestLogSink(env().LLMLB_DATABASE_URL, database), stalls: new Map(), writing: new Set() };
+  return {
+    db: (await database()).db,
+    metrics,
+    requestLog: requestLogSink(env().LLMLB_DATABASE_URL, database),
+    stalls: new Map(),
+    writing: new Set(),
+  };
 }
 
 async function apply(cp: ControlPlane, w: ControlWrite): Promise<void> {

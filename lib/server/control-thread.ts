@@ -37,7 +37,11 @@ export async function startControlThread(root: string): Promise<ControlThread> {
   const dir = makeSocketDir();
   const socketPath = path.join(dir, "control.sock");
   const rt = runtime();
-  const workerData: ControlWorkerData & { runtime: InheritedRuntime } = { root, socketPath, runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt } };
+  const workerData: ControlWorkerData & { runtime: InheritedRuntime } = {
+    root,
+    socketPath,
+    runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt },
+  };
   const worker = new Worker(new URL("./control-worker.mjs", import.meta.url), { workerData });
   const port = worker as unknown as Port;
   let stopping = false;
@@ -93,9 +97,14 @@ export async function startControlThread(root: string): Promise<ControlThread> {
   };
   // the /v1 thread's writes are the control thread's: a large INSERT would stall /v1 for its whole duration
   const write = (w: ControlWrite) => port.postMessage(w);
-  return { forward: controlGate(forwarder(socketPath)), service: { name: "control-thread", stop }, write, telemetry, onFleetTelemetry: (sink) => void (fleetSink = sink) };
+  return {
+    forward: controlGate(forwarder(socketPath)),
+    service: { name: "control-thread", stop },
+    write,
+    telemetry,
+    onFleetTelemetry: (sink) => void (fleetSink = sink),
+  };
 }
-
 
 /**
  * Relays a request to Next over the socket, its body already read (lib/server/control-gate.ts) so that it holds a
@@ -106,12 +115,14 @@ function forwarder(socketPath: string): ForwardWithBody {
   return (req, res, body) => {
     const headers = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];
-    if (body.length || headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) headers["content-length"] = String(body.length);
+    if (body.length || headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)
+      headers["content-length"] = String(body.length);
     const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers });
     upstream.on("response", (answer) => {
       const raw: string[] = [];
       for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
+        if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase()))
+          raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
       }
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
       answer.pipe(res);

@@ -36,14 +36,22 @@ async function main(port: Port) {
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: cp.metrics.telemetry() });
     else if (m.t === "stop") void stop();
-    else if (m.t === "request-log" || m.t === "stats" || m.t === "endpoint-failed" || m.t === "endpoint-stalled" || m.t === "keys-used") applyWrite(cp, m);
+    else if (
+      m.t === "request-log" ||
+      m.t === "stats" ||
+      m.t === "endpoint-failed" ||
+      m.t === "endpoint-stalled" ||
+      m.t === "keys-used"
+    )
+      applyWrite(cp, m);
   });
 
   // The main thread has drained its requests (these included) before it asks.
   async function stop() {
     server.closeAllConnections();
     server.close();
-    for (const s of [...services].reverse()) await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
+    for (const s of [...services].reverse())
+      await s.stop().catch((err) => log.error("service failed to stop", { service: s.name, error: String(err) }));
     await Promise.all(cp.writing); // what the main thread sent before it asked to stop
     cp.requestLog.close?.();
     (await database()).client.close();
@@ -55,7 +63,9 @@ async function main(port: Port) {
 if (parentPort) {
   const port = parentPort as unknown as Port;
   main(port).catch((err) => {
-    process.stderr.write(`llmlb: the control thread failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `llmlb: the control thread failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

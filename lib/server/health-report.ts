@@ -9,7 +9,10 @@ export async function healthReport() {
   let db = "ok";
   try {
     const { db: d } = await database();
-    await Promise.race([d.run(sql`SELECT 1`), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000))]);
+    await Promise.race([
+      d.run(sql`SELECT 1`),
+      new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000)),
+    ]);
   } catch {
     db = "unreachable";
   }

@@ -8,7 +8,12 @@ import { trackRequest } from "./shutdown";
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** /v1 and /metrics are served here, without Next; everything else goes to Next. */
-export function routeRequest(plane: DataPlane, req: IncomingMessage, res: ServerResponse, nextHandler: NextHandler): void {
+export function routeRequest(
+  plane: DataPlane,
+  req: IncomingMessage,
+  res: ServerResponse,
+  nextHandler: NextHandler,
+): void {
   const url = req.url ?? "/";
   // /v1 reads the raw header list itself (lib/proxy/relay.ts); node's header object is never built for it
   if (url.startsWith("/v1/") || url === "/v1" || url.startsWith("/v1?")) {
@@ -47,7 +52,13 @@ function wellFormedPath(path: string): boolean {
 
 function badPath(res: ServerResponse, api: boolean): void {
   const body = api
-    ? JSON.stringify({ error: { code: "validation_error", message: "path: malformed percent-encoding", details: [{ field: "path", message: "malformed percent-encoding" }] } })
+    ? JSON.stringify({
+        error: {
+          code: "validation_error",
+          message: "path: malformed percent-encoding",
+          details: [{ field: "path", message: "malformed percent-encoding" }],
+        },
+      })
     : "Bad Request: malformed percent-encoding in the path\n";
   res.writeHead(400, {
     "content-type": api ? "application/json" : "text/plain; charset=utf-8",

@@ -18,7 +18,15 @@ export function trackRequest(res: ServerResponse): void {
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (≤ 30 s), stop services (flushing logs), close the DB. */
-export function installShutdown({ server, services, plane }: { server: Server; services: Service[]; plane: DataPlane }): void {
+export function installShutdown({
+  server,
+  services,
+  plane,
+}: {
+  server: Server;
+  services: Service[];
+  plane: DataPlane;
+}): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -6,7 +6,15 @@ import { makeSocketDir, staleSocketDirs } from "./socket-dir";
 
 describe("staleSocketDirs", () => {
   it("picks only our directories whose process is dead, never this process's", () => {
-    const names = ["llmlb-ctl-100-abcDEF", "llmlb-ctl-200-a1b2c3", "llmlb-ctl-300-zzzzzz", "llmlb-test-abc123", "llmlb-Xy12ab", "llmlb-ctl-x-abcdef", "llmlb-ctl-400-short"];
+    const names = [
+      "llmlb-ctl-100-abcDEF",
+      "llmlb-ctl-200-a1b2c3",
+      "llmlb-ctl-300-zzzzzz",
+      "llmlb-test-abc123",
+      "llmlb-Xy12ab",
+      "llmlb-ctl-x-abcdef",
+      "llmlb-ctl-400-short",
+    ];
     expect(staleSocketDirs(names, (pid) => pid === 200, 300)).toEqual(["llmlb-ctl-100-abcDEF"]);
   });
 });

@@ -9,7 +9,9 @@ describe("startupBanner", () => {
     expect(lines.join("\n")).toContain("POST http://localhost:32768/api/api-keys");
   });
   it("uses the public URL when set, and says nothing about keys with debug keys on", () => {
-    expect(startupBanner({ host: "127.0.0.1", port: 1, debugKeys: true, publicUrl: "https://llm.example.com/" })).toEqual(["Dashboard: https://llm.example.com/dashboard"]);
+    expect(
+      startupBanner({ host: "127.0.0.1", port: 1, debugKeys: true, publicUrl: "https://llm.example.com/" }),
+    ).toEqual(["Dashboard: https://llm.example.com/dashboard"]);
   });
   it("brackets an IPv6 address", () => {
     expect(startupBanner({ host: "::1", port: 5, debugKeys: true })[0]).toBe("Dashboard: http://[::1]:5/dashboard");

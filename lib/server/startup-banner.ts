@@ -2,7 +2,17 @@
  * What the start-up log tells an operator: where the dashboard is and, with the development keys off, how to get
  * an API key. Pure. A wildcard listen address is shown as localhost (the address a browser on this host opens).
  */
-export function startupBanner({ host, port, debugKeys, publicUrl }: { host: string; port: number; debugKeys: boolean; publicUrl?: string }): string[] {
+export function startupBanner({
+  host,
+  port,
+  debugKeys,
+  publicUrl,
+}: {
+  host: string;
+  port: number;
+  debugKeys: boolean;
+  publicUrl?: string;
+}): string[] {
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
   const base = publicUrl?.replace(/\/+$/, "") ?? `http://${shownHost}:${port}`;
   const lines = [`Dashboard: ${base}/dashboard`];

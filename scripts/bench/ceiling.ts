@@ -19,7 +19,13 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     for (const [label, proc] of proxies) {
       const c0 = proc ? cpuMs(proc.pid) : 0;
-      const res = await throughput({ label: "lb", url: proc?.url ?? fake.url, headers: {} }, "/v1/chat/completions", BODY, 50, 5);
+      const res = await throughput(
+        { label: "lb", url: proc?.url ?? fake.url, headers: {} },
+        "/v1/chat/completions",
+        BODY,
+        50,
+        5,
+      );
       (rps.get(label) ?? rps.set(label, []).get(label)!).push(res.rps);
       if (proc) (cpu.get(label) ?? cpu.set(label, []).get(label)!).push(((cpuMs(proc.pid) - c0) / res.total) * 1000);
     }

@@ -19,12 +19,18 @@ const { values } = parseArgs({
   },
 });
 const split = (s: string) => [s.slice(0, s.indexOf("=")), s.slice(s.indexOf("=") + 1)];
-const BODY = JSON.stringify({ model: "m", stream: values.mode === "stream", messages: [{ role: "user", content: "Hello!" }] });
+const BODY = JSON.stringify({
+  model: "m",
+  stream: values.mode === "stream",
+  messages: [{ role: "user", content: "Hello!" }],
+});
 const PATH = "/v1/chat/completions";
 const connections = Number(values.connections);
 
 const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
-const variants: Array<{ label: string; target: Target; proc: Proc | null }> = [{ label: "direct", target: { label: "direct", url: fake.url, headers: {} }, proc: null }];
+const variants: Array<{ label: string; target: Target; proc: Proc | null }> = [
+  { label: "direct", target: { label: "direct", url: fake.url, headers: {} }, proc: null },
+];
 const specs = [
   ...(values.variant.length || values.script.length ? [] : [["baseline", "", undefined]]),
   ...values.variant.map((v) => [...split(v), undefined]),
@@ -33,8 +39,17 @@ const specs = [
 for (const [label, flags, script] of specs) {
   const words = flags.split(" ").filter(Boolean);
   const env = Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map(split));
-  const { server, key } = await startLoadBalancer(fake, words.filter((w) => !/^[A-Z_]+=/.test(w)), script, env);
-  variants.push({ label, target: { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } }, proc: server });
+  const { server, key } = await startLoadBalancer(
+    fake,
+    words.filter((w) => !/^[A-Z_]+=/.test(w)),
+    script,
+    env,
+  );
+  variants.push({
+    label,
+    target: { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } },
+    proc: server,
+  });
 }
 if (values.minimal) {
   const proc = await startMinimalProxy(fake.url, values.mode === "stream" ? "stream" : "request");
@@ -46,12 +61,26 @@ if (values.latency) {
   try {
     for (let r = 0; r < Number(values.rounds); r++) {
       for (const v of [variants[0], ...variants.slice(1).sort(() => Math.random() - 0.5)]) {
-        (times.get(v.label) ?? times.set(v.label, []).get(v.label)!).push(...(await sequentialLatency(v.target, PATH, BODY, 1000)));
+        (times.get(v.label) ?? times.set(v.label, []).get(v.label)!).push(
+          ...(await sequentialLatency(v.target, PATH, BODY, 1000)),
+        );
       }
       process.stdout.write(`round ${r + 1} done\n`);
     }
-    const q = (label: string, p: number) => percentile([...times.get(label)!].sort((a, b) => a - b), p);
-    console.table(variants.map(({ label }) => ({ variant: label, "p50 ms": q(label, 50).toFixed(3), "p99 ms": q(label, 99).toFixed(3), "added p50": (q(label, 50) - q("direct", 50)).toFixed(3), "added p99": (q(label, 99) - q("direct", 99)).toFixed(3) })));
+    const q = (label: string, p: number) =>
+      percentile(
+        [...times.get(label)!].sort((a, b) => a - b),
+        p,
+      );
+    console.table(
+      variants.map(({ label }) => ({
+        variant: label,
+        "p50 ms": q(label, 50).toFixed(3),
+        "p99 ms": q(label, 99).toFixed(3),
+        "added p50": (q(label, 50) - q("direct", 50)).toFixed(3),
+        "added p99": (q(label, 99) - q("direct", 99)).toFixed(3),
+      })),
+    );
   } finally {
     await Promise.all(variants.map((v) => v.proc?.stop()));
     await fake.stop();
@@ -75,7 +104,9 @@ try {
       if (v.proc) push(cpu, v.label, ((cpuMs(v.proc.pid) - c0) / res.total) * 1000);
     }
     for (const v of variants.slice(1)) push(ratios, v.label, rps.get(v.label)!.at(-1)! / rps.get("direct")!.at(-1)!);
-    process.stdout.write(`round ${r + 1}: ${variants.map((v) => `${v.label} ${Math.round(rps.get(v.label)!.at(-1)!)}`).join(", ")}\n`);
+    process.stdout.write(
+      `round ${r + 1}: ${variants.map((v) => `${v.label} ${Math.round(rps.get(v.label)!.at(-1)!)}`).join(", ")}\n`,
+    );
   }
   const direct = median(rps.get("direct")!);
   console.table(

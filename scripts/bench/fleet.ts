@@ -12,24 +12,45 @@ import { createClient } from "@libsql/client";
 export function startPrefixServer(): Promise<{ url: string; hits: () => number; stop(): Promise<void> }> {
   let hits = 0;
   const body = JSON.stringify({ object: "list", data: [{ id: "m", object: "model", owned_by: "bench" }] });
-  const PS = JSON.stringify({ models: [{ name: "m", model: "m", size: 1e9, size_vram: 1e9, expires_at: "2099-01-01T00:00:00Z", context_length: 8192 }] });
+  const PS = JSON.stringify({
+    models: [
+      { name: "m", model: "m", size: 1e9, size_vram: 1e9, expires_at: "2099-01-01T00:00:00Z", context_length: 8192 },
+    ],
+  });
   const server = http.createServer((req, res) => {
     hits++;
-    if (req.url?.endsWith("/api/ps")) return void res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(PS) }).end(PS);
-    res.writeHead(req.url?.endsWith("/v1/models") ? 200 : 404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    if (req.url?.endsWith("/api/ps"))
+      return void res
+        .writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(PS) })
+        .end(PS);
+    res.writeHead(req.url?.endsWith("/v1/models") ? 200 : 404, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+    });
     res.end(body);
   });
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const port = (server.address() as { port: number }).port;
-      resolve({ url: `http://127.0.0.1:${port}`, hits: () => hits, stop: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        hits: () => hits,
+        stop: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+      });
     }),
   );
 }
 
 /** Inserts `count` online endpoints with `models` models each, then bumps the registry version. */
-export async function insertFleet(dataDir: string, baseUrl: string, count: number, models: number, intervalSecs: number, type = "openai_compatible"): Promise<void> {
+export async function insertFleet(
+  dataDir: string,
+  baseUrl: string,
+  count: number,
+  models: number,
+  intervalSecs: number,
+  type = "openai_compatible",
+): Promise<void> {
   const db = createClient({ url: `file:${path.join(dataDir, "llmlb.db")}` });
   const now = Date.now();
   const stmts = [];
@@ -41,10 +62,15 @@ export async function insertFleet(dataDir: string, baseUrl: string, count: numbe
       args: [id, `fleet-${i}`, `${baseUrl}/n/${i}`, type, intervalSecs, now, now, now],
     });
     for (let m = 0; m < models; m++) {
-      stmts.push({ sql: "INSERT INTO endpoint_models (endpoint_id, model_id, capabilities, context_length, synced_at) VALUES (?, ?, '[\"chat\"]', 8192, ?)", args: [id, `model-${i % 100}-${m}`, now] });
+      stmts.push({
+        sql: "INSERT INTO endpoint_models (endpoint_id, model_id, capabilities, context_length, synced_at) VALUES (?, ?, '[\"chat\"]', 8192, ?)",
+        args: [id, `model-${i % 100}-${m}`, now],
+      });
     }
   }
   for (let i = 0; i < stmts.length; i += 2000) await db.batch(stmts.slice(i, i + 2000), "write");
-  await db.execute("INSERT INTO meta (key, value) VALUES ('registry_version', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+  await db.execute(
+    "INSERT INTO meta (key, value) VALUES ('registry_version', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+  );
   db.close();
 }

@@ -6,7 +6,12 @@ import type { Row } from "./report";
 const f = (n: number) => n.toFixed(3);
 
 /** Alternates rounds of `n` chat completions and `n` messages on one connection each; the row, and [p50, p99] of each. */
-export async function messagesRow(lb: Target, model: string, rounds: number, n: number): Promise<{ row: Row; raw: Record<string, number[]> }> {
+export async function messagesRow(
+  lb: Target,
+  model: string,
+  rounds: number,
+  n: number,
+): Promise<{ row: Row; raw: Record<string, number[]> }> {
   const chat = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }], max_tokens: 64 });
   const messages = JSON.stringify({ model, max_tokens: 64, messages: [{ role: "user", content: "Hello!" }] });
   const anthropic: Target = { ...lb, headers: { ...lb.headers, "anthropic-version": "2023-06-01" } };

@@ -10,55 +10,64 @@ const pool = new Pool(upstream, { connections: 256, pipelining: 1 });
 const HEADERS = { "content-type": "application/json" };
 
 function viaRequest(req, res, body) {
-  pool.request({ path: req.url, method: "POST", headers: HEADERS, body }).then(async (r) => {
-    const chunks = [];
-    for await (const c of r.body) chunks.push(c);
-    const out = Buffer.concat(chunks);
-    res.writeHead(r.statusCode, { "content-type": r.headers["content-type"], "content-length": out.length });
-    res.end(out);
-  }, () => res.destroy());
+  pool.request({ path: req.url, method: "POST", headers: HEADERS, body }).then(
+    async (r) => {
+      const chunks = [];
+      for await (const c of r.body) chunks.push(c);
+      const out = Buffer.concat(chunks);
+      res.writeHead(r.statusCode, { "content-type": r.headers["content-type"], "content-length": out.length });
+      res.end(out);
+    },
+    () => res.destroy(),
+  );
 }
 
 function viaDispatch(req, res, body) {
   const chunks = [];
   let status = 502;
   let type = "application/json";
-  pool.dispatch({ path: req.url, method: "POST", headers: HEADERS, body }, {
-    onRequestStart() {},
-    onResponseStart(_c, statusCode, headers) {
-      status = statusCode;
-      type = headers["content-type"] ?? type;
+  pool.dispatch(
+    { path: req.url, method: "POST", headers: HEADERS, body },
+    {
+      onRequestStart() {},
+      onResponseStart(_c, statusCode, headers) {
+        status = statusCode;
+        type = headers["content-type"] ?? type;
+      },
+      onResponseData(_c, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        const out = Buffer.concat(chunks);
+        res.writeHead(status, { "content-type": type, "content-length": out.length });
+        res.end(out);
+      },
+      onResponseError() {
+        res.destroy();
+      },
     },
-    onResponseData(_c, chunk) {
-      chunks.push(chunk);
-    },
-    onResponseEnd() {
-      const out = Buffer.concat(chunks);
-      res.writeHead(status, { "content-type": type, "content-length": out.length });
-      res.end(out);
-    },
-    onResponseError() {
-      res.destroy();
-    },
-  });
+  );
 }
 
 function viaStream(req, res, body) {
-  pool.dispatch({ path: req.url, method: "POST", headers: HEADERS, body }, {
-    onRequestStart() {},
-    onResponseStart(_c, statusCode, headers) {
-      res.writeHead(statusCode, { "content-type": headers["content-type"] ?? "application/json" });
+  pool.dispatch(
+    { path: req.url, method: "POST", headers: HEADERS, body },
+    {
+      onRequestStart() {},
+      onResponseStart(_c, statusCode, headers) {
+        res.writeHead(statusCode, { "content-type": headers["content-type"] ?? "application/json" });
+      },
+      onResponseData(_c, chunk) {
+        res.write(chunk);
+      },
+      onResponseEnd() {
+        res.end();
+      },
+      onResponseError() {
+        res.destroy();
+      },
     },
-    onResponseData(_c, chunk) {
-      res.write(chunk);
-    },
-    onResponseEnd() {
-      res.end();
-    },
-    onResponseError() {
-      res.destroy();
-    },
-  });
+  );
 }
 
 const forward = mode === "dispatch" ? viaDispatch : mode === "stream" ? viaStream : viaRequest;
@@ -68,5 +77,7 @@ const server = http.createServer((req, res) => {
   req.on("end", () => forward(req, res, Buffer.concat(chunks)));
 });
 server.keepAliveTimeout = 65_000;
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })}\n`));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })}\n`),
+);
 process.once("SIGTERM", () => process.exit(0));

@@ -48,14 +48,27 @@ async function startListening(args: string[], what: string): Promise<Proc> {
 }
 
 /** The fake OpenAI-compatible upstream, zero delay, in its own process. */
-export const startFakeProcess = (args: string[]) => startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
+export const startFakeProcess = (args: string[]) =>
+  startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
 
 /** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement; MINIMAL_NODE_ARGS passes node flags (e.g. --perf-basic-prof). */
 export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch" | "stream") =>
-  startListening([...(process.env.MINIMAL_NODE_ARGS ?? "").split(" ").filter(Boolean), path.join(ROOT, "scripts/bench/minimal-proxy.mjs"), upstream, mode], "minimal proxy");
+  startListening(
+    [
+      ...(process.env.MINIMAL_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      path.join(ROOT, "scripts/bench/minimal-proxy.mjs"),
+      upstream,
+      mode,
+    ],
+    "minimal proxy",
+  );
 
 /** The production build (dist/server.mjs) with its own temp database. */
-export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], script = process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs"): Promise<Proc> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  script = process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs",
+): Promise<Proc> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-"));
   const proc = spawn(process.execPath, [...nodeArgs, path.resolve(ROOT, script)], {
     cwd: ROOT,
@@ -107,7 +120,14 @@ export function rssMb(pid: number): number {
 }
 
 export async function json(url: string, init: RequestInit & { key?: string } = {}) {
-  const res = await fetch(url, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${init.key ?? "sk_debug"}`, ...(init.headers ?? {}) } });
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${init.key ?? "sk_debug"}`,
+      ...(init.headers ?? {}),
+    },
+  });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<Record<string, unknown>>;
 }
@@ -116,14 +136,25 @@ export async function json(url: string, init: RequestInit & { key?: string } = {
  * The production server with the fake registered through the API (online, models synced) and a real client key
  * (hashed, cached) rather than a debug key, so that the full auth path is measured.
  */
-export async function startLoadBalancer(fake: Proc, nodeArgs: string[] = [], script?: string, env: Record<string, string> = {}): Promise<{ server: Proc; key: string }> {
+export async function startLoadBalancer(
+  fake: Proc,
+  nodeArgs: string[] = [],
+  script?: string,
+  env: Record<string, string> = {},
+): Promise<{ server: Proc; key: string }> {
   const server = await startServerProcess(env, nodeArgs, script);
-  const ep = (await json(`${server.url}/api/endpoints`, { method: "POST", body: JSON.stringify({ name: "bench", base_url: fake.url }) })) as { id: string };
+  const ep = (await json(`${server.url}/api/endpoints`, {
+    method: "POST",
+    body: JSON.stringify({ name: "bench", base_url: fake.url }),
+  })) as { id: string };
   for (let i = 0; i < 100; i++) {
     const d = await json(`${server.url}/api/endpoints/${ep.id}`);
     if (d.status === "online" && Number(d.model_count) > 0) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const key = (await json(`${server.url}/api/api-keys`, { method: "POST", body: JSON.stringify({ name: "bench", permissions: ["openai.inference", "openai.models.read"] }) })) as { key: string };
+  const key = (await json(`${server.url}/api/api-keys`, {
+    method: "POST",
+    body: JSON.stringify({ name: "bench", permissions: ["openai.inference", "openai.models.read"] }),
+  })) as { key: string };
   return { server, key: key.key };
 }

@@ -15,7 +15,10 @@ export function markdown(rows: Row[], meta: Record<string, string>): string {
   const lines = [
     `| metric | direct | through the LB | result | target | |`,
     `|---|---|---|---|---|---|`,
-    ...rows.map((r) => `| ${r.metric} | ${r.direct} | ${r.lb} | ${r.result} | ${r.target} | ${r.pass === null ? "" : r.pass ? "✅" : "❌"} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${r.direct} | ${r.lb} | ${r.result} | ${r.target} | ${r.pass === null ? "" : r.pass ? "✅" : "❌"} |`,
+    ),
   ];
   const head = Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`);
   return [...head, "", ...lines, ""].join("\n");
@@ -41,7 +44,13 @@ export function svgChart(bars: Array<{ label: string; value: number; target: num
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="0" y="16" font-size="13" font-weight="bold">Throughput through the LB ÷ direct (dashed: target)</text>${rows}</svg>\n`;
 }
 
-export function writeOutputs(dir: string, rows: Row[], meta: Record<string, string>, raw: unknown, bars: Array<{ label: string; value: number; target: number }>) {
+export function writeOutputs(
+  dir: string,
+  rows: Row[],
+  meta: Record<string, string>,
+  raw: unknown,
+  bars: Array<{ label: string; value: number; target: number }>,
+) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ meta, rows, raw }, null, 2));
   fs.writeFileSync(path.join(dir, "latest.md"), markdown(rows, meta));

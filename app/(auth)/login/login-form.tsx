@@ -12,7 +12,11 @@ export function LoginForm({ t }: { t: Messages }) {
     const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(null);
-    const res = await signIn("credentials", { username: form.get("username"), password: form.get("password"), redirect: false }).catch(() => null);
+    const res = await signIn("credentials", {
+      username: form.get("username"),
+      password: form.get("password"),
+      redirect: false,
+    }).catch(() => null);
     setBusy(false);
     if (res?.ok && !res.error) {
       window.location.href = "/dashboard";

@@ -24,7 +24,8 @@ export default async function DashboardLayout({ children }: { children: React.Re
       <SideMenu t={t} isAdmin={user.role === "admin"} />
       <div className="mt-auto space-y-2 border-t border-slate-200 p-4 text-xs text-slate-500">
         <div>
-          {t.signedInAs} <span className="font-medium text-slate-700">{user.name}</span> ({user.role === "admin" ? t.admin : t.viewer})
+          {t.signedInAs} <span className="font-medium text-slate-700">{user.name}</span> (
+          {user.role === "admin" ? t.admin : t.viewer})
         </div>
         <LanguageSwitch lang={lang} label={t.language} />
         <ThemeToggle label={t.theme} names={{ system: t.theme_system, light: t.theme_light, dark: t.theme_dark }} />

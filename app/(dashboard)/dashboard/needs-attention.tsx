@@ -15,7 +15,11 @@ export function NeedsAttention({ rows, t, lang }: { rows: AttentionRow[]; t: Mes
       <ul className="divide-y divide-slate-100">
         {rows.map((r) => (
           <li key={r.id}>
-            <Link href={`/dashboard/endpoints?open=${encodeURIComponent(r.id)}`} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 hover:bg-slate-50" data-testid="attention-row">
+            <Link
+              href={`/dashboard/endpoints?open=${encodeURIComponent(r.id)}`}
+              className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 hover:bg-slate-50"
+              data-testid="attention-row"
+            >
               <span className="font-medium">{r.name}</span>
               <StatusBadge status={r.status} t={t} />
               <span className="text-xs text-slate-500" title={fmtDateTime(r.since, lang)} suppressHydrationWarning>

@@ -5,10 +5,25 @@ import { SnippetTabs } from "@/app/components/snippet-tabs";
 
 type State = Awaited<ReturnType<typeof onboardingState>>;
 
-function Step({ done, n, title, children, testId }: { done: boolean; n: number; title: string; children?: React.ReactNode; testId: string }) {
+function Step({
+  done,
+  n,
+  title,
+  children,
+  testId,
+}: {
+  done: boolean;
+  n: number;
+  title: string;
+  children?: React.ReactNode;
+  testId: string;
+}) {
   return (
     <li className="flex gap-3" data-testid={testId} data-done={done}>
-      <span aria-hidden className={`mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${done ? "bg-green-600 text-white" : "bg-slate-200 text-slate-700"}`}>
+      <span
+        aria-hidden
+        className={`mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${done ? "bg-green-600 text-white" : "bg-slate-200 text-slate-700"}`}
+      >
         {done ? "✓" : n}
       </span>
       <div className="min-w-0 flex-1 space-y-1">

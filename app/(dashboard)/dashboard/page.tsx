@@ -17,7 +17,11 @@ const compact = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000
 
 export default async function OverviewPage() {
   const { t, lang, db } = await pageContext();
-  const [o, attention, onboarding] = await Promise.all([getOverview({ db }), endpointsNeedingAttention({ db }), onboardingState({ db })]);
+  const [o, attention, onboarding] = await Promise.all([
+    getOverview({ db }),
+    endpointsNeedingAttention({ db }),
+    onboardingState({ db }),
+  ]);
   const origin = publicOrigin(await headers());
   const labels = o.series.map((p) => fmtClock(Date.parse(p.t), lang));
   const w = o.window;
@@ -49,15 +53,30 @@ export default async function OverviewPage() {
       {attention.length > 0 && <NeedsAttention rows={attention} t={t} lang={lang} />}
 
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard testId="stat-requests" label={t.requests24h} value={fmtNumber(w.requests)} hint={`${t.errors}: ${fmtNumber(w.errors)}`} />
+        <StatCard
+          testId="stat-requests"
+          label={t.requests24h}
+          value={fmtNumber(w.requests)}
+          hint={`${t.errors}: ${fmtNumber(w.errors)}`}
+        />
         <StatCard
           testId="stat-success"
           label={t.successRate}
           value={fmtPercent(w.success_rate)}
           hint={`${t.serverErrors}: ${fmtNumber(w.server_errors)} · ${t.clientErrors}: ${fmtNumber(w.client_errors)}`}
         />
-        <StatCard testId="stat-latency" label={t.latencyP50P95} value={`${fmtMs(w.p50_latency_ms)} / ${fmtMs(w.p95_latency_ms)}`} hint={t.latencyHint} />
-        <StatCard testId="stat-tokens" label={t.tokens24h} value={fmtNumber(w.prompt_tokens + w.completion_tokens)} hint={`${t.promptTokens} ${fmtNumber(w.prompt_tokens)} · ${t.completionTokens} ${fmtNumber(w.completion_tokens)}`} />
+        <StatCard
+          testId="stat-latency"
+          label={t.latencyP50P95}
+          value={`${fmtMs(w.p50_latency_ms)} / ${fmtMs(w.p95_latency_ms)}`}
+          hint={t.latencyHint}
+        />
+        <StatCard
+          testId="stat-tokens"
+          label={t.tokens24h}
+          value={fmtNumber(w.prompt_tokens + w.completion_tokens)}
+          hint={`${t.promptTokens} ${fmtNumber(w.prompt_tokens)} · ${t.completionTokens} ${fmtNumber(w.completion_tokens)}`}
+        />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2">

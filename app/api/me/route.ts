@@ -7,7 +7,14 @@ import { getDb } from "@/lib/runtime";
 
 export const GET = route(async (req: NextRequest) => {
   const p = await requirePermission(req, null);
-  return json({ id: p.id, kind: p.kind, name: p.name, role: p.role ?? null, permissions: p.permissions, must_change_password: p.mustChangePassword ?? false });
+  return json({
+    id: p.id,
+    kind: p.kind,
+    name: p.name,
+    role: p.role ?? null,
+    permissions: p.permissions,
+    must_change_password: p.mustChangePassword ?? false,
+  });
 });
 
 /** Change my own password: `{current_password, new_password}`. My other sessions end; this one is renewed. */

@@ -10,8 +10,22 @@ export interface Labels {
   url: string;
 }
 
-export const EN: Labels = { endpoints: "Endpoints", newEndpoint: "New endpoint", connectionTest: "Connection test", save: "Save", name: "Name", url: "URL" };
-export const JA: Labels = { endpoints: "エンドポイント", newEndpoint: "新規エンドポイント", connectionTest: "接続テスト", save: "保存", name: "名前", url: "URL" };
+export const EN: Labels = {
+  endpoints: "Endpoints",
+  newEndpoint: "New endpoint",
+  connectionTest: "Connection test",
+  save: "Save",
+  name: "Name",
+  url: "URL",
+};
+export const JA: Labels = {
+  endpoints: "エンドポイント",
+  newEndpoint: "新規エンドポイント",
+  connectionTest: "接続テスト",
+  save: "保存",
+  name: "名前",
+  url: "URL",
+};
 
 export class EndpointsPage {
   constructor(
@@ -21,7 +35,10 @@ export class EndpointsPage {
 
   /** Seed step 1: choose Endpoints in the side menu. */
   async openFromMenu(): Promise<void> {
-    await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: this.l.endpoints, exact: true }).click();
+    await this.page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: this.l.endpoints, exact: true })
+      .click();
     await this.page.waitForURL(/\/dashboard\/endpoints$/);
     await this.page.getByRole("heading", { level: 1, name: this.l.endpoints }).waitFor();
   }

@@ -45,7 +45,8 @@ export const test = base.extend<Fixtures>({
     });
     await Promise.all(started.map((f) => f.stop()));
   },
-  api: async ({ server }, use) => use((method, path, body) => call(server.url, method, path, { key: "sk_debug", body })),
+  api: async ({ server }, use) =>
+    use((method, path, body) => call(server.url, method, path, { key: "sk_debug", body })),
 });
 
 /** Saves a full-page screenshot as a test artifact (test-results/browser/<test>/<name>.png) and attaches it. */
@@ -72,5 +73,7 @@ export async function registerEndpoint(api: Fixtures["api"], name: string, baseU
 
 /** Waits (over REST) until an endpoint reaches a status. */
 export async function waitForStatus(api: Fixtures["api"], id: string, status: string): Promise<void> {
-  await expect.poll(async () => (await api("GET", `/api/endpoints/${id}`)).body?.status, { timeout: 20_000 }).toBe(status);
+  await expect
+    .poll(async () => (await api("GET", `/api/endpoints/${id}`)).body?.status, { timeout: 20_000 })
+    .toBe(status);
 }

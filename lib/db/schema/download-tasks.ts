@@ -7,7 +7,9 @@ export const downloadTasks = sqliteTable(
   "download_tasks",
   {
     id: text("id").primaryKey(),
-    endpointId: text("endpoint_id").notNull().references(() => endpoints.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
     model: text("model").notNull(),
     upstreamTaskId: text("upstream_task_id"),
     status: text("status", { enum: DOWNLOAD_STATUSES }).notNull(),

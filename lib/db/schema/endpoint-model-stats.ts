@@ -14,7 +14,9 @@ const counters = {
 export const endpointModelStats = sqliteTable(
   "endpoint_model_stats",
   {
-    endpointId: text("endpoint_id").notNull().references(() => endpoints.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
     modelId: text("model_id").notNull(),
     ...counters,
     tpsEma: real("tps_ema"),
@@ -28,7 +30,9 @@ export const endpointModelDaily = sqliteTable(
   "endpoint_model_daily",
   {
     day: text("day").notNull(),
-    endpointId: text("endpoint_id").notNull().references(() => endpoints.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
     modelId: text("model_id").notNull(),
     ...counters,
   },

@@ -5,7 +5,9 @@ import { timestamp } from "./common";
 export const endpointModels = sqliteTable(
   "endpoint_models",
   {
-    endpointId: text("endpoint_id").notNull().references(() => endpoints.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
     modelId: text("model_id").notNull(),
     capabilities: text("capabilities", { mode: "json" }).$type<string[]>().notNull(),
     contextLength: integer("context_length"),

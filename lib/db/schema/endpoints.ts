@@ -9,7 +9,9 @@ export const endpoints = sqliteTable("endpoints", {
   apiKey: text("api_key"), // AES-256-GCM ciphertext
   status: text("status", { enum: ENDPOINT_STATUSES }).notNull().default("pending"),
   endpointType: text("endpoint_type", { enum: ENDPOINT_TYPES }).notNull().default("unknown"),
-  healthCheckIntervalSecs: integer("health_check_interval_secs").notNull().default(ENDPOINT_DEFAULTS.healthCheckIntervalSecs),
+  healthCheckIntervalSecs: integer("health_check_interval_secs")
+    .notNull()
+    .default(ENDPOINT_DEFAULTS.healthCheckIntervalSecs),
   inferenceTimeoutSecs: integer("inference_timeout_secs").notNull().default(ENDPOINT_DEFAULTS.inferenceTimeoutSecs),
   /** the header wait allowed when the model is known not to be loaded (a cold load) */
   modelLoadTimeoutSecs: integer("model_load_timeout_secs").notNull().default(600),

@@ -7,7 +7,9 @@ export const healthChecks = sqliteTable(
   "health_checks",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    endpointId: text("endpoint_id").notNull().references(() => endpoints.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
     checkedAt: timestamp("checked_at").notNull(),
     ok: integer("ok", { mode: "boolean" }).notNull(),
     latencyMs: real("latency_ms"),
@@ -16,6 +18,9 @@ export const healthChecks = sqliteTable(
     statusAfter: text("status_after", { enum: ENDPOINT_STATUSES }).notNull(),
     instanceId: text("instance_id"),
   },
-  (t) => [index("health_checks_endpoint_idx").on(t.endpointId, t.checkedAt), index("health_checks_time_idx").on(t.checkedAt)],
+  (t) => [
+    index("health_checks_endpoint_idx").on(t.endpointId, t.checkedAt),
+    index("health_checks_time_idx").on(t.checkedAt),
+  ],
 );
 export type HealthCheckRow = typeof healthChecks.$inferSelect;

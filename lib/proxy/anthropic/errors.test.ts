@@ -17,7 +17,13 @@ describe("the catalogue in Anthropic's shape", () => {
     ["upstream_unreachable", 502, "api_error"],
     ["internal_error", 500, "api_error"],
   ])("%s → %i %s, the catalogue's message", (code, status, type) => {
-    const e = v1Error(code, { model: "m", permission: "openai.inference", reason: "r", method: "POST", route: "/v1/x" });
+    const e = v1Error(code, {
+      model: "m",
+      permission: "openai.inference",
+      reason: "r",
+      method: "POST",
+      route: "/v1/x",
+    });
     const out = anthropicError(e);
     expect(out.status).toBe(status);
     expect(JSON.parse(out.body)).toEqual({ type: "error", error: { type, message: e.message } });
@@ -40,11 +46,19 @@ describe("the catalogue in Anthropic's shape", () => {
   ])("an upstream's %i is %s", (status, type) => expect(typeOfStatus(status)).toBe(type));
 
   it("re-shapes an upstream's error answer", () => {
-    expect(JSON.parse(upstreamErrorBody(400, Buffer.from('{"error":{"message":"context too long","type":"invalid_request_error"}}')))).toEqual({
+    expect(
+      JSON.parse(
+        upstreamErrorBody(400, Buffer.from('{"error":{"message":"context too long","type":"invalid_request_error"}}')),
+      ),
+    ).toEqual({
       type: "error",
       error: { type: "invalid_request_error", message: "context too long" },
     });
-    expect(JSON.parse(upstreamErrorBody(404, Buffer.from('{"error":"model not found"}'))).error.message).toBe("model not found");
-    expect(JSON.parse(upstreamErrorBody(400, Buffer.from("<html>"))).error.message).toBe("The upstream endpoint answered HTTP 400.");
+    expect(JSON.parse(upstreamErrorBody(404, Buffer.from('{"error":"model not found"}'))).error.message).toBe(
+      "model not found",
+    );
+    expect(JSON.parse(upstreamErrorBody(400, Buffer.from("<html>"))).error.message).toBe(
+      "The upstream endpoint answered HTTP 400.",
+    );
   });
 });

@@ -43,7 +43,8 @@ export const ANTHROPIC_ERRORS: Record<V1ErrorCode, { type: AnthropicErrorType; s
   internal_error: { type: "api_error" },
 };
 
-export const anthropicErrorBody = (type: AnthropicErrorType, message: string) => JSON.stringify({ type: "error", error: { type, message } });
+export const anthropicErrorBody = (type: AnthropicErrorType, message: string) =>
+  JSON.stringify({ type: "error", error: { type, message } });
 
 /** The status and body of a catalogue error on an Anthropic route. */
 export function anthropicError(e: ProxyError): { status: number; body: string } {
@@ -80,6 +81,11 @@ export function upstreamErrorBody(status: number, body: Buffer): string {
 export function sendAnthropicError(res: ServerResponse, e: ProxyError, headers: Record<string, string>): void {
   if (res.headersSent) return;
   const { status, body } = anthropicError(e);
-  res.writeHead(status, { ...e.headers, ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...e.headers,
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -27,7 +27,13 @@ export type MessagesPlan =
   | { kind: "invalid"; reason: string }
   /** count_tokens: answered here */
   | { kind: "answer"; body: string }
-  | { kind: "forward"; payload: Buffer; payloadFor: ((ep: RouteEndpoint) => Buffer) | null; translation: AnswerTranslation; stream: boolean };
+  | {
+      kind: "forward";
+      payload: Buffer;
+      payloadFor: ((ep: RouteEndpoint) => Buffer) | null;
+      translation: AnswerTranslation;
+      stream: boolean;
+    };
 
 /** An upstream's answer to a translated request, as the Anthropic client reads it. */
 class MessagesAnswer implements AnswerTranslation {
@@ -60,7 +66,9 @@ export function planMessages(route: string, body: Json): MessagesPlan {
   if (route === COUNT_TOKENS_ROUTE) {
     // count_tokens takes no max_tokens: the translation's check is given one
     const t = toChatRequest({ ...body, max_tokens: 1, stream: false });
-    return t.ok ? { kind: "answer", body: JSON.stringify({ input_tokens: estimatePromptTokens(t.chat) }) } : { kind: "invalid", reason: t.reason };
+    return t.ok
+      ? { kind: "answer", body: JSON.stringify({ input_tokens: estimatePromptTokens(t.chat) }) }
+      : { kind: "invalid", reason: t.reason };
   }
   const t = toChatRequest(body);
   if (!t.ok) return { kind: "invalid", reason: t.reason };

@@ -10,16 +10,50 @@ const chat = (body: Record<string, unknown>) => {
 
 describe("toChatRequest: Anthropic Messages → chat completions", () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
-    ["a string message", { messages: [{ role: "user", content: "Hi" }] }, { messages: [{ role: "user", content: "Hi" }] }],
-    ["a system string", { system: "Be brief.", messages: [{ role: "user", content: "Hi" }] }, { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] }],
+    [
+      "a string message",
+      { messages: [{ role: "user", content: "Hi" }] },
+      { messages: [{ role: "user", content: "Hi" }] },
+    ],
+    [
+      "a system string",
+      { system: "Be brief.", messages: [{ role: "user", content: "Hi" }] },
+      {
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "Hi" },
+        ],
+      },
+    ],
     [
       "system text blocks, joined",
-      { system: [{ type: "text", text: "A", cache_control: { type: "ephemeral" } }, { type: "text", text: "B" }], messages: [{ role: "user", content: "Hi" }] },
-      { messages: [{ role: "system", content: "A\n\nB" }, { role: "user", content: "Hi" }] },
+      {
+        system: [
+          { type: "text", text: "A", cache_control: { type: "ephemeral" } },
+          { type: "text", text: "B" },
+        ],
+        messages: [{ role: "user", content: "Hi" }],
+      },
+      {
+        messages: [
+          { role: "system", content: "A\n\nB" },
+          { role: "user", content: "Hi" },
+        ],
+      },
     ],
     [
       "text blocks of a user turn, joined to a string",
-      { messages: [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }] },
+      {
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "a" },
+              { type: "text", text: "b" },
+            ],
+          },
+        ],
+      },
       { messages: [{ role: "user", content: "a\n\nb" }] },
     ],
     [
@@ -51,22 +85,52 @@ describe("toChatRequest: Anthropic Messages → chat completions", () => {
     ],
     [
       "multi-turn",
-      { messages: [{ role: "user", content: "1" }, { role: "assistant", content: "2" }, { role: "user", content: "3" }] },
-      { messages: [{ role: "user", content: "1" }, { role: "assistant", content: "2" }, { role: "user", content: "3" }] },
+      {
+        messages: [
+          { role: "user", content: "1" },
+          { role: "assistant", content: "2" },
+          { role: "user", content: "3" },
+        ],
+      },
+      {
+        messages: [
+          { role: "user", content: "1" },
+          { role: "assistant", content: "2" },
+          { role: "user", content: "3" },
+        ],
+      },
     ],
     [
       "tool_use ↔ tool_calls, tool_result ↔ a tool message before the turn's text",
       {
         messages: [
           { role: "user", content: "Weather?" },
-          { role: "assistant", content: [{ type: "text", text: "Looking." }, { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Tokyo" } }] },
-          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "sunny" }, { type: "text", text: "Thanks" }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "text", text: "Looking." },
+              { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Tokyo" } },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              { type: "tool_result", tool_use_id: "toolu_1", content: "sunny" },
+              { type: "text", text: "Thanks" },
+            ],
+          },
         ],
       },
       {
         messages: [
           { role: "user", content: "Weather?" },
-          { role: "assistant", content: "Looking.", tool_calls: [{ id: "toolu_1", type: "function", function: { name: "weather", arguments: '{"city":"Tokyo"}' } }] },
+          {
+            role: "assistant",
+            content: "Looking.",
+            tool_calls: [
+              { id: "toolu_1", type: "function", function: { name: "weather", arguments: '{"city":"Tokyo"}' } },
+            ],
+          },
           { role: "tool", tool_call_id: "toolu_1", content: "sunny" },
           { role: "user", content: "Thanks" },
         ],
@@ -76,21 +140,50 @@ describe("toChatRequest: Anthropic Messages → chat completions", () => {
       "a tool_use alone: content null; an error result and block content",
       {
         messages: [
-          { role: "assistant", content: [{ type: "thinking", thinking: "…", signature: "s" }, { type: "tool_use", id: "t", name: "f", input: {} }] },
-          { role: "user", content: [{ type: "tool_result", tool_use_id: "t", is_error: true, content: [{ type: "text", text: "boom" }] }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "thinking", thinking: "…", signature: "s" },
+              { type: "tool_use", id: "t", name: "f", input: {} },
+            ],
+          },
+          {
+            role: "user",
+            content: [
+              { type: "tool_result", tool_use_id: "t", is_error: true, content: [{ type: "text", text: "boom" }] },
+            ],
+          },
         ],
       },
       {
         messages: [
-          { role: "assistant", content: null, tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: "{}" } }] },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: "{}" } }],
+          },
           { role: "tool", tool_call_id: "t", content: "Error: boom" },
         ],
       },
     ],
     [
       "sampling, stops, metadata",
-      { messages: [{ role: "user", content: "x" }], stop_sequences: ["END"], temperature: 0.2, top_p: 0.9, top_k: 40, metadata: { user_id: "u1" } },
-      { messages: [{ role: "user", content: "x" }], stop: ["END"], temperature: 0.2, top_p: 0.9, top_k: 40, user: "u1" },
+      {
+        messages: [{ role: "user", content: "x" }],
+        stop_sequences: ["END"],
+        temperature: 0.2,
+        top_p: 0.9,
+        top_k: 40,
+        metadata: { user_id: "u1" },
+      },
+      {
+        messages: [{ role: "user", content: "x" }],
+        stop: ["END"],
+        temperature: 0.2,
+        top_p: 0.9,
+        top_k: 40,
+        user: "u1",
+      },
     ],
     [
       "stream asks for usage",
@@ -101,16 +194,30 @@ describe("toChatRequest: Anthropic Messages → chat completions", () => {
     expect(chat(body)).toEqual({ model: "m", max_tokens: 64, ...expected });
   });
 
-  const weather = { name: "weather", description: "Forecast", input_schema: { type: "object", properties: { city: { type: "string" } } } };
+  const weather = {
+    name: "weather",
+    description: "Forecast",
+    input_schema: { type: "object", properties: { city: { type: "string" } } },
+  };
   it.each<[string, unknown, Record<string, unknown>]>([
     ["auto", { type: "auto" }, { tool_choice: "auto" }],
     ["any → required", { type: "any" }, { tool_choice: "required" }],
     ["none", { type: "none" }, { tool_choice: "none" }],
-    ["tool → that function", { type: "tool", name: "weather" }, { tool_choice: { type: "function", function: { name: "weather" } } }],
-    ["no parallel calls", { type: "auto", disable_parallel_tool_use: true }, { tool_choice: "auto", parallel_tool_calls: false }],
+    [
+      "tool → that function",
+      { type: "tool", name: "weather" },
+      { tool_choice: { type: "function", function: { name: "weather" } } },
+    ],
+    [
+      "no parallel calls",
+      { type: "auto", disable_parallel_tool_use: true },
+      { tool_choice: "auto", parallel_tool_calls: false },
+    ],
   ])("tools with tool_choice %s", (_, choice, expected) => {
     const out = chat({ messages: [{ role: "user", content: "x" }], tools: [weather], tool_choice: choice });
-    expect(out.tools).toEqual([{ type: "function", function: { name: "weather", description: "Forecast", parameters: weather.input_schema } }]);
+    expect(out.tools).toEqual([
+      { type: "function", function: { name: "weather", description: "Forecast", parameters: weather.input_schema } },
+    ]);
     expect(out).toMatchObject(expected);
   });
 
@@ -120,10 +227,22 @@ describe("toChatRequest: Anthropic Messages → chat completions", () => {
     ["no messages", { messages: [] }, /messages/],
     ["a system role in messages", { messages: [{ role: "system", content: "x" }] }, /role/],
     ["an unknown block", { messages: [{ role: "user", content: [{ type: "document", source: {} }] }] }, /document/],
-    ["a server tool", { messages: [{ role: "user", content: "x" }], tools: [{ type: "web_search_20250305", name: "web_search" }] }, /server tools/],
-    ["a bad tool_choice", { messages: [{ role: "user", content: "x" }], tool_choice: { type: "sometimes" } }, /tool_choice/],
+    [
+      "a server tool",
+      { messages: [{ role: "user", content: "x" }], tools: [{ type: "web_search_20250305", name: "web_search" }] },
+      /server tools/,
+    ],
+    [
+      "a bad tool_choice",
+      { messages: [{ role: "user", content: "x" }], tool_choice: { type: "sometimes" } },
+      /tool_choice/,
+    ],
     ["a non-numeric temperature", { messages: [{ role: "user", content: "x" }], temperature: "hot" }, /temperature/],
-    ["stop_sequences not strings", { messages: [{ role: "user", content: "x" }], stop_sequences: [1] }, /stop_sequences/],
+    [
+      "stop_sequences not strings",
+      { messages: [{ role: "user", content: "x" }], stop_sequences: [1] },
+      /stop_sequences/,
+    ],
   ])("refuses %s", (_, body, reason) => {
     const t = toChatRequest({ ...base, ...body });
     expect(t.ok).toBe(false);
@@ -131,7 +250,13 @@ describe("toChatRequest: Anthropic Messages → chat completions", () => {
   });
 
   it("keeps what the answer needs and drops top_k on request", () => {
-    const t = toChatRequest({ ...base, stream: true, stop_sequences: ["X"], top_k: 5, messages: [{ role: "user", content: "x" }] });
+    const t = toChatRequest({
+      ...base,
+      stream: true,
+      stop_sequences: ["X"],
+      top_k: 5,
+      messages: [{ role: "user", content: "x" }],
+    });
     expect(t.ok && t.ctx).toEqual({ model: "m", stream: true, stopSequences: ["X"] });
     expect(t.ok && "top_k" in withoutTopK(t.chat)).toBe(false);
   });

@@ -40,13 +40,18 @@ function joinedText(v: unknown, where: string): string {
 /** An image block as an OpenAI `image_url` part: base64 as a data URL, or the URL. */
 function imagePart(b: Json): Json {
   const s = isJsonObject(b.source) ? b.source : fail("an image block needs a `source`");
-  if (s.type === "base64") return { type: "image_url", image_url: { url: `data:${text(s.media_type, "source.media_type")};base64,${text(s.data, "source.data")}` } };
+  if (s.type === "base64")
+    return {
+      type: "image_url",
+      image_url: { url: `data:${text(s.media_type, "source.media_type")};base64,${text(s.data, "source.data")}` },
+    };
   if (s.type === "url") return { type: "image_url", image_url: { url: text(s.url, "source.url") } };
   return fail(`image source type '${String(s.type)}' is not supported`);
 }
 
 /** A user or assistant content as a string when it is text only (what every engine reads), else parts. */
-const content = (parts: Json[]): string | Json[] => (parts.every((p) => p.type === "text") ? parts.map((p) => p.text as string).join("\n\n") : parts);
+const content = (parts: Json[]): string | Json[] =>
+  parts.every((p) => p.type === "text") ? parts.map((p) => p.text as string).join("\n\n") : parts;
 
 /** One user turn: its tool results first (each a `tool` message, answering the assistant's calls), then its content. */
 function userMessages(blocks: unknown[], out: Json[]): void {
@@ -57,8 +62,13 @@ function userMessages(blocks: unknown[], out: Json[]): void {
     else if (b.type === "image") parts.push(imagePart(b));
     else if (b.type === "tool_result") {
       const result = b.content === undefined ? "" : joinedText(b.content, "tool_result.content");
-      out.push({ role: "tool", tool_call_id: text(b.tool_use_id, "tool_result.tool_use_id"), content: b.is_error === true ? `Error: ${result}` : result });
-    } else if (!DROPPED_BLOCKS.has(String(b.type))) fail(`content block type '${String(b.type)}' is not supported in a user message`);
+      out.push({
+        role: "tool",
+        tool_call_id: text(b.tool_use_id, "tool_result.tool_use_id"),
+        content: b.is_error === true ? `Error: ${result}` : result,
+      });
+    } else if (!DROPPED_BLOCKS.has(String(b.type)))
+      fail(`content block type '${String(b.type)}' is not supported in a user message`);
   }
   if (parts.length) out.push({ role: "user", content: content(parts) });
 }
@@ -72,8 +82,13 @@ function assistantMessage(blocks: unknown[]): Json {
     else if (b.type === "text") texts.push(text(b.text, "text block"));
     else if (b.type === "tool_use") {
       const args = JSON.stringify(b.input ?? {});
-      calls.push({ id: text(b.id, "tool_use.id"), type: "function", function: { name: text(b.name, "tool_use.name"), arguments: args } });
-    } else if (!DROPPED_BLOCKS.has(String(b.type))) fail(`content block type '${String(b.type)}' is not supported in an assistant message`);
+      calls.push({
+        id: text(b.id, "tool_use.id"),
+        type: "function",
+        function: { name: text(b.name, "tool_use.name"), arguments: args },
+      });
+    } else if (!DROPPED_BLOCKS.has(String(b.type)))
+      fail(`content block type '${String(b.type)}' is not supported in an assistant message`);
   }
   const message: Json = { role: "assistant", content: texts.length ? texts.join("\n\n") : null };
   if (calls.length) message.tool_calls = calls;
@@ -88,7 +103,12 @@ function messages(system: unknown, input: unknown): Json[] {
     if (!isJsonObject(m)) fail("each message must be an object");
     const { role, content: c } = m as Json;
     if (role !== "user" && role !== "assistant") fail("a message's `role` must be 'user' or 'assistant'");
-    const blocks = typeof c === "string" ? [{ type: "text", text: c }] : Array.isArray(c) ? c : fail("a message's `content` must be a string or an array");
+    const blocks =
+      typeof c === "string"
+        ? [{ type: "text", text: c }]
+        : Array.isArray(c)
+          ? c
+          : fail("a message's `content` must be a string or an array");
     if (role === "user") userMessages(blocks, out);
     else out.push(assistantMessage(blocks));
   }
@@ -112,12 +132,14 @@ function toolChoice(v: unknown, chat: Json): void {
   if (v.type === "auto") chat.tool_choice = "auto";
   else if (v.type === "any") chat.tool_choice = "required";
   else if (v.type === "none") chat.tool_choice = "none";
-  else if (v.type === "tool") chat.tool_choice = { type: "function", function: { name: text(v.name, "tool_choice.name") } };
+  else if (v.type === "tool")
+    chat.tool_choice = { type: "function", function: { name: text(v.name, "tool_choice.name") } };
   else fail("`tool_choice.type` must be 'auto', 'any', 'tool' or 'none'");
   if (v.disable_parallel_tool_use === true && v.type !== "none") chat.parallel_tool_calls = false;
 }
 
-const number = (v: unknown, name: string): number => (typeof v === "number" && Number.isFinite(v) ? v : fail(`\`${name}\` must be a number`));
+const number = (v: unknown, name: string): number =>
+  typeof v === "number" && Number.isFinite(v) ? v : fail(`\`${name}\` must be a number`);
 
 /**
  * The chat-completions body for an Anthropic Messages body (`model` already checked by the caller), or why the
@@ -136,11 +158,13 @@ export function toChatRequest(body: Json): Translated {
     }
     let stopSequences: string[] = [];
     if (body.stop_sequences !== undefined) {
-      if (!Array.isArray(body.stop_sequences) || !body.stop_sequences.every((s) => typeof s === "string")) fail("`stop_sequences` must be an array of strings");
+      if (!Array.isArray(body.stop_sequences) || !body.stop_sequences.every((s) => typeof s === "string"))
+        fail("`stop_sequences` must be an array of strings");
       stopSequences = body.stop_sequences as string[];
       if (stopSequences.length) chat.stop = stopSequences;
     }
-    for (const key of ["temperature", "top_p", "top_k"] as const) if (body[key] !== undefined) chat[key] = number(body[key], key);
+    for (const key of ["temperature", "top_p", "top_k"] as const)
+      if (body[key] !== undefined) chat[key] = number(body[key], key);
     if (body.tools !== undefined && (body.tools as unknown[]).length !== 0) chat.tools = tools(body.tools);
     if (body.tool_choice !== undefined) toolChoice(body.tool_choice, chat);
     if (isJsonObject(body.metadata) && typeof body.metadata.user_id === "string") chat.user = body.metadata.user_id;

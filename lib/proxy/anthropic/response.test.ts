@@ -21,7 +21,14 @@ describe("stopReasonOf", () => {
 
 describe("toAnthropicMessage", () => {
   it("text with usage", () => {
-    const m = toAnthropicMessage({ id: "chatcmpl-abc", choices: [{ message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }], usage: { prompt_tokens: 7, completion_tokens: 3 } }, ctx);
+    const m = toAnthropicMessage(
+      {
+        id: "chatcmpl-abc",
+        choices: [{ message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 7, completion_tokens: 3 },
+      },
+      ctx,
+    );
     expect(m).toEqual({
       id: "msg_abc",
       type: "message",
@@ -39,7 +46,10 @@ describe("toAnthropicMessage", () => {
       { id: "call_1", type: "function", function: { name: "weather", arguments: '{"city":"Tokyo"}' } },
       { type: "function", function: { name: "broken", arguments: "{not json" } },
     ];
-    const m = toAnthropicMessage({ id: "x", choices: [{ message: { content: null, tool_calls: calls }, finish_reason: "tool_calls" }] }, ctx);
+    const m = toAnthropicMessage(
+      { id: "x", choices: [{ message: { content: null, tool_calls: calls }, finish_reason: "tool_calls" }] },
+      ctx,
+    );
     expect(m.content).toEqual([
       { type: "tool_use", id: "call_1", name: "weather", input: { city: "Tokyo" } },
       { type: "tool_use", id: "toolu_1", name: "broken", input: {} },
@@ -49,7 +59,10 @@ describe("toAnthropicMessage", () => {
   });
 
   it("the stop sequence vLLM reports", () => {
-    const m = toAnthropicMessage({ choices: [{ message: { content: "a" }, finish_reason: "stop", stop_reason: "END" }] }, ctx);
+    const m = toAnthropicMessage(
+      { choices: [{ message: { content: "a" }, finish_reason: "stop", stop_reason: "END" }] },
+      ctx,
+    );
     expect([m.stop_reason, m.stop_sequence]).toEqual(["stop_sequence", "END"]);
   });
 

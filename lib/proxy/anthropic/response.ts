@@ -35,12 +35,16 @@ export function toolInput(args: unknown): Json {
 }
 
 /** The message id for an upstream answer's id. */
-export const messageId = (id: unknown) => `msg_${typeof id === "string" && id ? id.replace(/^chatcmpl-/, "") : Date.now().toString(36)}`;
+export const messageId = (id: unknown) =>
+  `msg_${typeof id === "string" && id ? id.replace(/^chatcmpl-/, "") : Date.now().toString(36)}`;
 
 const tokens = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : 0);
 
 /** The Anthropic `usage` of an OpenAI `usage` (absent counts are 0). */
-export const usageOf = (u: unknown) => ({ input_tokens: tokens(isJsonObject(u) ? u.prompt_tokens : 0), output_tokens: tokens(isJsonObject(u) ? u.completion_tokens : 0) });
+export const usageOf = (u: unknown) => ({
+  input_tokens: tokens(isJsonObject(u) ? u.prompt_tokens : 0),
+  output_tokens: tokens(isJsonObject(u) ? u.completion_tokens : 0),
+});
 
 /** The Anthropic `message` for a chat completion (its first choice). */
 export function toAnthropicMessage(chat: Json, ctx: MessagesContext): Json {
@@ -51,7 +55,12 @@ export function toAnthropicMessage(chat: Json, ctx: MessagesContext): Json {
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isJsonObject) : [];
   calls.forEach((call, i) => {
     const fn = isJsonObject(call.function) ? call.function : {};
-    content.push({ type: "tool_use", id: typeof call.id === "string" && call.id ? call.id : `toolu_${i}`, name: String(fn.name ?? ""), input: toolInput(fn.arguments) });
+    content.push({
+      type: "tool_use",
+      id: typeof call.id === "string" && call.id ? call.id : `toolu_${i}`,
+      name: String(fn.name ?? ""),
+      input: toolInput(fn.arguments),
+    });
   });
   const matched = matchedStop(choice, ctx);
   return {

@@ -3,7 +3,8 @@ import { AnthropicStream, PING } from "./stream";
 
 const ctx = { model: "claude-local", stream: true, stopSequences: [] };
 const sse = (data: unknown) => `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) => sse({ id: "chatcmpl-s1", choices: [{ index: 0, delta, finish_reason: finish }] });
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+  sse({ id: "chatcmpl-s1", choices: [{ index: 0, delta, finish_reason: finish }] });
 const USAGE = sse({ id: "chatcmpl-s1", choices: [], usage: { prompt_tokens: 11, completion_tokens: 5 } });
 
 /** The events the translation writes, as [event name, data] pairs. */
@@ -27,22 +28,44 @@ function translate(upstream: string[], broken = false, together = false): string
   return out + (t.end(broken)?.toString() ?? "");
 }
 
-const TEXT = [chunk({ role: "assistant", content: "" }), chunk({ content: "Hel" }), chunk({ content: "lo" }), chunk({}, "stop"), USAGE, sse("[DONE]")];
+const TEXT = [
+  chunk({ role: "assistant", content: "" }),
+  chunk({ content: "Hel" }),
+  chunk({ content: "lo" }),
+  chunk({}, "stop"),
+  USAGE,
+  sse("[DONE]"),
+];
 
 describe("AnthropicStream: OpenAI chunks → Anthropic's event sequence", () => {
   it.each([false, true])("text, with usage at the end (events pushed together: %s)", (together) => {
     const out = events(translate(TEXT, false, together));
-    expect(out.map(([n]) => n)).toEqual(["message_start", "ping", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    expect(out.map(([n]) => n)).toEqual([
+      "message_start",
+      "ping",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
     expect(out[0][1].message).toMatchObject({ id: "msg_s1", model: "claude-local", role: "assistant", content: [] });
     expect(out[2][1]).toEqual({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
     expect(out[3][1]).toEqual({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } });
-    expect(out[6][1]).toEqual({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { input_tokens: 11, output_tokens: 5 } });
+    expect(out[6][1]).toEqual({
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { input_tokens: 11, output_tokens: 5 },
+    });
   });
 
   it("text then a tool call: two blocks, argument fragments as input_json_delta", () => {
     const upstream = [
       chunk({ role: "assistant", content: "Let me look." }),
-      chunk({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "weather", arguments: "" } }] }),
+      chunk({
+        tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "weather", arguments: "" } }],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '"Tokyo"}' } }] }),
       chunk({ tool_calls: [{ index: 1, id: "call_2", function: { name: "time", arguments: "{}" } }] }),
@@ -67,19 +90,32 @@ describe("AnthropicStream: OpenAI chunks → Anthropic's event sequence", () => 
       "message_stop",
     ]);
     expect(out[5][1].content_block).toEqual({ type: "tool_use", id: "call_1", name: "weather", input: {} });
-    const json = out.filter(([, d]) => d.index === 1 && (d.delta as { type?: string })?.type === "input_json_delta").map(([, d]) => (d.delta as { partial_json: string }).partial_json);
+    const json = out
+      .filter(([, d]) => d.index === 1 && (d.delta as { type?: string })?.type === "input_json_delta")
+      .map(([, d]) => (d.delta as { partial_json: string }).partial_json);
     expect(JSON.parse(json.join(""))).toEqual({ city: "Tokyo" });
     expect((out.at(-2)![1].delta as { stop_reason: string }).stop_reason).toBe("tool_use");
   });
 
   it("a stream cut mid-way ends with an error event, and nothing after it", () => {
     const out = events(translate(TEXT.slice(0, 2), true));
-    expect(out.map(([n]) => n)).toEqual(["message_start", "ping", "content_block_start", "content_block_delta", "error"]);
-    expect(out.at(-1)![1]).toEqual({ type: "error", error: { type: "api_error", message: "The upstream endpoint failed mid-stream." } });
+    expect(out.map(([n]) => n)).toEqual([
+      "message_start",
+      "ping",
+      "content_block_start",
+      "content_block_delta",
+      "error",
+    ]);
+    expect(out.at(-1)![1]).toEqual({
+      type: "error",
+      error: { type: "api_error", message: "The upstream endpoint failed mid-stream." },
+    });
   });
 
   it("an upstream's error event becomes Anthropic's", () => {
-    const out = events(translate([chunk({ content: "a" }), sse({ error: { message: "out of memory" } }), chunk({ content: "never" })]));
+    const out = events(
+      translate([chunk({ content: "a" }), sse({ error: { message: "out of memory" } }), chunk({ content: "never" })]),
+    );
     expect(out.at(-1)![1]).toEqual({ type: "error", error: { type: "api_error", message: "out of memory" } });
   });
 
@@ -102,7 +138,12 @@ describe("AnthropicStream: OpenAI chunks → Anthropic's event sequence", () => 
 
   it("an empty upstream still makes a whole message; keep-alive is a ping", () => {
     const t = new AnthropicStream(ctx);
-    expect(events(t.end(false)!.toString()).map(([n]) => n)).toEqual(["message_start", "ping", "message_delta", "message_stop"]);
+    expect(events(t.end(false)!.toString()).map(([n]) => n)).toEqual([
+      "message_start",
+      "ping",
+      "message_delta",
+      "message_stop",
+    ]);
     expect(PING.toString()).toBe('event: ping\ndata: {"type":"ping"}\n\n');
   });
 });

@@ -83,7 +83,8 @@ export class AnthropicStream implements EventTransform {
       if (this.openKind !== "text") out += this.openBlock("text", { type: "text", text: "" });
       out += frame("content_block_delta", { index: this.open, delta: { type: "text_delta", text: delta.content } });
     }
-    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) if (isJsonObject(call)) out += this.toolDelta(call);
+    if (Array.isArray(delta.tool_calls))
+      for (const call of delta.tool_calls) if (isJsonObject(call)) out += this.toolDelta(call);
     if (choice.finish_reason) {
       this.finishReason = choice.finish_reason;
       this.matched = matchedStop(choice, this.ctx);
@@ -94,7 +95,16 @@ export class AnthropicStream implements EventTransform {
   private start(chunk: Json): string {
     if (this.started) return "";
     this.started = true;
-    const message = { id: messageId(chunk.id), type: "message", role: "assistant", model: this.ctx.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } };
+    const message = {
+      id: messageId(chunk.id),
+      type: "message",
+      role: "assistant",
+      model: this.ctx.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
+    };
     return frame("message_start", { message }) + frame("ping", {});
   }
 
@@ -124,7 +134,8 @@ export class AnthropicStream implements EventTransform {
       index = this.open;
       this.tools.set(i, index);
     }
-    if (typeof fn.arguments === "string" && fn.arguments) out += frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: fn.arguments } });
+    if (typeof fn.arguments === "string" && fn.arguments)
+      out += frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: fn.arguments } });
     return out;
   }
 

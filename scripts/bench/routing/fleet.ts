@@ -28,10 +28,51 @@ interface Spec {
 
 const base = { ttftMs: 40, tokenMs: 8 };
 const SPECS: Spec[] = [
-  { name: "ollama-a", kind: "ollama", models: ollamaModels, engine: { ...base, parallel: 2, maxLoaded: 2, loadMs: 2000, contextLength: 4096, loaded: ["m0:latest", "m1:latest"] } },
-  { name: "ollama-b", kind: "ollama", models: ollamaModels, engine: { ...base, parallel: 2, maxLoaded: 2, loadMs: 2000, contextLength: 4096, loaded: ["m2:latest", "m3:latest"] } },
-  { name: "ollama-c", kind: "ollama", models: ollamaModels, engine: { ...base, parallel: 2, maxLoaded: 2, loadMs: 2000, contextLength: 4096, loaded: ["m4:latest", "m5:latest"] } },
-  { name: "lmstudio", kind: "lm_studio", models: MODELS, engine: { ...base, parallel: 2, maxLoaded: 1, loadMs: 2500, contextLength: 8192, loaded: ["m0"] } },
+  {
+    name: "ollama-a",
+    kind: "ollama",
+    models: ollamaModels,
+    engine: {
+      ...base,
+      parallel: 2,
+      maxLoaded: 2,
+      loadMs: 2000,
+      contextLength: 4096,
+      loaded: ["m0:latest", "m1:latest"],
+    },
+  },
+  {
+    name: "ollama-b",
+    kind: "ollama",
+    models: ollamaModels,
+    engine: {
+      ...base,
+      parallel: 2,
+      maxLoaded: 2,
+      loadMs: 2000,
+      contextLength: 4096,
+      loaded: ["m2:latest", "m3:latest"],
+    },
+  },
+  {
+    name: "ollama-c",
+    kind: "ollama",
+    models: ollamaModels,
+    engine: {
+      ...base,
+      parallel: 2,
+      maxLoaded: 2,
+      loadMs: 2000,
+      contextLength: 4096,
+      loaded: ["m4:latest", "m5:latest"],
+    },
+  },
+  {
+    name: "lmstudio",
+    kind: "lm_studio",
+    models: MODELS,
+    engine: { ...base, parallel: 2, maxLoaded: 1, loadMs: 2500, contextLength: 8192, loaded: ["m0"] },
+  },
   { name: "vllm", kind: "vllm", models: ["m0"], engine: { ...base, ttftMs: 60, parallel: 16, contextLength: 16384 } },
   { name: "llamacpp", kind: "llamacpp", models: ["m1"], engine: { ...base, parallel: 2, contextLength: 2048 } },
   { name: "fast-503", kind: "openai", models: MODELS, faults: { status: 503 } },
@@ -43,7 +84,14 @@ export async function startBenchFleet(): Promise<FleetNode[]> {
     SPECS.map(async (s) => ({
       name: s.name,
       timeoutSecs: s.timeoutSecs ?? 120,
-      fake: await startFake({ kind: s.kind, models: s.models, record: false, chunks: 4, ...(s.engine ? { engine: s.engine } : {}), ...(s.faults ? { faults: s.faults } : {}) }),
+      fake: await startFake({
+        kind: s.kind,
+        models: s.models,
+        record: false,
+        chunks: 4,
+        ...(s.engine ? { engine: s.engine } : {}),
+        ...(s.faults ? { faults: s.faults } : {}),
+      }),
     })),
   );
 }

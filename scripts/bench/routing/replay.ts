@@ -16,31 +16,75 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** One streamed chat request; TTFT is the first body byte (the first SSE event). */
 function send(base: URL, key: string, r: TraceRequest): Promise<Omit<Outcome, "at">> {
-  const body = JSON.stringify({ model: r.model, stream: true, max_tokens: r.maxTokens, messages: [{ role: "user", content: "x".repeat(r.promptTokens * 4) }] });
+  const body = JSON.stringify({
+    model: r.model,
+    stream: true,
+    max_tokens: r.maxTokens,
+    messages: [{ role: "user", content: "x".repeat(r.promptTokens * 4) }],
+  });
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const req = http.request({ agent, host: base.hostname, port: base.port, method: "POST", path: "/v1/chat/completions", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      let ttft: number | null = null;
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => {
-        ttft ??= performance.now() - t0;
-        if (res.statusCode !== 200) chunks.push(c);
-      });
-      res.on("end", () => {
-        let code: string | null = null;
-        if (res.statusCode !== 200) {
-          try {
-            code = JSON.parse(Buffer.concat(chunks).toString()).error?.code ?? null;
-          } catch {
-            code = null;
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: "POST",
+        path: "/v1/chat/completions",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let ttft: number | null = null;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => {
+          ttft ??= performance.now() - t0;
+          if (res.statusCode !== 200) chunks.push(c);
+        });
+        res.on("end", () => {
+          let code: string | null = null;
+          if (res.statusCode !== 200) {
+            try {
+              code = JSON.parse(Buffer.concat(chunks).toString()).error?.code ?? null;
+            } catch {
+              code = null;
+            }
           }
-        }
-        const header = (n: string) => (typeof res.headers[n] === "string" ? (res.headers[n] as string) : null);
-        resolve({ status: res.statusCode ?? 0, ttftMs: res.statusCode === 200 ? ttft : null, e2eMs: performance.now() - t0, endpoint: header("x-llmlb-endpoint-name"), reason: header("x-llmlb-route-reason"), code });
-      });
-      res.on("error", () => resolve({ status: 0, ttftMs: null, e2eMs: performance.now() - t0, endpoint: null, reason: null, code: "client_error" }));
-    });
-    req.on("error", () => resolve({ status: 0, ttftMs: null, e2eMs: performance.now() - t0, endpoint: null, reason: null, code: "client_error" }));
+          const header = (n: string) => (typeof res.headers[n] === "string" ? (res.headers[n] as string) : null);
+          resolve({
+            status: res.statusCode ?? 0,
+            ttftMs: res.statusCode === 200 ? ttft : null,
+            e2eMs: performance.now() - t0,
+            endpoint: header("x-llmlb-endpoint-name"),
+            reason: header("x-llmlb-route-reason"),
+            code,
+          });
+        });
+        res.on("error", () =>
+          resolve({
+            status: 0,
+            ttftMs: null,
+            e2eMs: performance.now() - t0,
+            endpoint: null,
+            reason: null,
+            code: "client_error",
+          }),
+        );
+      },
+    );
+    req.on("error", () =>
+      resolve({
+        status: 0,
+        ttftMs: null,
+        e2eMs: performance.now() - t0,
+        endpoint: null,
+        reason: null,
+        code: "client_error",
+      }),
+    );
     req.end(body);
   });
 }

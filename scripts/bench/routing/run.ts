@@ -13,15 +13,36 @@ import { cdfSvg, summarize, tableMd, targets, type PolicyResult } from "./summar
 const POLICIES = ["round-robin", "least-inflight", "fleet"] as const;
 const seed = Number(process.argv.find((a) => a.startsWith("--seed="))?.slice(7) ?? 17);
 const durationMs = Number(process.argv.find((a) => a.startsWith("--seconds="))?.slice(10) ?? 40) * 1000;
-const trace = makeTrace({ seed, durationMs, ratePerSec: 10, models: MODELS, zipfS: 1.1, longShare: 0.04, longTokens: [2500, 9000] });
+const trace = makeTrace({
+  seed,
+  durationMs,
+  ratePerSec: 10,
+  models: MODELS,
+  zipfS: 1.1,
+  longShare: 0.04,
+  longTokens: [2500, 9000],
+});
 
 async function register(url: string, nodes: FleetNode[]): Promise<void> {
   const ids = [];
-  for (const n of nodes) ids.push(((await json(`${url}/api/endpoints`, { method: "POST", body: JSON.stringify({ name: n.name, base_url: n.fake.url, inference_timeout_secs: n.timeoutSecs }) })) as { id: string }).id);
+  for (const n of nodes)
+    ids.push(
+      (
+        (await json(`${url}/api/endpoints`, {
+          method: "POST",
+          body: JSON.stringify({ name: n.name, base_url: n.fake.url, inference_timeout_secs: n.timeoutSecs }),
+        })) as { id: string }
+      ).id,
+    );
   for (const [i, id] of ids.entries()) {
     for (let k = 0; k < 200; k++) {
-      const d = (await json(`${url}/api/endpoints/${id}`)) as { status: string; model_count: number; telemetry: { stale: boolean } | null };
-      if (d.status === "online" && d.model_count > 0 && (!nodes[i].fake.engine || (d.telemetry && !d.telemetry.stale))) break;
+      const d = (await json(`${url}/api/endpoints/${id}`)) as {
+        status: string;
+        model_count: number;
+        telemetry: { stale: boolean } | null;
+      };
+      if (d.status === "online" && d.model_count > 0 && (!nodes[i].fake.engine || (d.telemetry && !d.telemetry.stale)))
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -40,7 +61,11 @@ async function runPolicy(policy: (typeof POLICIES)[number]): Promise<PolicyResul
     clearTimeout(t10);
     const counts = engineCounts(nodes);
     const after10 = trace.filter((r) => r.at >= 10_000).length;
-    return summarize(policy, trace, outcomes, { ...counts, fast503After10: (bad.served + bad.inflight - badAt10) / after10, wallMs: Date.now() - started });
+    return summarize(policy, trace, outcomes, {
+      ...counts,
+      fast503After10: (bad.served + bad.inflight - badAt10) / after10,
+      wallMs: Date.now() - started,
+    });
   } finally {
     await server.stop();
     await Promise.all(nodes.map((n) => n.fake.stop()));
@@ -53,11 +78,17 @@ const t0 = Date.now();
 process.stdout.write(`${POLICIES.join(", ")}: ${trace.length} requests over ${durationMs / 1000} s each, at once…\n`);
 const results: PolicyResult[] = await Promise.all(POLICIES.map(runPolicy));
 const checks = targets(results);
-const meta = { seed: String(seed), requests: String(trace.length), seconds: String(durationMs / 1000), total_wall_s: ((Date.now() - t0) / 1000).toFixed(0), node: process.version };
+const meta = {
+  seed: String(seed),
+  requests: String(trace.length),
+  seconds: String(durationMs / 1000),
+  total_wall_s: ((Date.now() - t0) / 1000).toFixed(0),
+  node: process.version,
+};
 const out = path.join(ROOT, "bench-results");
 fs.mkdirSync(out, { recursive: true });
 const md = tableMd(results, checks, meta);
-fs.writeFileSync(path.join(out, "fleet.json"), JSON.stringify({ meta, results, checks }, null, 2) + "\n");
+fs.writeFileSync(path.join(out, "fleet.json"), `${JSON.stringify({ meta, results, checks }, null, 2)}\n`);
 fs.writeFileSync(path.join(out, "fleet.md"), md);
 fs.writeFileSync(path.join(out, "fleet-ttft-cdf.svg"), cdfSvg(results));
 process.stdout.write(md);

@@ -11,7 +11,10 @@ export function ChangePasswordForm({ t, username }: { t: Messages; username: str
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
-    const body = { current_password: String(form.get("current_password")), new_password: String(form.get("new_password")) };
+    const body = {
+      current_password: String(form.get("current_password")),
+      new_password: String(form.get("new_password")),
+    };
     const res = await apiFetch("/api/me", { method: "PATCH", body });
     setErrors(res.fieldErrors);
     if (!res.ok) return;
@@ -26,12 +29,25 @@ export function ChangePasswordForm({ t, username }: { t: Messages; username: str
       <h2 className="font-medium">{t.changePassword}</h2>
       <label className="block text-sm">
         {t.currentPassword}
-        <input name="current_password" type="password" autoComplete="current-password" required className="input mt-1" />
+        <input
+          name="current_password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="input mt-1"
+        />
         {errors.current_password && <p className="field-error">{errors.current_password}</p>}
       </label>
       <label className="block text-sm">
         {t.newPassword}
-        <input name="new_password" type="password" autoComplete="new-password" required minLength={8} className="input mt-1" />
+        <input
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          className="input mt-1"
+        />
         {errors.new_password && <p className="field-error">{errors.new_password}</p>}
       </label>
       {errors.form && <p className="field-error">{errors.form}</p>}

@@ -22,10 +22,19 @@ const STATUS_STYLE: Record<KeyStatus, string> = {
   expired: "bg-amber-100 text-amber-800",
 };
 
-function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: string) => Promise<void>): ColumnDef<KeyRow>[] {
+function keyColumns(
+  t: Messages,
+  lang: Lang,
+  canManage: boolean,
+  onRevoke: (id: string) => Promise<void>,
+): ColumnDef<KeyRow>[] {
   return [
     { id: "name", header: t.name, cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
-    { id: "prefix", header: t.prefix, cell: ({ row }) => <span className="font-mono text-xs">{row.original.prefix}…</span> },
+    {
+      id: "prefix",
+      header: t.prefix,
+      cell: ({ row }) => <span className="font-mono text-xs">{row.original.prefix}…</span>,
+    },
     {
       id: "permissions",
       header: t.permissions,
@@ -40,7 +49,15 @@ function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: 
         </span>
       ),
     },
-    { id: "created", header: t.created, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{fmtDateTime(row.original.created_at, lang)}</span> },
+    {
+      id: "created",
+      header: t.created,
+      cell: ({ row }) => (
+        <span className="text-slate-500" suppressHydrationWarning>
+          {fmtDateTime(row.original.created_at, lang)}
+        </span>
+      ),
+    },
     {
       id: "last_used",
       header: t.lastUsed,
@@ -50,13 +67,29 @@ function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: 
         </span>
       ),
     },
-    { id: "requests", header: t.requestCount, meta: { align: "right" }, cell: ({ row }) => <span data-testid="api-key-requests">{fmtNumber(row.original.request_count)}</span> },
-    { id: "expires", header: t.expires, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{row.original.expires_at ? fmtDateTime(row.original.expires_at, lang) : DASH}</span> },
+    {
+      id: "requests",
+      header: t.requestCount,
+      meta: { align: "right" },
+      cell: ({ row }) => <span data-testid="api-key-requests">{fmtNumber(row.original.request_count)}</span>,
+    },
+    {
+      id: "expires",
+      header: t.expires,
+      cell: ({ row }) => (
+        <span className="text-slate-500" suppressHydrationWarning>
+          {row.original.expires_at ? fmtDateTime(row.original.expires_at, lang) : DASH}
+        </span>
+      ),
+    },
     {
       id: "status",
       header: t.status,
       cell: ({ row }) => (
-        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(row.original.status)]}`} data-testid="api-key-status">
+        <span
+          className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[keyStatus(row.original.status)]}`}
+          data-testid="api-key-status"
+        >
           {t[`key_${keyStatus(row.original.status)}`]}
         </span>
       ),
@@ -67,21 +100,65 @@ function keyColumns(t: Messages, lang: Lang, canManage: boolean, onRevoke: (id: 
       meta: { align: "right" },
       cell: ({ row }) =>
         canManage && row.original.status === "active" ? (
-          <ConfirmButton label={t.revoke} question={t.confirmRevoke} confirmLabel={t.revoke} cancelLabel={t.cancel} onConfirm={() => onRevoke(row.original.id)} />
+          <ConfirmButton
+            label={t.revoke}
+            question={t.confirmRevoke}
+            confirmLabel={t.revoke}
+            cancelLabel={t.cancel}
+            onConfirm={() => onRevoke(row.original.id)}
+          />
         ) : null,
     },
   ];
 }
 
-function KeysTable({ t, lang, keys, canManage, onRevoke }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; onRevoke: (id: string) => Promise<void> }) {
+function KeysTable({
+  t,
+  lang,
+  keys,
+  canManage,
+  onRevoke,
+}: {
+  t: Messages;
+  lang: Lang;
+  keys: KeyRow[];
+  canManage: boolean;
+  onRevoke: (id: string) => Promise<void>;
+}) {
   // keyed on the language, not `t`'s identity (a refresh sends an equal new `t`; new columns remount the cells)
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the language, not on `t`'s identity
   const cols = useMemo(() => keyColumns(t, lang, canManage, onRevoke), [lang, canManage, onRevoke]);
-  const table = useReactTable({ data: keys, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (k) => k.id });
-  return <DataTable table={table} label={t.apiKeys} empty={t.noKeys} rowTestId="api-key-row" rowAttrs={(k) => ({ "data-key-name": k.name })} />;
+  const table = useReactTable({
+    data: keys,
+    columns: cols,
+    getCoreRowModel: getCoreRowModel(),
+    enableSorting: false,
+    getRowId: (k) => k.id,
+  });
+  return (
+    <DataTable
+      table={table}
+      label={t.apiKeys}
+      empty={t.noKeys}
+      rowTestId="api-key-row"
+      rowAttrs={(k) => ({ "data-key-name": k.name })}
+    />
+  );
 }
 
-export function ApiKeysView({ t, lang, keys, canManage, origin }: { t: Messages; lang: Lang; keys: KeyRow[]; canManage: boolean; origin: string }) {
+export function ApiKeysView({
+  t,
+  lang,
+  keys,
+  canManage,
+  origin,
+}: {
+  t: Messages;
+  lang: Lang;
+  keys: KeyRow[];
+  canManage: boolean;
+  origin: string;
+}) {
   const router = useRouter();
   const [plaintext, setPlaintext] = useState<string | null>(null);
   const [createdName, setCreatedName] = useState("");
@@ -118,10 +195,17 @@ export function ApiKeysView({ t, lang, keys, canManage, origin }: { t: Messages;
             {t.keyReadyFor} <span data-testid="new-key-name">{createdName}</span>. {t.keyShownOnce}
           </p>
           <div className="flex flex-wrap items-center gap-2">
-            <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm ring-1 ring-amber-200" data-testid="new-key-value">
+            <code
+              className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm ring-1 ring-amber-200"
+              data-testid="new-key-value"
+            >
               {plaintext}
             </code>
-            <button type="button" className="btn-secondary" onClick={() => void navigator.clipboard?.writeText(plaintext).then(() => setCopied(true))}>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => void navigator.clipboard?.writeText(plaintext).then(() => setCopied(true))}
+            >
               {copied ? t.copied : t.copy}
             </button>
             <button type="button" className="btn-secondary" onClick={() => setPlaintext(null)}>

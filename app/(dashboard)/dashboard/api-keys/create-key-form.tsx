@@ -12,8 +12,12 @@ export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: 
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [perms, setPerms] = useState<Set<Permission>>(() => new Set(PERMISSION_PRESETS.inference));
-  const preset = PRESETS.find((p) => PERMISSION_PRESETS[p].length === perms.size && PERMISSION_PRESETS[p].every((x) => perms.has(x))) ?? null;
-  const toggle = (p: Permission, on: boolean) => setPerms((prev) => new Set(on ? [...prev, p] : [...prev].filter((x) => x !== p)));
+  const preset =
+    PRESETS.find(
+      (p) => PERMISSION_PRESETS[p].length === perms.size && PERMISSION_PRESETS[p].every((x) => perms.has(x)),
+    ) ?? null;
+  const toggle = (p: Permission, on: boolean) =>
+    setPerms((prev) => new Set(on ? [...prev, p] : [...prev].filter((x) => x !== p)));
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -70,7 +74,14 @@ export function CreateKeyForm({ t, onCreated }: { t: Messages; onCreated: (key: 
         <div className="mt-2 grid grid-cols-1 gap-1 sm:grid-cols-2">
           {PERMISSIONS.map((p) => (
             <label key={p} className="flex items-start gap-2 text-sm">
-              <input type="checkbox" name="permissions" value={p} checked={perms.has(p)} onChange={(e) => toggle(p, e.target.checked)} className="mt-0.5" />
+              <input
+                type="checkbox"
+                name="permissions"
+                value={p}
+                checked={perms.has(p)}
+                onChange={(e) => toggle(p, e.target.checked)}
+                className="mt-0.5"
+              />
               <span className="min-w-0">
                 <span className="font-mono text-xs">{p}</span>
                 <span className="block text-xs text-slate-500">{t[permKey(p)]}</span>

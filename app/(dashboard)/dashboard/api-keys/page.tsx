@@ -8,5 +8,13 @@ export default async function ApiKeysPage() {
   const { t, lang, db, can } = await pageContext();
   // Viewers see the list read-only (names, prefixes, permissions: no secrets); only managers may change it.
   const keys = await listApiKeys({ db });
-  return <ApiKeysView t={t} lang={lang} keys={keys} canManage={can("api_keys.manage")} origin={publicOrigin(await headers())} />;
+  return (
+    <ApiKeysView
+      t={t}
+      lang={lang}
+      keys={keys}
+      canManage={can("api_keys.manage")}
+      origin={publicOrigin(await headers())}
+    />
+  );
 }

@@ -46,9 +46,17 @@ export default async function ApiReferencePage() {
             .map(({ path, method, op }) => {
               const body = op.requestBody?.content["application/json"]?.schema;
               return (
-                <details key={`${method} ${path}`} className="rounded border border-slate-200 px-3 py-2" data-testid="api-operation">
+                <details
+                  key={`${method} ${path}`}
+                  className="rounded border border-slate-200 px-3 py-2"
+                  data-testid="api-operation"
+                >
                   <summary className="cursor-pointer text-sm">
-                    <span className={`mr-2 inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs uppercase ${METHOD_COLOURS[method] ?? "bg-slate-100"}`}>{method}</span>
+                    <span
+                      className={`mr-2 inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs uppercase ${METHOD_COLOURS[method] ?? "bg-slate-100"}`}
+                    >
+                      {method}
+                    </span>
                     <span className="font-mono">{path}</span>
                     <span className="ml-3 text-slate-500">{op.summary}</span>
                   </summary>
@@ -60,8 +68,10 @@ export default async function ApiReferencePage() {
                         <ul className="text-xs">
                           {op.parameters.map((p) => (
                             <li key={`${p.in}:${p.name}`}>
-                              <span className="font-mono font-medium">{p.name}</span> <span className="text-slate-500">({p.in})</span>
-                              {p.required && <span className="ml-1 text-red-600">*</span>} <SchemaView schema={p.schema} />
+                              <span className="font-mono font-medium">{p.name}</span>{" "}
+                              <span className="text-slate-500">({p.in})</span>
+                              {p.required && <span className="ml-1 text-red-600">*</span>}{" "}
+                              <SchemaView schema={p.schema} />
                             </li>
                           ))}
                         </ul>

@@ -32,7 +32,8 @@ export function describeType(s: Schema): string {
   const parts = [s.items ? `${type} of ${describeType(s.items)}` : type];
   if (s.format) parts.push(s.format);
   if (s.minimum !== undefined || s.maximum !== undefined) parts.push(`${s.minimum ?? ""}–${s.maximum ?? ""}`);
-  if (s.minLength !== undefined || s.maxLength !== undefined) parts.push(`${s.minLength ?? 0}–${s.maxLength ?? "∞"} chars`);
+  if (s.minLength !== undefined || s.maxLength !== undefined)
+    parts.push(`${s.minLength ?? 0}–${s.maxLength ?? "∞"} chars`);
   if (s.default !== undefined) parts.push(`default ${JSON.stringify(s.default)}`);
   return parts.join(", ");
 }

@@ -42,7 +42,13 @@ export function ConfigView({ t }: { t: Messages }) {
         </a>
         <label className="btn-secondary cursor-pointer">
           {t.importConfig}
-          <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => void pick(e)} data-testid="config-file" />
+          <input
+            type="file"
+            accept="application/json,.json"
+            className="sr-only"
+            onChange={(e) => void pick(e)}
+            data-testid="config-file"
+          />
         </label>
         <a className="text-indigo-700 underline" href="/api/config/schema" target="_blank" rel="noreferrer">
           {t.configSchema}
@@ -62,8 +68,12 @@ export function ConfigView({ t }: { t: Messages }) {
               <li key={i} className="flex flex-wrap gap-2 px-3 py-1.5" data-action={c.action}>
                 <span className="w-20 text-slate-500">{c.kind}</span>
                 <span className="font-medium">{c.name}</span>
-                <span className={c.action === "unchanged" ? "text-slate-400" : "text-indigo-700"}>{t[`change_${c.action}`]}</span>
-                {"fields" in c && c.fields && <span className="text-slate-600">{Object.keys(c.fields).join(", ")}</span>}
+                <span className={c.action === "unchanged" ? "text-slate-400" : "text-indigo-700"}>
+                  {t[`change_${c.action}`]}
+                </span>
+                {"fields" in c && c.fields && (
+                  <span className="text-slate-600">{Object.keys(c.fields).join(", ")}</span>
+                )}
                 {c.note && <span className="w-full text-amber-700">{c.note}</span>}
               </li>
             ))}

@@ -11,7 +11,12 @@ export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; 
   const [watching, setWatching] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const poll = usePolling<DownloadProgress | null>(watching && !done ? endpointsApi.progressUrl(id, watching) : null, null, PROGRESS_POLL_MS, true);
+  const poll = usePolling<DownloadProgress | null>(
+    watching && !done ? endpointsApi.progressUrl(id, watching) : null,
+    null,
+    PROGRESS_POLL_MS,
+    true,
+  );
   const progress = poll.data;
   const finished = useRef(onFinished);
   useEffect(() => {
@@ -38,16 +43,38 @@ export function DownloadPanel({ id, t, onFinished }: { id: string; t: Messages; 
     <section className="space-y-2 rounded-md border border-slate-200 p-3" data-testid="download-panel">
       <h3 className="text-sm font-semibold text-slate-700">{t.downloadModel}</h3>
       <form onSubmit={start} className="flex gap-2">
-        <input className="input min-w-0" aria-label={t.model} placeholder="llama-3.2-1b" value={model} onChange={(e) => setModel(e.target.value)} required />
-        <button type="submit" className="btn-secondary shrink-0 whitespace-nowrap" disabled={!model.trim()} data-testid="download-button">
+        <input
+          className="input min-w-0"
+          aria-label={t.model}
+          placeholder="llama-3.2-1b"
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          required
+        />
+        <button
+          type="submit"
+          className="btn-secondary shrink-0 whitespace-nowrap"
+          disabled={!model.trim()}
+          data-testid="download-button"
+        >
           {t.download}
         </button>
       </form>
       {(error ?? poll.error) && <p className="field-error">{error ?? poll.error}</p>}
       {progress && (
         <div className="space-y-1 text-xs text-slate-600" data-testid="download-progress" data-status={progress.status}>
-          <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t.downloadModel}>
-            <div className={`h-full transition-all ${progress.status === "failed" ? "bg-red-500" : "bg-indigo-500"}`} style={{ width: `${pct}%` }} />
+          <div
+            className="h-2 overflow-hidden rounded-full bg-slate-100"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+            aria-label={t.downloadModel}
+          >
+            <div
+              className={`h-full transition-all ${progress.status === "failed" ? "bg-red-500" : "bg-indigo-500"}`}
+              style={{ width: `${pct}%` }}
+            />
           </div>
           <div className="flex justify-between">
             <span>

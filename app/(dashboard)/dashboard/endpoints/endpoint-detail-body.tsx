@@ -12,11 +12,26 @@ import { EndpointTelemetry, LoadedMark } from "./endpoint-telemetry";
 
 function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
   const items: Array<[string, React.ReactNode]> = [
-    [t.url, <span key="u" className="break-all font-mono text-xs" data-testid="detail-url">{d.base_url}</span>],
+    [
+      t.url,
+      <span key="u" className="break-all font-mono text-xs" data-testid="detail-url">
+        {d.base_url}
+      </span>,
+    ],
     [t.latency, fmtMs(d.latency_ms)],
     [t.tps, d.aggregate_tps === null ? DASH : fmtNumber(d.aggregate_tps, 1)],
-    [t.lastCheck, <span key="c" title={fmtDateTime(d.last_checked_at, lang)} suppressHydrationWarning>{fmtAgo(d.last_checked_at, lang)}</span>],
-    [t.lastSeen, <span key="s" title={fmtDateTime(d.last_seen_at, lang)} suppressHydrationWarning>{fmtAgo(d.last_seen_at, lang)}</span>],
+    [
+      t.lastCheck,
+      <span key="c" title={fmtDateTime(d.last_checked_at, lang)} suppressHydrationWarning>
+        {fmtAgo(d.last_checked_at, lang)}
+      </span>,
+    ],
+    [
+      t.lastSeen,
+      <span key="s" title={fmtDateTime(d.last_seen_at, lang)} suppressHydrationWarning>
+        {fmtAgo(d.last_seen_at, lang)}
+      </span>,
+    ],
     [t.registered, fmtDateTime(d.registered_at, lang)],
     [t.healthCheckInterval, d.health_check_interval_secs],
     [t.inferenceTimeout, d.inference_timeout_secs],
@@ -46,7 +61,8 @@ function Info({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: Lang }) {
 type ModelRow = EndpointDetail["models"][number];
 
 /** Whether the engine reports the model loaded (fresh telemetry only). */
-const loadedIn = (d: EndpointDetail) => (modelId: string) => !!d.telemetry && !d.telemetry.stale && d.telemetry.models.some((x) => x.loaded && x.model_id === modelId);
+const loadedIn = (d: EndpointDetail) => (modelId: string) =>
+  !!d.telemetry && !d.telemetry.stale && d.telemetry.models.some((x) => x.loaded && x.model_id === modelId);
 
 function modelColumns(t: Messages, loaded: (modelId: string) => boolean): ColumnDef<ModelRow>[] {
   return [
@@ -74,15 +90,39 @@ function modelColumns(t: Messages, loaded: (modelId: string) => boolean): Column
         </span>
       ),
     },
-    { id: "context", header: t.contextLength, meta: { align: "right" }, cell: ({ row }) => fmtNumber(row.original.context_length) },
-    { id: "tps", header: t.tps, meta: { align: "right" }, cell: ({ row }) => (row.original.tps === null ? DASH : fmtNumber(row.original.tps, 1)) },
+    {
+      id: "context",
+      header: t.contextLength,
+      meta: { align: "right" },
+      cell: ({ row }) => fmtNumber(row.original.context_length),
+    },
+    {
+      id: "tps",
+      header: t.tps,
+      meta: { align: "right" },
+      cell: ({ row }) => (row.original.tps === null ? DASH : fmtNumber(row.original.tps, 1)),
+    },
   ];
 }
 
 function ModelsTable({ d, t }: { d: EndpointDetail; t: Messages }) {
   const cols = useMemo(() => modelColumns(t, loadedIn(d)), [t, d]);
-  const table = useReactTable({ data: d.models, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (m) => m.model_id });
-  return <DataTable table={table} label={t.models} empty={t.noModels} rowTestId="detail-model" className="rounded-md border border-slate-200" />;
+  const table = useReactTable({
+    data: d.models,
+    columns: cols,
+    getCoreRowModel: getCoreRowModel(),
+    enableSorting: false,
+    getRowId: (m) => m.model_id,
+  });
+  return (
+    <DataTable
+      table={table}
+      label={t.models}
+      empty={t.noModels}
+      rowTestId="detail-model"
+      className="rounded-md border border-slate-200"
+    />
+  );
 }
 
 function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
@@ -91,11 +131,7 @@ function Models({ d, t }: { d: EndpointDetail; t: Messages }) {
       <h3 className="text-sm font-semibold text-slate-700">
         {t.models} <span className="font-normal text-slate-400">({d.models.length})</span>
       </h3>
-      {d.models.length === 0 ? (
-        <p className="text-sm text-slate-500">{t.noModels}</p>
-      ) : (
-        <ModelsTable d={d} t={t} />
-      )}
+      {d.models.length === 0 ? <p className="text-sm text-slate-500">{t.noModels}</p> : <ModelsTable d={d} t={t} />}
     </section>
   );
 }
@@ -137,7 +173,11 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
                     <StatusBadge status={c.status_before} t={t} /> → <StatusBadge status={c.status_after} t={t} />
                   </span>
                 )}
-                {c.error && <span className="min-w-0 flex-1 truncate text-red-700" title={localize(c.error, t)}>{localize(c.error, t)}</span>}
+                {c.error && (
+                  <span className="min-w-0 flex-1 truncate text-red-700" title={localize(c.error, t)}>
+                    {localize(c.error, t)}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -148,11 +188,24 @@ function HealthChecks({ d, t, lang }: { d: EndpointDetail; t: Messages; lang: La
 }
 
 /** The read-only parts of the detail modal. */
-export function EndpointDetailBody({ d, t, lang, hideLastError = false }: { d: EndpointDetail; t: Messages; lang: Lang; hideLastError?: boolean }) {
+export function EndpointDetailBody({
+  d,
+  t,
+  lang,
+  hideLastError = false,
+}: {
+  d: EndpointDetail;
+  t: Messages;
+  lang: Lang;
+  hideLastError?: boolean;
+}) {
   return (
     <>
       {d.last_error && !hideLastError && (
-        <div className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" data-testid="detail-last-error">
+        <div
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200"
+          data-testid="detail-last-error"
+        >
           <span className="font-medium">{t.lastError}:</span> {localize(d.last_error, t)}
         </div>
       )}

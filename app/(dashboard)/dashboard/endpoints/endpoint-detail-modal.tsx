@@ -64,14 +64,20 @@ export function EndpointDetailModal({
       const r = await endpointsApi.test(id);
       if (!r.ok || !r.data) return { ok: false, text: r.message ?? "" };
       return r.data.success
-        ? { ok: true, text: `${t.connectionOk} · ${fmtMs(r.data.latency_ms)} · ${t.modelsFound}: ${r.data.models_found.length}` }
+        ? {
+            ok: true,
+            text: `${t.connectionOk} · ${fmtMs(r.data.latency_ms)} · ${t.modelsFound}: ${r.data.models_found.length}`,
+          }
         : { ok: false, text: `${t.connectionFailed}: ${localize(r.data.error, t)}`, reason: r.data.error };
     });
   const sync = () =>
     act("sync", async () => {
       const r = await endpointsApi.sync(id);
       if (!r.ok || !r.data) return { ok: false, text: `${t.syncFailed}: ${r.message ?? ""}`, reason: r.raw };
-      return { ok: true, text: `${t.syncDone}: ${r.data.synced_models.length} (+${r.data.added} / −${r.data.removed})` };
+      return {
+        ok: true,
+        text: `${t.syncDone}: ${r.data.synced_models.length} (+${r.data.added} / −${r.data.removed})`,
+      };
     });
   async function remove() {
     const r = await endpointsApi.remove(id);
@@ -119,7 +125,13 @@ export function EndpointDetailModal({
                 <button type="button" className="btn-secondary" onClick={() => setEditing(true)}>
                   {t.edit}
                 </button>
-                <ConfirmButton label={t.delete} question={t.confirmDelete} confirmLabel={t.delete} cancelLabel={t.cancel} onConfirm={remove} />
+                <ConfirmButton
+                  label={t.delete}
+                  question={t.confirmDelete}
+                  confirmLabel={t.delete}
+                  cancelLabel={t.cancel}
+                  onConfirm={remove}
+                />
               </>
             )}
             {d.models.length ? (
@@ -127,18 +139,33 @@ export function EndpointDetailModal({
                 {t.openInPlayground}
               </Link>
             ) : (
-              <button type="button" className="btn-primary ml-auto" disabled title={t.noModels} data-testid="open-playground-disabled">
+              <button
+                type="button"
+                className="btn-primary ml-auto"
+                disabled
+                title={t.noModels}
+                data-testid="open-playground-disabled"
+              >
                 {t.openInPlayground}
               </button>
             )}
           </div>
           {notice && (
-            <p role="status" data-testid="detail-notice" className={`rounded-md px-3 py-2 text-sm ${notice.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
+            <p
+              role="status"
+              data-testid="detail-notice"
+              className={`rounded-md px-3 py-2 text-sm ${notice.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}
+            >
               {notice.text}
             </p>
           )}
           {/* a failed test or sync already says why: the same reason is not shown again as "last error" */}
-          <EndpointDetailBody d={d} t={t} lang={lang} hideLastError={!!notice && !notice.ok && notice.reason === d.last_error} />
+          <EndpointDetailBody
+            d={d}
+            t={t}
+            lang={lang}
+            hideLastError={!!notice && !notice.ok && notice.reason === d.last_error}
+          />
           {canManage && d.endpoint_type === "xllm" && <DownloadPanel id={id} t={t} onFinished={changed} />}
         </>
       )}

@@ -49,10 +49,21 @@ export function EndpointEditor({
   }
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} onInput={onInput} noValidate className="space-y-4" aria-label={mode === "edit" ? t.edit : undefined}>
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      onInput={onInput}
+      noValidate
+      className="space-y-4"
+      aria-label={mode === "edit" ? t.edit : undefined}
+    >
       <EndpointFields t={t} errors={{ ...test.probeErrors, ...errors }} initial={initial} />
       {strippedUrl && (
-        <p role="note" data-testid="v1-notice" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+        <p
+          role="note"
+          data-testid="v1-notice"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+        >
           {formatMessage(t.note_v1_stripped, { url: strippedUrl })}
         </p>
       )}
@@ -61,7 +72,12 @@ export function EndpointEditor({
         <button type="button" className="btn-secondary" onClick={onCancel}>
           {t.cancel}
         </button>
-        <button type="button" className="btn-secondary" disabled={test.probing} onClick={() => void test.run(formRef.current)}>
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={test.probing}
+          onClick={() => void test.run(formRef.current)}
+        >
           {test.probing ? t.testing : t.connectionTest}
         </button>
         <button type="submit" className="btn-primary" disabled={saving}>

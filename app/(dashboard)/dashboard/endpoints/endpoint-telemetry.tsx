@@ -14,21 +14,38 @@ export function EndpointTelemetry({ d, t, lang }: { d: EndpointDetail; t: Messag
       <h3 className="text-sm font-semibold text-slate-700">
         {t.telemetry}
         {tm && (
-          <span className="ml-2 font-normal text-slate-400" data-testid="telemetry-age" title={fmtDateTime(tm.read_at, lang)} suppressHydrationWarning>
+          <span
+            className="ml-2 font-normal text-slate-400"
+            data-testid="telemetry-age"
+            title={fmtDateTime(tm.read_at, lang)}
+            suppressHydrationWarning
+          >
             {t.telemetryAge} {fmtAgo(tm.read_at, lang)}
           </span>
         )}
-        {tm?.stale && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-800" data-testid="telemetry-stale">{t.telemetryStale}</span>}
+        {tm?.stale && (
+          <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-800" data-testid="telemetry-stale">
+            {t.telemetryStale}
+          </span>
+        )}
       </h3>
       {!tm ? (
         <p className="text-sm text-slate-500">{t.noTelemetry}</p>
       ) : (
         <>
           <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
-            {([[t.engineQueue, pair(tm.running, tm.waiting), "telemetry-queue"], [t.slots, pair(tm.busy_slots, tm.slots), "telemetry-slots"], [t.kvCache, tm.kv_cache_usage === null ? DASH : fmtPercent(tm.kv_cache_usage), "telemetry-kv"]] as const).map(([k, v, id]) => (
+            {(
+              [
+                [t.engineQueue, pair(tm.running, tm.waiting), "telemetry-queue"],
+                [t.slots, pair(tm.busy_slots, tm.slots), "telemetry-slots"],
+                [t.kvCache, tm.kv_cache_usage === null ? DASH : fmtPercent(tm.kv_cache_usage), "telemetry-kv"],
+              ] as const
+            ).map(([k, v, id]) => (
               <div key={id} className="flex justify-between gap-3 border-b border-slate-100 pb-1">
                 <dt className="text-slate-500">{k}</dt>
-                <dd className="text-right tabular-nums text-slate-800" data-testid={id}>{v}</dd>
+                <dd className="text-right tabular-nums text-slate-800" data-testid={id}>
+                  {v}
+                </dd>
               </div>
             ))}
           </dl>
@@ -48,9 +65,13 @@ export function EndpointTelemetry({ d, t, lang }: { d: EndpointDetail; t: Messag
                 {loaded.map((m) => (
                   <tr key={m.model_id} data-testid="telemetry-loaded-model">
                     <td className="px-3 py-1.5 font-mono text-xs">{m.model_id}</td>
-                    <td className="px-3 py-1.5 text-right tabular-nums">{fmtNumber(m.context_length ?? m.max_context_length)}</td>
+                    <td className="px-3 py-1.5 text-right tabular-nums">
+                      {fmtNumber(m.context_length ?? m.max_context_length)}
+                    </td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{gib(m.vram_bytes)}</td>
-                    <td className="px-3 py-1.5 text-right" suppressHydrationWarning>{m.expires_at ? fmtDateTime(m.expires_at, lang) : DASH}</td>
+                    <td className="px-3 py-1.5 text-right" suppressHydrationWarning>
+                      {m.expires_at ? fmtDateTime(m.expires_at, lang) : DASH}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -64,5 +85,9 @@ export function EndpointTelemetry({ d, t, lang }: { d: EndpointDetail; t: Messag
 
 /** The "loaded" mark next to a model the engine reports loaded. */
 export function LoadedMark({ t }: { t: Messages }) {
-  return <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700" data-testid="loaded-mark">{t.loaded}</span>;
+  return (
+    <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700" data-testid="loaded-mark">
+      {t.loaded}
+    </span>
+  );
 }

@@ -1,6 +1,13 @@
 "use client";
 import { useMemo, useState } from "react";
-import { getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
+import {
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type ColumnDef,
+  type SortingState,
+} from "@tanstack/react-table";
 import type { Lang, Messages } from "@/lib/i18n/messages";
 import type { EndpointDto } from "@/app/components/api-client";
 import { DataTable } from "@/app/components/data-table";
@@ -22,9 +29,23 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
         </span>
       ),
     },
-    { accessorKey: "base_url", header: t.url, cell: ({ getValue }) => <span className="font-mono text-xs text-slate-600">{String(getValue())}</span> },
-    { accessorKey: "endpoint_type", header: t.type, filterFn: "equals", cell: ({ row }) => <TypeBadge type={row.original.endpoint_type} t={t} /> },
-    { accessorKey: "status", header: t.status, filterFn: "equals", cell: ({ row }) => <StatusBadge status={row.original.status} t={t} /> },
+    {
+      accessorKey: "base_url",
+      header: t.url,
+      cell: ({ getValue }) => <span className="font-mono text-xs text-slate-600">{String(getValue())}</span>,
+    },
+    {
+      accessorKey: "endpoint_type",
+      header: t.type,
+      filterFn: "equals",
+      cell: ({ row }) => <TypeBadge type={row.original.endpoint_type} t={t} />,
+    },
+    {
+      accessorKey: "status",
+      header: t.status,
+      filterFn: "equals",
+      cell: ({ row }) => <StatusBadge status={row.original.status} t={t} />,
+    },
     {
       accessorKey: "model_count",
       header: t.models,
@@ -35,7 +56,10 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
           <span title={loaded?.join(", ")}>
             {row.original.model_count}
             {loaded && loaded.length > 0 && (
-              <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700" data-testid="endpoint-loaded">
+              <span
+                className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-700"
+                data-testid="endpoint-loaded"
+              >
                 {loaded.length} {t.loaded}
               </span>
             )}
@@ -51,7 +75,11 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
       accessorFn: (r) => r.aggregate_tps ?? undefined,
       sortUndefined: "last",
       sortDescFirst: true,
-      cell: ({ row }) => <span data-testid="endpoint-tps">{row.original.aggregate_tps === null ? DASH : fmtNumber(row.original.aggregate_tps, 1)}</span>,
+      cell: ({ row }) => (
+        <span data-testid="endpoint-tps">
+          {row.original.aggregate_tps === null ? DASH : fmtNumber(row.original.aggregate_tps, 1)}
+        </span>
+      ),
     },
     {
       id: "latency",
@@ -68,7 +96,11 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
       sortUndefined: "last",
       sortDescFirst: true,
       cell: ({ row }) => (
-        <span className="text-slate-500" title={fmtDateTime(row.original.last_checked_at, lang)} suppressHydrationWarning>
+        <span
+          className="text-slate-500"
+          title={fmtDateTime(row.original.last_checked_at, lang)}
+          suppressHydrationWarning
+        >
           {fmtAgo(row.original.last_checked_at, lang)}
         </span>
       ),
@@ -77,7 +109,19 @@ function columns(t: Messages, lang: Lang): ColumnDef<EndpointDto>[] {
 }
 
 /** The endpoint list: TanStack sorting (TPS descending first, unmeasured rows last) and the page's filters. */
-export function EndpointsTable({ rows, filters, t, lang, onOpen }: { rows: EndpointDto[]; filters: EndpointFilters; t: Messages; lang: Lang; onOpen: (r: EndpointDto) => void }) {
+export function EndpointsTable({
+  rows,
+  filters,
+  t,
+  lang,
+  onOpen,
+}: {
+  rows: EndpointDto[];
+  filters: EndpointFilters;
+  t: Messages;
+  lang: Lang;
+  onOpen: (r: EndpointDto) => void;
+}) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const cols = useMemo(() => columns(t, lang), [t, lang]);
   const columnFilters = useMemo(
@@ -96,11 +140,23 @@ export function EndpointsTable({ rows, filters, t, lang, onOpen }: { rows: Endpo
     getRowId: (r) => r.id,
     globalFilterFn: (row, _col, q: string) => {
       const needle = q.trim().toLowerCase();
-      return !needle || row.original.name.toLowerCase().includes(needle) || row.original.base_url.toLowerCase().includes(needle);
+      return (
+        !needle ||
+        row.original.name.toLowerCase().includes(needle) ||
+        row.original.base_url.toLowerCase().includes(needle)
+      );
     },
     getCoreRowModel: getCoreRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
     getSortedRowModel: getSortedRowModel(),
   });
-  return <DataTable table={table} label={t.endpoints} empty={rows.length ? t.noMatches : t.noEndpoints} onRowClick={onOpen} rowTestId="endpoint-row" />;
+  return (
+    <DataTable
+      table={table}
+      label={t.endpoints}
+      empty={rows.length ? t.noMatches : t.noEndpoints}
+      onRowClick={onOpen}
+      rowTestId="endpoint-row"
+    />
+  );
 }

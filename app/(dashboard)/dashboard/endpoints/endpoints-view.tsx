@@ -19,9 +19,25 @@ export interface EndpointFilters {
   type: EndpointType | "";
 }
 
-export function EndpointsView({ t, lang, initial, canManage, open = null }: { t: Messages; lang: Lang; initial: EndpointDto[]; canManage: boolean; open?: string | null }) {
+export function EndpointsView({
+  t,
+  lang,
+  initial,
+  canManage,
+  open = null,
+}: {
+  t: Messages;
+  lang: Lang;
+  initial: EndpointDto[];
+  canManage: boolean;
+  open?: string | null;
+}) {
   const [pending, setPending] = useState(() => initial.some((r) => r.status === "pending"));
-  const list = usePolling(endpointsApi.listUrl, { endpoints: initial, total: initial.length }, pending ? PENDING_POLL_MS : LIST_POLL_MS);
+  const list = usePolling(
+    endpointsApi.listUrl,
+    { endpoints: initial, total: initial.length },
+    pending ? PENDING_POLL_MS : LIST_POLL_MS,
+  );
   const [filters, setFilters] = useState<EndpointFilters>({ q: "", status: "", type: "" });
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<string | null>(open);
@@ -62,7 +78,12 @@ export function EndpointsView({ t, lang, initial, canManage, open = null }: { t:
           value={filters.q}
           onChange={(e) => setFilters({ ...filters, q: e.target.value })}
         />
-        <select className="input w-auto" aria-label={t.status} value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value as EndpointFilters["status"] })}>
+        <select
+          className="input w-auto"
+          aria-label={t.status}
+          value={filters.status}
+          onChange={(e) => setFilters({ ...filters, status: e.target.value as EndpointFilters["status"] })}
+        >
           <option value="">{t.allStatuses}</option>
           {ENDPOINT_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -70,7 +91,12 @@ export function EndpointsView({ t, lang, initial, canManage, open = null }: { t:
             </option>
           ))}
         </select>
-        <select className="input w-auto" aria-label={t.type} value={filters.type} onChange={(e) => setFilters({ ...filters, type: e.target.value as EndpointFilters["type"] })}>
+        <select
+          className="input w-auto"
+          aria-label={t.type}
+          value={filters.type}
+          onChange={(e) => setFilters({ ...filters, type: e.target.value as EndpointFilters["type"] })}
+        >
           <option value="">{t.allTypes}</option>
           {ENDPOINT_TYPES.map((ty) => (
             <option key={ty} value={ty}>
@@ -94,7 +120,10 @@ export function EndpointsView({ t, lang, initial, canManage, open = null }: { t:
           onCreated={(row) => {
             setCreating(false);
             // show the new row (pending) at once; polls run fast while it is pending and bring its real status
-            list.replace((prev) => ({ endpoints: [...prev.endpoints.filter((e) => e.id !== row.id), row], total: prev.total + 1 }));
+            list.replace((prev) => ({
+              endpoints: [...prev.endpoints.filter((e) => e.id !== row.id), row],
+              total: prev.total + 1,
+            }));
           }}
         />
       )}
@@ -108,7 +137,10 @@ export function EndpointsView({ t, lang, initial, canManage, open = null }: { t:
           onChanged={() => void list.refresh()}
           onDeleted={() => {
             setOpenId(null);
-            list.replace((prev) => ({ endpoints: prev.endpoints.filter((e) => e.id !== openId), total: prev.total - 1 }));
+            list.replace((prev) => ({
+              endpoints: prev.endpoints.filter((e) => e.id !== openId),
+              total: prev.total - 1,
+            }));
           }}
         />
       )}

@@ -12,7 +12,10 @@ export function useConnectionTest() {
     const body = readEndpointForm(form, "create");
     setProbing(true);
     setProbe(null);
-    const res = await endpointsApi.probe({ base_url: body.base_url ?? "", ...(body.api_key ? { api_key: body.api_key } : {}) });
+    const res = await endpointsApi.probe({
+      base_url: body.base_url ?? "",
+      ...(body.api_key ? { api_key: body.api_key } : {}),
+    });
     setProbing(false);
     setProbeErrors(res.fieldErrors);
     if (res.ok) setProbe(res.data);

@@ -18,7 +18,9 @@ export default async function GetStartedPage() {
         <ul className="list-inside list-disc font-mono text-xs">
           <li>{origin}/v1 — OpenAI</li>
           <li>{origin}/v1/messages — Anthropic</li>
-          <li>{origin}/api — REST ({t.docsRest})</li>
+          <li>
+            {origin}/api — REST ({t.docsRest})
+          </li>
           <li>{origin}/metrics — Prometheus</li>
         </ul>
       </section>

@@ -16,25 +16,56 @@ function statusClass(s: number) {
 }
 
 const outcomeLabel = (t: Messages, o: NonNullable<RequestDto["outcome"]>) =>
-  ({ success: t.outcomeSuccess, incomplete: t.outcomeIncomplete, cancelled: t.outcomeCancelled, error: t.outcomeError })[o];
+  ({
+    success: t.outcomeSuccess,
+    incomplete: t.outcomeIncomplete,
+    cancelled: t.outcomeCancelled,
+    error: t.outcomeError,
+  })[o];
 
 function columns(t: Messages, lang: Lang): ColumnDef<RequestDto>[] {
   return [
-    { accessorKey: "ts", header: t.time, cell: ({ row }) => <span suppressHydrationWarning>{fmtDateTime(row.original.ts, lang)}</span> },
-    { accessorKey: "route", header: t.route, cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
-    { accessorKey: "model", header: t.model, cell: ({ row }) => <span className="font-mono text-xs">{row.original.model ?? DASH}</span> },
-    { accessorKey: "endpoint_name", header: t.endpoint, cell: ({ row }) => row.original.endpoint_name ?? (row.original.endpoint_id ? row.original.endpoint_id.slice(0, 8) : DASH) },
+    {
+      accessorKey: "ts",
+      header: t.time,
+      cell: ({ row }) => <span suppressHydrationWarning>{fmtDateTime(row.original.ts, lang)}</span>,
+    },
+    {
+      accessorKey: "route",
+      header: t.route,
+      cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span>,
+    },
+    {
+      accessorKey: "model",
+      header: t.model,
+      cell: ({ row }) => <span className="font-mono text-xs">{row.original.model ?? DASH}</span>,
+    },
+    {
+      accessorKey: "endpoint_name",
+      header: t.endpoint,
+      cell: ({ row }) =>
+        row.original.endpoint_name ?? (row.original.endpoint_id ? row.original.endpoint_id.slice(0, 8) : DASH),
+    },
     { id: "who", header: t.caller, cell: ({ row }) => <span data-testid="request-who">{who(row.original)}</span> },
     {
       accessorKey: "status",
       header: t.status,
       cell: ({ row }) => (
-        <span className={`rounded px-1.5 py-0.5 text-xs font-medium tabular-nums ${statusClass(row.original.status)}`} title={row.original.error_code ?? undefined}>
+        <span
+          className={`rounded px-1.5 py-0.5 text-xs font-medium tabular-nums ${statusClass(row.original.status)}`}
+          title={row.original.error_code ?? undefined}
+        >
           {row.original.status}
         </span>
       ),
     },
-    { accessorKey: "outcome", header: t.outcome, cell: ({ row }) => <span data-testid="outcome">{row.original.outcome ? outcomeLabel(t, row.original.outcome) : DASH}</span> },
+    {
+      accessorKey: "outcome",
+      header: t.outcome,
+      cell: ({ row }) => (
+        <span data-testid="outcome">{row.original.outcome ? outcomeLabel(t, row.original.outcome) : DASH}</span>
+      ),
+    },
     { accessorKey: "duration_ms", header: t.duration, meta: right, cell: ({ row }) => fmtMs(row.original.duration_ms) },
     { accessorKey: "ttft_ms", header: t.ttft, meta: right, cell: ({ row }) => fmtMs(row.original.ttft_ms) },
     {
@@ -68,10 +99,22 @@ export function HistoryTable({ t, lang, rows }: { t: Messages; lang: Lang; rows:
   // biome-ignore lint/correctness/useExhaustiveDependencies: `t` follows `lang`; its identity changes on refresh
   const cols = useMemo(() => columns(t, lang), [lang]);
   const [open, setOpen] = useState<RequestDto | null>(null);
-  const table = useReactTable({ data: rows, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (r) => String(r.id) });
+  const table = useReactTable({
+    data: rows,
+    columns: cols,
+    getCoreRowModel: getCoreRowModel(),
+    enableSorting: false,
+    getRowId: (r) => String(r.id),
+  });
   return (
     <>
-      <DataTable table={table} label={t.requestHistory} empty={t.noRequests} rowTestId="request-row" onRowClick={setOpen} />
+      <DataTable
+        table={table}
+        label={t.requestHistory}
+        empty={t.noRequests}
+        rowTestId="request-row"
+        onRowClick={setOpen}
+      />
       {open && <RequestDrawer r={open} t={t} lang={lang} onClose={() => setOpen(null)} />}
     </>
   );

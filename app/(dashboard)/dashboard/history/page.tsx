@@ -30,7 +30,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({ page_size: String(PAGE_SIZE) });
   const [data, facets] = await Promise.all([listRequests({ db, query }), requestFacets({ db })]);
   const pages = Math.max(1, Math.ceil(data.total / data.page_size));
-  const withDate = data.series.bucket_ms >= 86_400_000 || data.series.points.length * data.series.bucket_ms > 86_400_000;
+  const withDate =
+    data.series.bucket_ms >= 86_400_000 || data.series.points.length * data.series.bucket_ms > 86_400_000;
   const href = (page: number) => {
     const p = new URLSearchParams();
     for (const k of ["model", "endpoint_id", "api_key_id", "status", "range"]) if (one(k)) p.set(k, one(k)!);
@@ -40,13 +41,20 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 
   // the export holds what the list shows: the same filters and time range, every page
   const exportParams = new URLSearchParams();
-  for (const k of ["model", "endpoint_id", "api_key_id", "status", "from"] as const) if (query[k]) exportParams.set(k, String(query[k]));
+  for (const k of ["model", "endpoint_id", "api_key_id", "status", "from"] as const)
+    if (query[k]) exportParams.set(k, String(query[k]));
   const exportHref = `/api/requests/export?${exportParams}`;
 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t.requestHistory}</h1>
-      <HistoryFilters t={t} models={facets.models} endpoints={facets.endpoints} apiKeys={facets.apiKeys} exportHref={exportHref} />
+      <HistoryFilters
+        t={t}
+        models={facets.models}
+        endpoints={facets.endpoints}
+        apiKeys={facets.apiKeys}
+        exportHref={exportHref}
+      />
       {!valid && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
           {t.badFilter}

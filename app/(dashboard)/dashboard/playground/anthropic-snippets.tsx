@@ -2,10 +2,20 @@
 import type { Messages } from "@/lib/i18n/messages";
 
 /** The settings an Anthropic client needs to use this load balancer: Claude Code's environment, and the SDK's baseURL. */
-export function anthropicSnippets(origin: string, model: string, keyPlaceholder: string): { claudeCode: string; sdk: string } {
+export function anthropicSnippets(
+  origin: string,
+  model: string,
+  keyPlaceholder: string,
+): { claudeCode: string; sdk: string } {
   const m = model || "MODEL";
   return {
-    claudeCode: [`export ANTHROPIC_BASE_URL=${origin}`, `export ANTHROPIC_API_KEY=${keyPlaceholder}`, `export ANTHROPIC_MODEL=${m}`, `export ANTHROPIC_SMALL_FAST_MODEL=${m}`, "claude"].join("\n"),
+    claudeCode: [
+      `export ANTHROPIC_BASE_URL=${origin}`,
+      `export ANTHROPIC_API_KEY=${keyPlaceholder}`,
+      `export ANTHROPIC_MODEL=${m}`,
+      `export ANTHROPIC_SMALL_FAST_MODEL=${m}`,
+      "claude",
+    ].join("\n"),
     sdk: [
       'import Anthropic from "@anthropic-ai/sdk";',
       "",
@@ -29,7 +39,11 @@ export function AnthropicSnippets({ t, model }: { t: Messages; model: string }) 
       ].map(([label, code, id]) => (
         <div key={id} className="mt-3">
           <h2 className="text-xs font-semibold text-slate-500">{label}</h2>
-          <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid={id} suppressHydrationWarning>
+          <pre
+            className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 text-xs text-slate-100"
+            data-testid={id}
+            suppressHydrationWarning
+          >
             {code}
           </pre>
         </div>

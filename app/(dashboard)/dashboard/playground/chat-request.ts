@@ -86,10 +86,25 @@ const parse = (s: string): Chunk | null => {
   }
 };
 
-export async function sendChat(opts: { settings: ChatSettings; history: ChatMessage[]; signal: AbortSignal; onDelta: (text: string) => void }): Promise<ChatOutcome> {
+export async function sendChat(opts: {
+  settings: ChatSettings;
+  history: ChatMessage[];
+  signal: AbortSignal;
+  onDelta: (text: string) => void;
+}): Promise<ChatOutcome> {
   const { settings, history, signal, onDelta } = opts;
   const started = performance.now();
-  const out: ChatOutcome = { text: "", endpointId: null, endpointName: null, status: 0, ttftMs: null, totalMs: 0, completionTokens: null, tokensPerSec: null, error: null };
+  const out: ChatOutcome = {
+    text: "",
+    endpointId: null,
+    endpointName: null,
+    status: 0,
+    ttftMs: null,
+    totalMs: 0,
+    completionTokens: null,
+    tokensPerSec: null,
+    error: null,
+  };
   let firstAt: number | null = null;
   let pieces = 0;
   const add = (piece: string) => {
@@ -108,7 +123,10 @@ export async function sendChat(opts: { settings: ChatSettings; history: ChatMess
   try {
     const res = await fetch("/v1/chat/completions", {
       method: "POST",
-      headers: { "content-type": "application/json", ...(settings.endpointId ? { [PIN_HEADER]: settings.endpointId } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(settings.endpointId ? { [PIN_HEADER]: settings.endpointId } : {}),
+      },
       body: JSON.stringify(chatBody(settings, history)),
       signal,
     });

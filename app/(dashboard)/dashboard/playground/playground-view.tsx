@@ -19,11 +19,24 @@ export interface PlaygroundEndpoint {
   loaded: string[] | null;
 }
 
-export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: { t: Messages; endpoints: PlaygroundEndpoint[]; initialModel?: string; initialEndpoint?: string }) {
+export function PlaygroundView({
+  t,
+  endpoints,
+  initialModel,
+  initialEndpoint,
+}: {
+  t: Messages;
+  endpoints: PlaygroundEndpoint[];
+  initialModel?: string;
+  initialEndpoint?: string;
+}) {
   const live = usePolling<{ endpoints: EndpointDto[] } | null>(endpointsApi.listUrl, null, 3000);
   const known = useMemo(() => [...new Set(endpoints.flatMap((e) => e.models))].sort(), [endpoints]);
   const [v1Models, setV1Models] = useState<string[] | null>(null);
-  const models = useMemo(() => [...new Set([...(v1Models ?? []), ...known, ...(initialModel ? [initialModel] : [])])].sort(), [v1Models, known, initialModel]);
+  const models = useMemo(
+    () => [...new Set([...(v1Models ?? []), ...known, ...(initialModel ? [initialModel] : [])])].sort(),
+    [v1Models, known, initialModel],
+  );
   const [settings, setSettings] = useState<ChatSettings>({
     model: initialModel ?? known[0] ?? "",
     endpointId: endpoints.some((e) => e.id === initialEndpoint) ? initialEndpoint! : null,
@@ -46,8 +59,15 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
     });
   }, []);
 
-  const statusOf = (id: string) => live.data?.endpoints.find((e) => e.id === id)?.status ?? endpoints.find((e) => e.id === id)?.status ?? null;
-  const pins = endpoints.map((e) => ({ id: e.id, name: e.name, status: statusOf(e.id) ?? e.status, servesModel: e.models.includes(settings.model), loaded: isLoaded(e.loaded, settings.model) }));
+  const statusOf = (id: string) =>
+    live.data?.endpoints.find((e) => e.id === id)?.status ?? endpoints.find((e) => e.id === id)?.status ?? null;
+  const pins = endpoints.map((e) => ({
+    id: e.id,
+    name: e.name,
+    status: statusOf(e.id) ?? e.status,
+    servesModel: e.models.includes(settings.model),
+    loaded: isLoaded(e.loaded, settings.model),
+  }));
 
   async function send(e: React.FormEvent) {
     e.preventDefault();
@@ -64,9 +84,13 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
     setOutcome(result);
   }
 
-  const curl = curlCommand(typeof window === "undefined" ? "" : window.location.origin, settings, [...history, ...(input.trim() ? [{ role: "user" as const, content: input.trim() }] : [])]);
+  const curl = curlCommand(typeof window === "undefined" ? "" : window.location.origin, settings, [
+    ...history,
+    ...(input.trim() ? [{ role: "user" as const, content: input.trim() }] : []),
+  ]);
   const servedStatus = outcome?.endpointId ? statusOf(outcome.endpointId) : null;
-  const servedName = outcome?.endpointName ?? endpoints.find((e) => e.id === outcome?.endpointId)?.name ?? outcome?.endpointId;
+  const servedName =
+    outcome?.endpointName ?? endpoints.find((e) => e.id === outcome?.endpointId)?.name ?? outcome?.endpointId;
 
   return (
     <div className="space-y-4">
@@ -83,10 +107,20 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
             {draft !== null && <Bubble from="assistant" text={draft || "…"} testId="streaming-answer" />}
           </div>
           {outcome && (
-            <div className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600" data-testid="served-by">
-              {outcome.error && <span className="w-full text-sm text-red-700" data-testid="chat-error">{outcome.error}</span>}
+            <div
+              className="flex flex-wrap items-center gap-x-4 gap-y-1 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600"
+              data-testid="served-by"
+            >
+              {outcome.error && (
+                <span className="w-full text-sm text-red-700" data-testid="chat-error">
+                  {outcome.error}
+                </span>
+              )}
               <span className="inline-flex items-center gap-1.5">
-                {t.servedBy}: <span className="font-medium text-slate-800" data-testid="served-by-name">{servedName ?? DASH}</span>
+                {t.servedBy}:{" "}
+                <span className="font-medium text-slate-800" data-testid="served-by-name">
+                  {servedName ?? DASH}
+                </span>
                 {servedStatus && <StatusBadge status={servedStatus} t={t} />}
               </span>
               <span>
@@ -114,7 +148,11 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
               onKeyDown={(e) => e.key === "Enter" && (e.metaKey || e.ctrlKey) && e.currentTarget.form?.requestSubmit()}
             />
             <div className="flex flex-wrap items-center gap-2">
-              <button type="submit" className="btn-primary" disabled={draft !== null || !settings.model || !input.trim()}>
+              <button
+                type="submit"
+                className="btn-primary"
+                disabled={draft !== null || !settings.model || !input.trim()}
+              >
                 {t.send}
               </button>
               {draft !== null && (
@@ -122,13 +160,22 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
                   {t.stop}
                 </button>
               )}
-              <button type="button" className="btn-secondary" disabled={draft !== null} onClick={() => (setHistory([]), setOutcome(null))}>
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={draft !== null}
+                onClick={() => (setHistory([]), setOutcome(null))}
+              >
                 {t.clear}
               </button>
               <button
                 type="button"
                 className="btn-secondary ml-auto"
-                onClick={() => void navigator.clipboard?.writeText(curl).then(() => (setCopied(true), setTimeout(() => setCopied(false), 1500)))}
+                onClick={() =>
+                  void navigator.clipboard
+                    ?.writeText(curl)
+                    .then(() => (setCopied(true), setTimeout(() => setCopied(false), 1500)))
+                }
               >
                 {copied ? t.copied : t.copyCurl}
               </button>
@@ -136,7 +183,11 @@ export function PlaygroundView({ t, endpoints, initialModel, initialEndpoint }: 
           </form>
           <details className="text-xs">
             <summary className="cursor-pointer text-slate-500">curl</summary>
-            <pre className="mt-2 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 text-slate-100" data-testid="curl" suppressHydrationWarning>
+            <pre
+              className="mt-2 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 text-slate-100"
+              data-testid="curl"
+              suppressHydrationWarning
+            >
               {curl}
             </pre>
           </details>

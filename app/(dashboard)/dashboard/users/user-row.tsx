@@ -28,7 +28,12 @@ function RoleSelect({ u, t, onChanged }: { u: UserDto; t: Messages; onChanged: (
   const [error, run] = useRun(onChanged);
   return (
     <>
-      <select aria-label={`${t.role}: ${u.username}`} className="input w-auto py-1" value={u.role} onChange={(e) => void run(usersApi.update(u.id, { role: e.target.value as Role }))}>
+      <select
+        aria-label={`${t.role}: ${u.username}`}
+        className="input w-auto py-1"
+        value={u.role}
+        onChange={(e) => void run(usersApi.update(u.id, { role: e.target.value as Role }))}
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {t[r]}
@@ -56,7 +61,16 @@ function UserActions({ u, t, self, onChanged }: { u: UserDto; t: Messages; self:
               void run(usersApi.update(u.id, { password })).then((ok) => ok && (setPassword(""), setResetting(false)));
             }}
           >
-            <input type="password" aria-label={t.newPassword} placeholder={t.newPassword} className="input w-40 py-1" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+            <input
+              type="password"
+              aria-label={t.newPassword}
+              placeholder={t.newPassword}
+              className="input w-40 py-1"
+              minLength={8}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="new-password"
+            />
             <button type="submit" className="btn-primary py-1">
               {t.save}
             </button>
@@ -69,7 +83,15 @@ function UserActions({ u, t, self, onChanged }: { u: UserDto; t: Messages; self:
             {t.resetPassword}
           </button>
         )}
-        {!self && <ConfirmButton label={t.delete} question={t.confirmDeleteUser} confirmLabel={t.delete} cancelLabel={t.cancel} onConfirm={() => void run(usersApi.remove(u.id))} />}
+        {!self && (
+          <ConfirmButton
+            label={t.delete}
+            question={t.confirmDeleteUser}
+            confirmLabel={t.delete}
+            cancelLabel={t.cancel}
+            onConfirm={() => void run(usersApi.remove(u.id))}
+          />
+        )}
       </div>
       {error && <p className="field-error text-right">{error}</p>}
     </>
@@ -85,8 +107,12 @@ export function userColumns(t: Messages, lang: Lang, selfId: string, onChanged: 
       cell: ({ row: { original: u } }) => (
         <span className="font-medium">
           {u.username} {u.id === selfId && <span className="text-xs text-slate-400">({t.you})</span>}
-          {u.must_change_password && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.mustChangeFlag}</span>}
-          {u.provider === LOCAL_PROVIDER && !u.has_password && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.noPasswordYet}</span>}
+          {u.must_change_password && (
+            <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.mustChangeFlag}</span>
+          )}
+          {u.provider === LOCAL_PROVIDER && !u.has_password && (
+            <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">{t.noPasswordYet}</span>
+          )}
         </span>
       ),
     },
@@ -100,7 +126,20 @@ export function userColumns(t: Messages, lang: Lang, selfId: string, onChanged: 
         </span>
       ),
     },
-    { id: "created", header: t.created, cell: ({ row }) => <span className="text-slate-500" suppressHydrationWarning>{fmtDateTime(row.original.created_at, lang)}</span> },
-    { id: "actions", header: "", meta: { align: "right" }, cell: ({ row }) => <UserActions u={row.original} t={t} self={row.original.id === selfId} onChanged={onChanged} /> },
+    {
+      id: "created",
+      header: t.created,
+      cell: ({ row }) => (
+        <span className="text-slate-500" suppressHydrationWarning>
+          {fmtDateTime(row.original.created_at, lang)}
+        </span>
+      ),
+    },
+    {
+      id: "actions",
+      header: "",
+      meta: { align: "right" },
+      cell: ({ row }) => <UserActions u={row.original} t={t} self={row.original.id === selfId} onChanged={onChanged} />,
+    },
   ];
 }

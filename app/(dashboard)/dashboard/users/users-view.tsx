@@ -16,13 +16,23 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
   // would remount every cell (dropping a row's error or open password form)
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the language, not on `t`'s identity (see above)
   const cols = useMemo(() => userColumns(t, lang, selfId, refresh), [lang, selfId, refresh]);
-  const table = useReactTable({ data: users, columns: cols, getCoreRowModel: getCoreRowModel(), enableSorting: false, getRowId: (u) => u.id });
+  const table = useReactTable({
+    data: users,
+    columns: cols,
+    getCoreRowModel: getCoreRowModel(),
+    enableSorting: false,
+    getRowId: (u) => u.id,
+  });
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
-    const res = await usersApi.create({ username: String(data.get("username") ?? "").trim(), password: String(data.get("password") ?? ""), role: String(data.get("role")) as Role });
+    const res = await usersApi.create({
+      username: String(data.get("username") ?? "").trim(),
+      password: String(data.get("password") ?? ""),
+      role: String(data.get("role")) as Role,
+    });
     setErrors(res.fieldErrors);
     if (res.ok) {
       form.reset();
@@ -33,7 +43,12 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t.users}</h1>
-      <form onSubmit={create} noValidate className="card grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-start" aria-label={t.createUser}>
+      <form
+        onSubmit={create}
+        noValidate
+        className="card grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-start"
+        aria-label={t.createUser}
+      >
         <label className="block text-sm">
           {t.username}
           <input name="username" required className="input mt-1" autoComplete="off" />
@@ -41,7 +56,14 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
         </label>
         <label className="block text-sm">
           {t.password}
-          <input name="password" type="password" required minLength={8} className="input mt-1" autoComplete="new-password" />
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={8}
+            className="input mt-1"
+            autoComplete="new-password"
+          />
           {errors.password && <p className="field-error">{errors.password}</p>}
         </label>
         <label className="block text-sm">
@@ -59,7 +81,13 @@ export function UsersView({ t, lang, users, selfId }: { t: Messages; lang: Lang;
         </button>
         {errors.form && <p className="field-error sm:col-span-4">{errors.form}</p>}
       </form>
-      <DataTable table={table} label={t.users} empty="" rowTestId="user-row" rowAttrs={(u) => ({ "data-username": u.username })} />
+      <DataTable
+        table={table}
+        label={t.users}
+        empty=""
+        rowTestId="user-row"
+        rowAttrs={(u) => ({ "data-username": u.username })}
+      />
     </div>
   );
 }

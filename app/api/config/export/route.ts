@@ -8,5 +8,7 @@ import { getDb } from "@/lib/runtime";
 export const GET = route(async (req: NextRequest) => {
   await requirePermission(req, "endpoints.manage");
   await requirePermission(req, "users.manage");
-  return json(await exportConfig({ db: await getDb() }), 200, { "content-disposition": 'attachment; filename="llmlb-config.json"' });
+  return json(await exportConfig({ db: await getDb() }), 200, {
+    "content-disposition": 'attachment; filename="llmlb-config.json"',
+  });
 });

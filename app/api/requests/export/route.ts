@@ -10,6 +10,10 @@ export const GET = route(async (req: NextRequest) => {
   await requirePermission(req, "logs.read");
   const csv = await exportRequestsCsv({ db: await getDb(), query: parseQuery(req, exportRequestsQuery) });
   return new Response(csv, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="llmlb-requests.csv"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="llmlb-requests.csv"`,
+      "cache-control": "no-store",
+    },
   });
 });

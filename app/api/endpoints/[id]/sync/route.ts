@@ -12,6 +12,10 @@ export const POST = route(async (req: NextRequest, { params }: IdParams) => {
   const db = await getDb();
   const row = await getEndpointRow(db, (await params).id);
   const result = await syncModels({ db, row });
-  await audit(db, actor, "endpoint.sync", { type: "endpoint", id: row.id, details: { added: result.added, removed: result.removed } });
+  await audit(db, actor, "endpoint.sync", {
+    type: "endpoint",
+    id: row.id,
+    details: { added: result.added, removed: result.removed },
+  });
   return json(result);
 });
