@@ -40,7 +40,7 @@ describe("undici call sites", () => {
   });
 
   it("every dispatch sets its own timeouts", () => {
-    const calls = sites(/\.dispatch\(\{/g);
+    const calls = sites(/\.dispatch\(\s*\{/g);
     expect(calls.length).toBeGreaterThanOrEqual(1);
     for (const s of calls) expect(s.call, s.file).toMatch(/\.\.\.timeouts|headersTimeout[\s\S]*bodyTimeout/);
   });
