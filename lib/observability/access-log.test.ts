@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AccessLog, accessLine, type AccessEntry } from "./access-log";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { AccessLog, accessLine, fdWriter, type AccessEntry } from "./access-log";
 
 const entry: AccessEntry = {
   ts: Date.UTC(2026, 10, 27, 12, 0, 0),
@@ -65,5 +68,17 @@ describe("AccessLog", () => {
         .split("\n")
         .map((l) => JSON.parse(l).request_id),
     ).toEqual(["r-1", "r-2"]);
+  });
+});
+
+describe("fdWriter", () => {
+  it("writes everything in order, one write in flight, what came meanwhile joined", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-fd-")), "out");
+    const fd = fs.openSync(file, "w");
+    const write = fdWriter(fd);
+    for (let i = 0; i < 200; i++) write(`line ${i}\n`);
+    await new Promise((r) => setTimeout(r, 100));
+    fs.closeSync(fd);
+    expect(fs.readFileSync(file, "utf8")).toBe(Array.from({ length: 200 }, (_, i) => `line ${i}\n`).join(""));
   });
 });

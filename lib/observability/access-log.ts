@@ -1,6 +1,7 @@
 // The access log (LLMLB_ACCESS_LOG=1): one JSON line per /v1 request on stdout — who, which model, where it went,
 // how it ended, how long, how many tokens. Never the prompt or the answer. Off by default, and then the request
 // path pays one null check.
+import fs from "node:fs";
 import type { Principal } from "../auth/permissions";
 
 export interface AccessEntry {
@@ -60,4 +61,24 @@ export class AccessLog {
     this.lines = [];
     this.out(text);
   }
+}
+
+/**
+ * Writes to a file descriptor (stdout: 1) without blocking the thread: one write in flight, what comes meanwhile
+ * joined into the next. `process.stdout` on a pipe writes synchronously, and a slow reader would stall /v1.
+ */
+export function fdWriter(fd: number): (text: string) => void {
+  let pending: string[] = [];
+  let writing = false;
+  const next = (): void => {
+    if (!pending.length) return void (writing = false);
+    const buf = Buffer.from(pending.join(""));
+    pending = [];
+    writing = true;
+    fs.write(fd, buf, () => next());
+  };
+  return (text) => {
+    pending.push(text);
+    if (!writing) next();
+  };
 }

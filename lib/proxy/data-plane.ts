@@ -14,7 +14,7 @@ import type { SessionUserState } from "../auth/session-principal";
 import { clusterId } from "../cluster/via";
 import { Metrics, type ControlTelemetry } from "../observability/metrics";
 import { RequestLogWriter } from "../observability/request-log";
-import { AccessLog } from "../observability/access-log";
+import { AccessLog, fdWriter } from "../observability/access-log";
 import { Accountant } from "./accounting";
 import { upstreamPools, type UpstreamPools } from "./forward";
 import { AdmissionQueue } from "./queue";
@@ -112,7 +112,7 @@ export function createDataPlane({ config, db, events, write, pools }: DataPlaneD
     keys: new ApiKeyCache(events, config.LLMLB_DEBUG_KEYS),
     sessions,
     metrics: new Metrics(),
-    accessLog: config.LLMLB_ACCESS_LOG ? new AccessLog((text) => process.stdout.write(text)) : null,
+    accessLog: config.LLMLB_ACCESS_LOG ? new AccessLog(fdWriter(1)) : null,
     requestLog: new RequestLogWriter(async (args, rows) => write({ t: "request-log", args, rows })),
     stats: new Accountant((deltas, at) => write({ t: "stats", deltas, at })),
     keyUsage: new KeyUsage((ids, at) => write({ t: "keys-used", ids, at })),

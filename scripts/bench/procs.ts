@@ -23,6 +23,10 @@ function waitForLine(proc: ChildProcess, pattern: RegExp, what: string): Promise
       const m = pattern.exec(out);
       if (m) {
         clearTimeout(timer);
+        // from here on the output is drained, not kept: a server that logs every request (LLMLB_ACCESS_LOG=1)
+        // would otherwise make this process search a growing string at each chunk and slow the run it measures
+        proc.stdout!.off("data", onData);
+        proc.stdout!.resume();
         resolve(m);
       }
     };
