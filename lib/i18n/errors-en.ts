@@ -67,6 +67,9 @@ export const errorsEn = {
   req_client_disconnected: "The client left before the answer was complete.",
   req_rate_limited: "The endpoint limited the rate (HTTP 429).",
   req_request_timeout: "The request body did not arrive in time.",
+  req_invalid_request: "The request could not be read as a Messages API request.",
+  req_context_length_exceeded:
+    "The prompt with its max_tokens is longer than the context of every endpoint serving the model.",
   // notices
   note_v1_stripped: "The trailing /v1 was removed: the load balancer adds /v1 itself. Saved as {url}.",
   note_duplicate_origin:

@@ -68,6 +68,9 @@ export const errorsJa: Record<ErrorKey, string> = {
   req_client_disconnected: "回答の完了前にクライアントが切断しました。",
   req_rate_limited: "エンドポイントがレート制限しました（HTTP 429）。",
   req_request_timeout: "リクエスト本文が時間内に届きませんでした。",
+  req_invalid_request: "Messages API のリクエストとして読み取れませんでした。",
+  req_context_length_exceeded:
+    "プロンプトと max_tokens の合計が、このモデルを提供するどのエンドポイントのコンテキスト長も超えています。",
   note_v1_stripped: "末尾の /v1 を取り除きました（/v1 はロードバランサーが付けます）。{url} として保存します。",
   note_duplicate_origin:
     "{url} はエンドポイント「{name}」({other}) と同じサーバーです。二重に登録するとルーティングで二重に数えられます。",
