@@ -118,7 +118,7 @@ describe("clientResponseHeaders", () => {
         "x-llmlb-endpoint-name": "spoofed",
         "x-llmlb-anything": "1",
         "content-encoding": "gzip",
-        location: "http://10.0.0.1/",
+        location: "http://127.0.0.1:1/elsewhere",
         "x-ok": "1",
       },
       "ours",
