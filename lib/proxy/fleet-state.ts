@@ -135,7 +135,13 @@ export class FleetState {
   ): Choice {
     const choice = chooseEndpoint(
       eps.map((ep) => this.candidate(ep, model, table)),
-      { ...tokens, random: this.random },
+      {
+        get promptTokens() {
+          return tokens.promptTokens;
+        },
+        maxTokens: tokens.maxTokens,
+        random: this.random,
+      },
       table.roundRobin(model),
     );
     if (choice.kind !== "picked") return choice;

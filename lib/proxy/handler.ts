@@ -324,11 +324,20 @@ export function handleV1(plane: DataPlane, req: IncomingMessage, res: ServerResp
   new V1Request(plane, req, res).start();
 }
 
-/** What context fit checks: the prompt's estimated tokens and the completion budget it asks for. */
-const tokensOf = (body: Record<string, unknown>) => ({
-  promptTokens: estimatePromptTokens(body),
-  maxTokens: requestedMaxTokens(body),
-});
+/**
+ * What context fit checks: the prompt's estimated tokens (computed on first read, and only read when an endpoint's
+ * context is known: the estimate walks every message and the tools' JSON) and the completion budget it asks for.
+ */
+function tokensOf(body: Record<string, unknown>) {
+  let prompt = -1;
+  return {
+    get promptTokens() {
+      if (prompt < 0) prompt = estimatePromptTokens(body);
+      return prompt;
+    },
+    maxTokens: requestedMaxTokens(body),
+  };
+}
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
 

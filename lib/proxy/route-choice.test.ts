@@ -111,6 +111,20 @@ describe("chooseEndpoint: context fit", () => {
     expect(ch.kind).toBe(kind);
     if (want) expect(ch).toMatchObject({ id: want });
   });
+  it("never asks for the prompt's estimate when no endpoint's context is known", () => {
+    let asked = 0;
+    const lazy = {
+      ...input(),
+      get promptTokens() {
+        asked++;
+        return 10;
+      },
+    };
+    expect(chooseEndpoint([c("a"), c("b")], lazy, new Map()).kind).toBe("picked");
+    expect(asked).toBe(0);
+    expect(chooseEndpoint([c("a", { context: 4096 })], lazy, new Map()).kind).toBe("picked");
+    expect(asked).toBe(1);
+  });
   it("says only-fit when others were skipped for context", () => {
     expect(pick([c("small", { context: 100 }), c("big", { context: 9000 })], { promptTokens: 500 })).toMatchObject({
       id: "big",

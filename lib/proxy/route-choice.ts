@@ -73,8 +73,10 @@ export function chooseEndpoint(
   rules = CHOICE_RULES,
 ): Choice {
   if (!candidates.length) return { kind: "none" };
-  const need = input.promptTokens + input.maxTokens;
-  const fitting = candidates.filter((c) => c.context === null || need <= c.context);
+  // the prompt's estimate (a walk over its messages and tools) is asked for only when a context is known
+  const fits = candidates.some((c) => c.context !== null);
+  const need = fits ? input.promptTokens + input.maxTokens : 0;
+  const fitting = fits ? candidates.filter((c) => c.context === null || need <= c.context) : candidates;
   if (!fitting.length) return { kind: "too-long", need };
   const open = fitting.filter((c) => c.maxConcurrency === null || c.inflight < c.maxConcurrency);
   if (!open.length) return { kind: "saturated" };
