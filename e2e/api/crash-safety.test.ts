@@ -12,7 +12,7 @@ import { deadUrl, startFake, startHangServer } from "../fakes/upstream";
 const KEY = "sk_debug";
 
 async function readDb(file: string, sql: string, args: Array<string | number> = []) {
-  const client = createClient({ url: `file:${file}` });
+  const client = createClient({ url: `file:${file}`, timeout: 10_000 });
   try {
     return (await client.execute({ sql, args })).rows;
   } finally {

@@ -76,7 +76,10 @@ export async function startServer(
     proc,
     output: () => out,
     db: () => {
-      const c = createClient({ url: opts.env?.LLMLB_DATABASE_URL ?? `file:${dbFile}` });
+      // the server writes this file from its own connections: wait for its writer (as the server's client does)
+      // instead of failing SQLITE_BUSY when a seeding statement lands during a scheduler write
+      const url = opts.env?.LLMLB_DATABASE_URL ?? `file:${dbFile}`;
+      const c = createClient({ url, ...(url.startsWith("file:") ? { timeout: 10_000 } : {}) });
       clients.push(c);
       return c;
     },

@@ -51,7 +51,7 @@ export async function insertFleet(
   intervalSecs: number,
   type = "openai_compatible",
 ): Promise<void> {
-  const db = createClient({ url: `file:${path.join(dataDir, "llmlb.db")}` });
+  const db = createClient({ url: `file:${path.join(dataDir, "llmlb.db")}`, timeout: 10_000 });
   const now = Date.now();
   const stmts = [];
   for (let i = 0; i < count; i++) {
