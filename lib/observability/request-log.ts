@@ -86,6 +86,16 @@ export function requestLogSink(url: string, open: () => Promise<Database>): Requ
   return url.startsWith("file:") && !url.includes("?") ? insertNative(url.slice("file:".length)) : insertInto(open);
 }
 
+/** An id that needs no escaping in JSON (every endpoint id is a UUID). */
+const PLAIN_ID = /^[\w-]+$/;
+
+/** The endpoints tried as a JSON array; the usual single plain id without JSON.stringify. */
+export function triedJson(tried: string[] | null | undefined): string | null {
+  if (!tried?.length) return null;
+  if (tried.length === 1 && PLAIN_ID.test(tried[0])) return `["${tried[0]}"]`;
+  return JSON.stringify(tried);
+}
+
 /**
  * Request-log rows are queued on the hot path and written in batches off it. On the main thread the sink hands
  * each batch to the control thread (a 1,000-row INSERT blocks a thread for ~20 ms; posting its values ~1.5 ms).
@@ -133,7 +143,7 @@ export class RequestLogWriter {
       r.errorCode ?? null,
       r.outcome ?? null,
     );
-    this.values.push(r.endpointName ?? null, r.endpointsTried?.length ? JSON.stringify(r.endpointsTried) : null);
+    this.values.push(r.endpointName ?? null, triedJson(r.endpointsTried));
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 

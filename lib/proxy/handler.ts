@@ -239,8 +239,16 @@ class V1Request {
     >,
     endpoints: readonly string[],
   ): void {
+    // every field named in one literal: a spread followed by more fields builds the object by transitions (slow to
+    // make, and the exchange reads it on every step)
     const input: ExchangeInput = {
-      ...upstream,
+      payload: upstream.payload,
+      dropUsageChunk: upstream.dropUsageChunk,
+      upstreamRoute: upstream.upstreamRoute,
+      payloadFor: upstream.payloadFor,
+      translation: upstream.translation,
+      resumable: upstream.resumable,
+      tokens: upstream.tokens,
       res: this.res,
       rec: this.rec,
       forward: this.headers.forward,

@@ -76,12 +76,12 @@ export function chooseEndpoint(
   // the prompt's estimate (a walk over its messages and tools) is asked for only when a context is known
   const fits = candidates.some((c) => c.context !== null);
   const need = fits ? input.promptTokens + input.maxTokens : 0;
-  const fitting = fits ? candidates.filter((c) => c.context === null || need <= c.context) : candidates;
+  const fitting = fits ? keep(candidates, (c) => c.context === null || need <= c.context) : candidates;
   if (!fitting.length) return { kind: "too-long", need };
-  const open = fitting.filter((c) => c.maxConcurrency === null || c.inflight < c.maxConcurrency);
+  const open = keep(fitting, (c) => c.maxConcurrency === null || c.inflight < c.maxConcurrency);
   if (!open.length) return { kind: "saturated" };
   // passive outcomes: a draw against each endpoint's share; the ones that pass, else the best share, stay
-  const passed = open.filter((c) => c.share >= 1 || (c.share > 0 && input.random() < c.share));
+  const passed = keep(open, (c) => c.share >= 1 || (c.share > 0 && input.random() < c.share));
   const allowed = passed.length ? passed : bestShare(open);
 
   let bestTtft = Infinity;
@@ -104,21 +104,19 @@ export function chooseEndpoint(
 
   // an endpoint probed after its cooldown, or ramping back up, that won its draw takes the request: its share is
   // a share of the traffic (its TTFT EMA still carries the failures, so the comparison below would starve it)
-  const drawn = scored.filter((s) => s.c.share < 1 && passed.includes(s.c));
-  if (drawn.length) {
-    const p = drawn.reduce((a, b) => (b.wait < a.wait ? b : a));
-    return { kind: "picked", id: p.c.id, reason: "explore", cold: p.c.residency === "cold" };
-  }
+  let drawn: Scored | null = null;
+  for (const s of scored) if (s.c.share < 1 && passed.includes(s.c) && (!drawn || s.wait < drawn.wait)) drawn = s;
+  if (drawn) return { kind: "picked", id: drawn.c.id, reason: "explore", cold: drawn.c.residency === "cold" };
 
-  const warm = scored.filter((s) => s.c.residency !== "cold");
-  const cold = scored.filter((s) => s.c.residency === "cold");
-  const minWarm = Math.min(...warm.map((s) => s.wait));
+  const warm = keep(scored, (s) => s.c.residency !== "cold");
+  const cold = warm.length === scored.length ? [] : scored.filter((s) => s.c.residency === "cold");
+  const minWarm = leastWait(warm);
   // a cold endpoint only when every warm one's expected wait exceeds its cold-load time — by half again, since the
   // load also evicts a model someone else may want next
   const coldOk = cold.filter((s) => minWarm > rules.coldMargin * (s.c.coldLoadMs ?? rules.defaultColdLoadMs));
-  const pool = warm.concat(coldOk);
-  const best = Math.min(...pool.map((s) => s.wait));
-  const ties = pool.filter((s) => s.wait <= best * rules.tie + rules.tieSlackMs);
+  const pool = coldOk.length ? warm.concat(coldOk) : warm;
+  const best = leastWait(pool);
+  const ties = keep(pool, (s) => s.wait <= best * rules.tie + rules.tieSlackMs);
   const picked = smoothRoundRobin(
     ties,
     (s) => s.c.id,
@@ -138,7 +136,24 @@ export function chooseEndpoint(
   return { kind: "picked", id: picked.c.id, reason, cold: picked.c.residency === "cold" };
 }
 
-function bestShare(cs: FleetCandidate[]): FleetCandidate[] {
+/** The items that pass, in order; the list itself when all do (the usual case: no copy per request). */
+function keep<T>(items: readonly T[], pass: (item: T) => boolean): readonly T[] {
+  let out: T[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    // each item's test runs once, in order (the share's test draws a random number)
+    if (pass(items[i])) out?.push(items[i]);
+    else out ??= items.slice(0, i);
+  }
+  return out ?? items;
+}
+
+function leastWait(scored: readonly Scored[]): number {
+  let least = Infinity;
+  for (const s of scored) if (s.wait < least) least = s.wait;
+  return least;
+}
+
+function bestShare(cs: readonly FleetCandidate[]): readonly FleetCandidate[] {
   const top = Math.max(...cs.map((c) => c.share));
   return cs.filter((c) => c.share === top);
 }

@@ -68,9 +68,11 @@ export function estimatePromptTokens(chatBody: unknown): number {
 
 /** The completion budget a request asks for (OpenAI's two names and the Responses API's), 0 when it names none. */
 export function requestedMaxTokens(body: Record<string, unknown>): number {
-  for (const key of ["max_completion_tokens", "max_tokens", "max_output_tokens"]) {
-    const v = body[key];
-    if (typeof v === "number" && Number.isFinite(v) && v > 0) return Math.floor(v);
-  }
+  // named loads, not a loop over key strings: most bodies have none of the three
+  if (isBudget(body.max_completion_tokens)) return Math.floor(body.max_completion_tokens);
+  if (isBudget(body.max_tokens)) return Math.floor(body.max_tokens);
+  if (isBudget(body.max_output_tokens)) return Math.floor(body.max_output_tokens);
   return 0;
 }
+
+const isBudget = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
