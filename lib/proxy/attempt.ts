@@ -282,10 +282,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   private responseHeaders(): Array<string | string[]> {
-    return clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader).concat(
-      "x-llmlb-route-reason",
-      this.ex.route.reason,
-    );
+    const headers = clientResponseHeaders(this.headers, this.ex.input.rec.requestId, this.ep.id, this.ep.nameHeader);
+    headers.push("x-llmlb-route-reason", this.ex.route.reason);
+    return headers;
   }
 
   private startStream(): void {

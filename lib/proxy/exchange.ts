@@ -201,7 +201,8 @@ export class Exchange {
   private dispatch(ep: RouteEndpoint, payload: Buffer): void {
     const { rec } = this.input;
     const id = ep.id;
-    const headers = this.input.forward.concat(
+    const headers = this.input.forward.slice();
+    headers.push(
       "x-request-id",
       rec.requestId,
       "content-length",
@@ -215,12 +216,17 @@ export class Exchange {
     const attempt = new Attempt(this, ep);
     this.current = attempt;
     const timeouts = attemptTimeouts(ep, this.plane.fleet.loaded(id, this.model));
-    this.plane.pools
-      .for(ep.origin)
-      .dispatch(
-        { path: ep.basePath + this.input.upstreamRoute, method: "POST", headers, body: payload, ...timeouts },
-        attempt,
-      );
+    this.plane.pools.for(ep.origin).dispatch(
+      {
+        path: ep.basePath + this.input.upstreamRoute,
+        method: "POST",
+        headers,
+        body: payload,
+        headersTimeout: timeouts.headersTimeout,
+        bodyTimeout: timeouts.bodyTimeout,
+      },
+      attempt,
+    );
   }
 
   private release(id: string): void {

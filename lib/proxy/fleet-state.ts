@@ -9,7 +9,14 @@ import type { TelemetryBatch } from "../fleet/poller";
 import { PairMap } from "../pair-map";
 import { modelKey } from "./model-name";
 import { HEALTHY, afterFailure, afterProbe, afterSuccess, shareOf, type Health } from "./outcomes";
-import { chooseEndpoint, type Choice, type FleetCandidate, type Residency, type RouteReason } from "./route-choice";
+import {
+  chooseEndpoint,
+  type Choice,
+  type ChoiceInput,
+  type FleetCandidate,
+  type Residency,
+  type RouteReason,
+} from "./route-choice";
 import type { RouteEndpoint, RoutingTable } from "./routing-table";
 
 export type RoutingPolicy = "fleet" | "least-inflight" | "round-robin";
@@ -135,13 +142,7 @@ export class FleetState {
   ): Choice {
     const choice = chooseEndpoint(
       eps.map((ep) => this.candidate(ep, model, table)),
-      {
-        get promptTokens() {
-          return tokens.promptTokens;
-        },
-        maxTokens: tokens.maxTokens,
-        random: this.random,
-      },
+      new TokensInput(tokens, this.random),
       table.roundRobin(model),
     );
     if (choice.kind !== "picked") return choice;
@@ -213,5 +214,21 @@ export class FleetState {
       const r = this.fresh(id);
       if (r) yield [id, r.t];
     }
+  }
+}
+
+/** The choice's input over a request's tokens: a class, since an object literal's getter is defined per request. */
+class TokensInput implements ChoiceInput {
+  constructor(
+    private readonly tokens: { promptTokens: number; maxTokens: number },
+    readonly random: () => number,
+  ) {}
+
+  get promptTokens(): number {
+    return this.tokens.promptTokens;
+  }
+
+  get maxTokens(): number {
+    return this.tokens.maxTokens;
   }
 }

@@ -337,14 +337,22 @@ export function handleV1(plane: DataPlane, req: IncomingMessage, res: ServerResp
  * context is known: the estimate walks every message and the tools' JSON) and the completion budget it asks for.
  */
 function tokensOf(body: Record<string, unknown>) {
-  let prompt = -1;
-  return {
-    get promptTokens() {
-      if (prompt < 0) prompt = estimatePromptTokens(body);
-      return prompt;
-    },
-    maxTokens: requestedMaxTokens(body),
-  };
+  return new RequestTokens(body);
+}
+
+/** A class, not an object literal with a getter: a literal's accessor is defined at run time on every request. */
+class RequestTokens {
+  private prompt = -1;
+  readonly maxTokens: number;
+
+  constructor(private readonly body: Record<string, unknown>) {
+    this.maxTokens = requestedMaxTokens(body);
+  }
+
+  get promptTokens(): number {
+    if (this.prompt < 0) this.prompt = estimatePromptTokens(this.body);
+    return this.prompt;
+  }
 }
 
 const USAGE_OPTION = Buffer.from('"stream_options":{"include_usage":true},');
