@@ -1,7 +1,7 @@
 // npx tsx scripts/bench/compare.ts [--variant "label=--node-flag NAME=value ..."] [--script label=path/to/server.mjs] [--mode plain|stream]
 //   [--rounds 5] [--seconds 4] [--minimal] [--latency] — throughput of several server variants (node flags, or another build of the
 // server) against the upstream direct, interleaved round by round in one run: the A/B tool for the hot path on a
-// machine whose speed swings. --minimal adds scripts/bench/minimal-proxy.mjs, the ceiling. Prints median req/s, ratio to direct and server CPU µs per request per variant.
+// machine whose speed swings. --minimal adds scripts/bench/minimal-proxy.mjs, the ceiling. Prints median req/s, ratio to direct and server CPU µs per request per variant (and each round's: req/s (CPU µs)).
 import { parseArgs } from "node:util";
 import { cpuMs, startFakeProcess, startLoadBalancer, startMinimalProxy, type Proc } from "./procs";
 import { median, percentile, sequentialLatency, throughput, type Target } from "./load";
@@ -105,7 +105,13 @@ try {
     }
     for (const v of variants.slice(1)) push(ratios, v.label, rps.get(v.label)!.at(-1)! / rps.get("direct")!.at(-1)!);
     process.stdout.write(
-      `round ${r + 1}: ${variants.map((v) => `${v.label} ${Math.round(rps.get(v.label)!.at(-1)!)}`).join(", ")}\n`,
+      `round ${r + 1}: ${variants
+        .map(
+          (v) =>
+            `${v.label} ${Math.round(rps.get(v.label)!.at(-1)!)}` +
+            (cpu.has(v.label) ? ` (${Math.round(cpu.get(v.label)!.at(-1)!)} µs)` : ""),
+        )
+        .join(", ")}\n`,
     );
   }
   const direct = median(rps.get("direct")!);
