@@ -50,27 +50,27 @@ export const insertInto =
     await client.execute({ sql: insertRows(rows), args });
   };
 
-const NATIVE_ROWS = 100;
+/** Rows per prepared statement, largest first: a batch is cut into as few statements as these sizes allow. */
+const NATIVE_ROWS = [500, 100, 20, 1];
 
 /**
  * The sink for an embedded database file: a connection of its own through `libsql`, the driver under
  * @libsql/client, with its statements prepared once, and each batch one transaction. @libsql/client prepares
  * every statement anew and converts every value; this takes about a third of its CPU per row (~5 against
- * ~15 µs here), and every proxied request writes a row.
+ * ~15 µs here), and every proxied request writes a row. 500-row statements take ~15 % less per row than
+ * 100-row ones (7–8 against 8–9 µs, 20,000 rows into the real schema).
  */
 export function insertNative(file: string): RequestLogSink {
   const db = new LibsqlDatabase(file, { timeout: 5000 });
   db.exec("PRAGMA synchronous = NORMAL");
-  const many = db.prepare(insertRows(NATIVE_ROWS));
-  const one = db.prepare(insertRows(1));
+  const statements = NATIVE_ROWS.map((n) => [n, db.prepare(insertRows(n))] as const);
   const width = COLUMNS.length;
   const sink: RequestLogSink = async (args, rows) => {
     db.exec("BEGIN IMMEDIATE");
     try {
       let row = 0;
-      for (; row + NATIVE_ROWS <= rows; row += NATIVE_ROWS)
-        many.run(args.slice(row * width, (row + NATIVE_ROWS) * width));
-      for (; row < rows; row++) one.run(args.slice(row * width, (row + 1) * width));
+      for (const [n, statement] of statements)
+        for (; row + n <= rows; row += n) statement.run(args.slice(row * width, (row + n) * width));
       db.exec("COMMIT");
     } catch (err) {
       if (db.inTransaction) db.exec("ROLLBACK");

@@ -75,7 +75,7 @@ class V1Request {
     this.anthropic = ANTHROPIC_ROUTES.has(this.rec.route);
     plane.inflight++;
     (res as ServerResponse & { [REQUEST]?: V1Request })[REQUEST] = this;
-    res.once("close", closed);
+    res.on("close", closed); // emitted once: no once() wrapper a request
   }
 
   /**
