@@ -15,6 +15,12 @@ import { controlGate, type ForwardWithBody } from "./control-gate";
 
 const STOP_TIMEOUT_MS = 20_000;
 const TELEMETRY_TIMEOUT_MS = 1_000;
+/**
+ * The control thread's young generation: V8 sizes a worker's like a process's (up to 16 MB semi-spaces), which
+ * this thread, mostly idle and allocating little, never needs: 8 MB takes ~20 MB off the RSS at start and at idle
+ * (docs/benchmarks.md, "Memory").
+ */
+const CONTROL_YOUNG_GENERATION_MB = 8;
 
 export interface ControlThread {
   /** Hands a request (anything but /v1 and /metrics) to Next in the control thread. */
@@ -24,6 +30,8 @@ export interface ControlThread {
   write(w: ControlWrite): void;
   /** asks the control thread for its telemetry (null when it does not answer within a second) */
   telemetry(): Promise<ControlTelemetry | null>;
+  /** asks the control thread to collect its garbage (traffic stopped: lib/server/idle-trim.ts) */
+  trim(): void;
   /** where the engine telemetry the control thread reads goes (the /v1 thread's FleetState) */
   onFleetTelemetry(sink: (batch: TelemetryBatch) => void): void;
 }
@@ -42,7 +50,10 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     socketPath,
     runtime: { instanceId: rt.instanceId, startedAt: rt.startedAt },
   };
-  const worker = new Worker(new URL("./control-worker.mjs", import.meta.url), { workerData });
+  const worker = new Worker(new URL("./control-worker.mjs", import.meta.url), {
+    workerData,
+    resourceLimits: { maxYoungGenerationSizeMb: CONTROL_YOUNG_GENERATION_MB },
+  });
   const port = worker as unknown as Port;
   let stopping = false;
 
@@ -102,6 +113,7 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     service: { name: "control-thread", stop },
     write,
     telemetry,
+    trim: () => port.postMessage({ t: "trim" }),
     onFleetTelemetry: (sink) => void (fleetSink = sink),
   };
 }
