@@ -14,7 +14,6 @@ import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
 import { startupBanner } from "./lib/server/startup-banner";
-import { collectGarbage, startIdleTrim } from "./lib/server/idle-trim";
 import type { TelemetryBatch } from "./lib/fleet/poller";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,7 +26,6 @@ async function main() {
   let nextHandler: (req: IncomingMessage, res: ServerResponse) => void;
   let write: (w: ControlWrite) => void;
   let telemetry: DataPlane["controlTelemetry"] = null;
-  let trimControl = () => {};
   const services: Service[] = [];
   // engine telemetry reaches the /v1 thread's FleetState once it exists
   let fleetSink: ((batch: TelemetryBatch) => void) | null = null;
@@ -48,22 +46,12 @@ async function main() {
     nextHandler = control.forward;
     write = control.write;
     telemetry = control.telemetry;
-    trimControl = control.trim;
     services.push(control.service); // first in the list, so stopped last: it writes what the others flush
     control.onFleetTelemetry(publishTelemetry);
   }
   const { plane, service } = await bootDataPlane({ write, controlTelemetry: telemetry });
   fleetSink = (batch) => plane.fleet.apply(batch);
   services.push(service);
-  const trim = startIdleTrim(
-    () => plane.metrics.requests,
-    () => plane.inflight,
-    () => {
-      collectGarbage();
-      trimControl();
-    },
-  );
-  services.push({ name: "idle-trim", stop: async () => trim.stop() });
 
   const server = http.createServer((req, res) => routeRequest(plane, req, res, nextHandler));
   server.keepAliveTimeout = 65_000;

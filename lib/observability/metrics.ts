@@ -79,8 +79,6 @@ interface Series {
 
 /** A small Prometheus registry: counters and histograms, in maps keyed by label value (no key strings per request). */
 export class Metrics {
-  /** /v1 requests finished (the idle trim's sign of traffic, lib/server/idle-trim.ts) */
-  requests = 0;
   /** by model, endpoint */
   private series = new PairMap<Series>();
   private latency = new Map<string, Histogram>(); // by model
@@ -108,7 +106,6 @@ export class Metrics {
     promptTokens: number;
     completionTokens: number;
   }) {
-    this.requests++;
     let s = this.series.get(r.model, r.endpoint);
     if (!s) this.series.set(r.model, r.endpoint, (s = { byStatus: new Map(), promptTokens: 0, completionTokens: 0 }));
     let counts = s.byStatus.get(r.status);

@@ -16,8 +16,6 @@ export type ThreadMessage =
   | { t: "ready" }
   | { t: "stop" }
   | { t: "stopped" }
-  /** traffic stopped: collect this thread's garbage (lib/server/idle-trim.ts) */
-  | { t: "trim" }
   | { t: "telemetry?"; id: number }
   | { t: "telemetry"; id: number; data: ControlTelemetry }
   /** engine telemetry read by the control thread (lib/fleet/poller.ts), for the /v1 thread's endpoint choice */

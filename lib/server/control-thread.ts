@@ -18,7 +18,7 @@ const TELEMETRY_TIMEOUT_MS = 1_000;
 /**
  * The control thread's young generation: V8 sizes a worker's like a process's (up to 16 MB semi-spaces), which
  * this thread, mostly idle and allocating little, never needs: 8 MB takes ~20 MB off the RSS at start and at idle
- * (docs/benchmarks.md, "Memory").
+ * (docs/benchmarks.md, "CPU and memory").
  */
 const CONTROL_YOUNG_GENERATION_MB = 8;
 
@@ -30,8 +30,6 @@ export interface ControlThread {
   write(w: ControlWrite): void;
   /** asks the control thread for its telemetry (null when it does not answer within a second) */
   telemetry(): Promise<ControlTelemetry | null>;
-  /** asks the control thread to collect its garbage (traffic stopped: lib/server/idle-trim.ts) */
-  trim(): void;
   /** where the engine telemetry the control thread reads goes (the /v1 thread's FleetState) */
   onFleetTelemetry(sink: (batch: TelemetryBatch) => void): void;
 }
@@ -113,7 +111,6 @@ export async function startControlThread(root: string): Promise<ControlThread> {
     service: { name: "control-thread", stop },
     write,
     telemetry,
-    trim: () => port.postMessage({ t: "trim" }),
     onFleetTelemetry: (sink) => void (fleetSink = sink),
   };
 }

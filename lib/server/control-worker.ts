@@ -11,7 +11,6 @@ import { log } from "../observability/logger";
 import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
 import { startControlServices } from "./boot";
 import { applyWrite, createControlPlane } from "./control-plane";
-import { collectGarbage } from "./idle-trim";
 
 export interface ControlWorkerData {
   root: string;
@@ -37,7 +36,6 @@ async function main(port: Port) {
   port.on("message", (m: ThreadMessage) => {
     if (m.t === "telemetry?") port.postMessage({ t: "telemetry", id: m.id, data: cp.metrics.telemetry() });
     else if (m.t === "stop") void stop();
-    else if (m.t === "trim") collectGarbage();
     else if (
       m.t === "request-log" ||
       m.t === "stats" ||
