@@ -1,0 +1,52 @@
+// npx tsx scripts/bench/idle-memory.ts [path/to/server.mjs] [--idle 20] — where the server's RSS goes: at start,
+// after a warm-up (8 s plain and 4 s stream at 50 connections, a few dashboard and /api requests) and after
+// `--idle` seconds without traffic. Each thread's V8 heap from /metrics (llmlb_heap_bytes), the rest from
+// /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { rssMb, startFakeProcess, startLoadBalancer } from "./procs";
+import { throughput } from "./load";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { idle: { type: "string", default: "20" } },
+});
+const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
+const { server, key } = await startLoadBalancer(fake, [], positionals[0]);
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+
+async function report(when: string) {
+  const metrics = await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })
+  ).text();
+  const heap = (thread: string, kind: string) =>
+    Number(new RegExp(`llmlb_heap_bytes\\{thread="${thread}",kind="${kind}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+  const smaps = fs.readFileSync(`/proc/${server.pid}/smaps_rollup`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(smaps)?.[1] ?? 0) * 1024;
+  const heaps = heap("main", "total") + heap("control", "total");
+  console.log(
+    `${when}: RSS ${rssMb(server.pid)} MB = file-backed ${mb(kb("Rss") - kb("Anonymous"))} + anonymous ${mb(kb("Anonymous"))}` +
+      ` (main heap ${mb(heap("main", "total"))} committed / ${mb(heap("main", "used"))} used,` +
+      ` control heap ${mb(heap("control", "total"))} / ${mb(heap("control", "used"))},` +
+      ` rest ${mb(kb("Anonymous") - heaps)})`,
+  );
+}
+
+try {
+  await report("start");
+  const target = { label: "lb" as const, url: server.url, headers: { authorization: `Bearer ${key}` } };
+  const body = (stream: boolean) =>
+    JSON.stringify({ model: "m", stream, messages: [{ role: "user", content: "Hello!" }] });
+  await throughput(target, "/v1/chat/completions", body(false), 50, 8);
+  await throughput(target, "/v1/chat/completions", body(true), 50, 4);
+  for (const p of ["/dashboard", "/api/endpoints", "/login", "/api/requests"])
+    await fetch(server.url + p, { headers: { authorization: "Bearer sk_debug" } })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+  await report("after warm-up");
+  await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
+  await report(`idle ${values.idle} s`);
+} finally {
+  await server.stop();
+  await fake.stop();
+}
