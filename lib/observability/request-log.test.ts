@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { InValue } from "@libsql/client";
 import { openDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
-import { COLUMNS, RequestLogWriter, insertNative } from "./request-log";
+import { COLUMNS, RequestLogWriter, insertNative, triedJson } from "./request-log";
 
 describe("RequestLogWriter", () => {
   it("queues a row's values in COLUMNS order, booleans as 0/1 and missing fields as null", async () => {
@@ -87,10 +87,12 @@ describe("insertNative", () => {
     const database = await openDatabase(`file:${file}`);
     await applyMigrations(database, path.resolve("drizzle/migrations"), "test");
     const sink = insertNative(file);
-    await sink(Array.from({ length: 250 }, (_, i) => values(i)).flat(), 250); // 2 × 100 rows, then 50 one by one
+    await sink(Array.from({ length: 623 }, (_, i) => values(i)).flat(), 623); // 500 + 100 + 20 rows, then 3 one by one
     const count = async () =>
       Number((await database.client.execute("SELECT count(*) AS n FROM request_log")).rows[0].n);
-    expect(await count()).toBe(250);
+    expect(await count()).toBe(623);
+    const last = (await database.client.execute("SELECT ts FROM request_log WHERE request_id = 'r622'")).rows[0];
+    expect(last.ts).toBe(622);
     const row = (await database.client.execute("SELECT * FROM request_log WHERE request_id = 'r149'")).rows[0];
     expect({
       ts: row.ts,
@@ -105,8 +107,18 @@ describe("insertNative", () => {
     const bad = Array.from({ length: 150 }, (_, i) => values(1000 + i));
     bad[120][5] = null; // route is NOT NULL
     await expect(sink(bad.flat(), 150)).rejects.toThrow();
-    expect(await count()).toBe(250);
+    expect(await count()).toBe(623);
     sink.close!();
     database.client.close();
+  });
+});
+
+describe("triedJson", () => {
+  it("is the JSON of the ids, null when none", () => {
+    for (const tried of [["0b0f8c1e-7d4f-4a59-9f5e-2d1c7e9b1a00"], ["a", "b-c"], ['we"ird\\id'], ["é"]])
+      expect(JSON.parse(triedJson(tried)!)).toEqual(tried);
+    expect(triedJson(["a"])).toBe(JSON.stringify(["a"]));
+    expect(triedJson([])).toBeNull();
+    expect(triedJson(null)).toBeNull();
   });
 });
