@@ -67,6 +67,11 @@ const schema = z
     LLMLB_TELEMETRY_INTERVAL_MS: int(0, 600_000)
       .refine((v) => v === 0 || v >= 2000, "must be 0 (off) or at least 2000")
       .default(2000),
+    /**
+     * engine requests per second telemetry may send, all endpoints together: a larger fleet is read less often
+     * (the interval stretches; staleness follows); 0 = no budget
+     */
+    LLMLB_TELEMETRY_MAX_READS_PER_SEC: int(0, 100_000).default(500),
     /** benchmarks and tests only: the endpoint choice to compare against (the routing-quality benchmark) */
     LLMLB_ROUTING_POLICY: z.enum(["fleet", "least-inflight", "round-robin"]).default("fleet"),
   })
