@@ -72,6 +72,11 @@ const schema = z
      * (the interval stretches; staleness follows); 0 = no budget
      */
     LLMLB_TELEMETRY_MAX_READS_PER_SEC: int(0, 100_000).default(500),
+    /**
+     * the control thread's nice value (0–19) on top of the process's: its background work (telemetry, health
+     * checks, dashboard, writes) yields the CPU to the /v1 thread on a busy machine; 0 = the same priority
+     */
+    LLMLB_CONTROL_THREAD_NICE: int(0, 19).default(10),
     /** benchmarks and tests only: the endpoint choice to compare against (the routing-quality benchmark) */
     LLMLB_ROUTING_POLICY: z.enum(["fleet", "least-inflight", "round-robin"]).default("fleet"),
   })
