@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
 import { call } from "../harness/http";
 import { insertFleet } from "../../scripts/bench/fleet";
-import { cpuMsByThread, ROOT, startPrefixProcess } from "../../scripts/bench/procs";
+import { cpuMsByThread, ROOT, schedMs, startPrefixProcess } from "../../scripts/bench/procs";
 
 const ENDPOINTS = 1000;
 const ROUNDS = Number(process.env.FLEET_SCALE_ROUNDS ?? 6);
@@ -54,6 +54,8 @@ interface Window {
   max: number;
   /** CPU of the server's main (/v1) thread and of all its other threads, ms per second of the window */
   mainCpu: number;
+  /** time the main thread waited for a CPU while runnable, ms per second of the window */
+  mainWait: number;
   otherCpu: number;
   reads: number;
 }
@@ -66,17 +68,20 @@ async function measure(s: TestServer, other: TestServer): Promise<Window> {
   const metrics = async () => (await call(s.url, "GET", "/metrics", { key: "sk_debug" })).text;
   await metrics(); // starts the lag window
   const cpu0 = cpuMsByThread(s.proc.pid!);
+  const sched0 = schedMs(s.proc.pid!);
   const hits0 = await fake!.hits();
   const started = performance.now();
   await sleep(WINDOW_MS);
   const text = await metrics();
   const secs = (performance.now() - started) / 1000;
   const cpu1 = cpuMsByThread(s.proc.pid!);
+  const sched1 = schedMs(s.proc.pid!);
   const others = (c: Record<string, number>) => Object.entries(c).reduce((n, [k, v]) => n + (k === "main" ? 0 : v), 0);
   return {
     p99: lagOf(text, "0.99"),
     max: lagOf(text, "1"),
-    mainCpu: (cpu1.main - cpu0.main) / secs,
+    mainCpu: (sched1.run - sched0.run) / secs,
+    mainWait: (sched1.wait - sched0.wait) / secs,
     otherCpu: (others(cpu1) - others(cpu0)) / secs,
     reads: (await fake!.hits()) - hits0,
   };
@@ -97,7 +102,7 @@ describe("telemetry at 1,000 endpoints", () => {
       const [a, b] = [offs[r], ons[r]];
       console.log(
         `round ${r + 1}: lag p99 off ${a.p99.toFixed(2)} ms, on ${b.p99.toFixed(2)} ms (max ${a.max.toFixed(1)} / ${b.max.toFixed(1)}); ` +
-          `main-thread CPU ${a.mainCpu.toFixed(1)} / ${b.mainCpu.toFixed(1)} ms/s, other threads ${a.otherCpu.toFixed(1)} / ${b.otherCpu.toFixed(1)} ms/s; reads ${a.reads} / ${b.reads}`,
+          `main-thread CPU ${a.mainCpu.toFixed(2)} / ${b.mainCpu.toFixed(2)} ms/s, waiting for a CPU ${a.mainWait.toFixed(2)} / ${b.mainWait.toFixed(2)} ms/s, other threads ${a.otherCpu.toFixed(1)} / ${b.otherCpu.toFixed(1)} ms/s; reads ${a.reads} / ${b.reads}`,
       );
     }
     on.proc.kill("SIGCONT");
@@ -116,6 +121,7 @@ describe("telemetry at 1,000 endpoints", () => {
       serverEnv: SERVER_ENV,
       lagP99Ms: { off: offP99, on: onP99, difference: onP99 - offP99 },
       mainCpuMsPerSec: { off: median(offs.map((w) => w.mainCpu)), on: median(ons.map((w) => w.mainCpu)) },
+      mainWaitMsPerSec: { off: median(offs.map((w) => w.mainWait)), on: median(ons.map((w) => w.mainWait)) },
       otherCpuMsPerSec: { off: median(offs.map((w) => w.otherCpu)), on: median(ons.map((w) => w.otherCpu)) },
       readsPerSecPerEndpoint: perEndpoint,
       windows: { off: offs, on: ons },

@@ -143,6 +143,15 @@ export function cpuMsByThread(pid: number): Record<string, number> {
   return out;
 }
 
+/**
+ * A thread's time on a CPU and waiting for one while runnable, in ms (Linux /proc/PID/task/TID/schedstat, ns): the
+ * wait is what the scheduler, not the thread's own work, adds to its latency.
+ */
+export function schedMs(pid: number, tid = pid): { run: number; wait: number } {
+  const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: run / 1e6, wait: wait / 1e6 };
+}
+
 export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
