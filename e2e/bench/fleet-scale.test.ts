@@ -7,7 +7,8 @@
 // server catching up) with a /metrics scrape, which resets the lag histogram, and ends with the next one. The
 // figure per setting is the median of its windows' p99. The fake engines answer from a process of their own at
 // nice 10 (FLEET_SCALE_FAKE_NICE; 0 runs them in this process's session at its priority): on a real fleet they
-// are other machines, here they share the two cores. FLEET_SCALE_SERVER_ENV (JSON) adds to both servers' env.
+// are other machines, here they share the two cores. FLEET_SCALE_SERVER_ENV (JSON) adds to both servers' env,
+// FLEET_SCALE_OFF_ENV to the first one's only (to compare two settings of telemetry instead of off and on).
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ const WINDOW_MS = Number(process.env.FLEET_SCALE_WINDOW_MS ?? 10_000);
 const SETTLE_MS = 3000;
 const FAKE_NICE = Number(process.env.FLEET_SCALE_FAKE_NICE ?? 10);
 const SERVER_ENV = JSON.parse(process.env.FLEET_SCALE_SERVER_ENV ?? "{}") as Record<string, string>;
+const OFF_ENV = JSON.parse(process.env.FLEET_SCALE_OFF_ENV ?? "{}") as Record<string, string>;
 
 const servers: TestServer[] = [];
 let fake: Awaited<ReturnType<typeof startPrefixProcess>> | null = null;
@@ -40,9 +42,9 @@ const lagOf = (text: string, q: string) =>
   Number(new RegExp(`llmlb_event_loop_lag_seconds\\{thread="main",quantile="${q}"\\} ([\\d.e-]+)`).exec(text)?.[1]) *
   1000;
 
-async function boot(telemetryMs: string): Promise<TestServer> {
+async function boot(telemetryMs: string, extra: Record<string, string> = {}): Promise<TestServer> {
   const s = await startServer({
-    env: { LLMLB_TELEMETRY_INTERVAL_MS: telemetryMs, LLMLB_SCHEDULER: "0", ...SERVER_ENV },
+    env: { LLMLB_TELEMETRY_INTERVAL_MS: telemetryMs, LLMLB_SCHEDULER: "0", ...SERVER_ENV, ...extra },
   });
   servers.push(s);
   await insertFleet(s.dataDir, fake!.url, ENDPOINTS, 1, 300, "ollama");
@@ -90,7 +92,7 @@ async function measure(s: TestServer, other: TestServer): Promise<Window> {
 describe("telemetry at 1,000 endpoints", () => {
   it("adds < 1 ms to the /v1 thread's event-loop lag p99", async () => {
     fake = await startPrefixProcess(FAKE_NICE);
-    const off = await boot("0");
+    const off = await boot("0", OFF_ENV);
     const on = await boot("2000");
     await sleep(5000); // the change poll reloads the routing table and the poller's targets
     const offs: Window[] = [];
@@ -119,6 +121,7 @@ describe("telemetry at 1,000 endpoints", () => {
       windowMs: WINDOW_MS,
       fakeNice: FAKE_NICE,
       serverEnv: SERVER_ENV,
+      offEnv: OFF_ENV,
       lagP99Ms: { off: offP99, on: onP99, difference: onP99 - offP99 },
       mainCpuMsPerSec: { off: median(offs.map((w) => w.mainCpu)), on: median(ons.map((w) => w.mainCpu)) },
       mainWaitMsPerSec: { off: median(offs.map((w) => w.mainWait)), on: median(ons.map((w) => w.mainWait)) },
