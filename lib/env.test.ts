@@ -41,3 +41,19 @@ describe("parseEnv: OpenID Connect", () => {
     expect(parseEnv({ ...oidc, LLMLB_LOCAL_LOGIN: "0" }).LLMLB_LOCAL_LOGIN).toBe(false);
   });
 });
+
+describe("parseEnv: telemetry budget and the control thread's priority", () => {
+  it("defaults to 500 engine requests/s and nice 10", () => {
+    const e = parseEnv({});
+    expect(e.LLMLB_TELEMETRY_MAX_READS_PER_SEC).toBe(500);
+    expect(e.LLMLB_CONTROL_THREAD_NICE).toBe(10);
+  });
+  it("takes 0 for either (no budget, the same priority)", () => {
+    const e = parseEnv({ LLMLB_TELEMETRY_MAX_READS_PER_SEC: "0", LLMLB_CONTROL_THREAD_NICE: "0" });
+    expect([e.LLMLB_TELEMETRY_MAX_READS_PER_SEC, e.LLMLB_CONTROL_THREAD_NICE]).toEqual([0, 0]);
+  });
+  it("refuses a nice value past 19 or below 0, naming the variable", () => {
+    for (const v of ["20", "-1"])
+      expect(() => parseEnv({ LLMLB_CONTROL_THREAD_NICE: v })).toThrow(/LLMLB_CONTROL_THREAD_NICE/);
+  });
+});

@@ -67,6 +67,16 @@ const schema = z
     LLMLB_TELEMETRY_INTERVAL_MS: int(0, 600_000)
       .refine((v) => v === 0 || v >= 2000, "must be 0 (off) or at least 2000")
       .default(2000),
+    /**
+     * engine requests per second telemetry may send, all endpoints together: a larger fleet is read less often
+     * (the interval stretches; staleness follows); 0 = no budget
+     */
+    LLMLB_TELEMETRY_MAX_READS_PER_SEC: int(0, 100_000).default(500),
+    /**
+     * the control thread's nice value (0–19) on top of the process's: its background work (telemetry, health
+     * checks, dashboard, writes) yields the CPU to the /v1 thread on a busy machine; 0 = the same priority
+     */
+    LLMLB_CONTROL_THREAD_NICE: int(0, 19).default(10),
     /** benchmarks and tests only: the endpoint choice to compare against (the routing-quality benchmark) */
     LLMLB_ROUTING_POLICY: z.enum(["fleet", "least-inflight", "round-robin"]).default("fleet"),
   })

@@ -40,6 +40,8 @@ export interface Runtime {
   ownChanges: Record<VersionKind, number>;
   /** the latest engine telemetry per endpoint id (lib/fleet/poller.ts; read by the endpoint detail) */
   fleet: Map<string, EngineTelemetry>;
+  /** the interval the poller reads at, once it has said (its read budget may stretch the configured one) */
+  fleetIntervalMs?: number;
 }
 
 const holder = globalThis as unknown as { __llmlbRuntime?: Runtime };

@@ -13,6 +13,8 @@ import { loadedModels, serializeTelemetry } from "../fleet/view";
 
 /** This instance's latest engine reading of the endpoint (lib/fleet/poller.ts). */
 const reading = (id: string) => runtime().fleet.get(id);
+/** the telemetry interval staleness counts in: the poller's (stretched by its read budget), else the configured one */
+const telemetryInterval = () => runtime().fleetIntervalMs ?? env().LLMLB_TELEMETRY_INTERVAL_MS;
 
 export async function getEndpointRow(db: Db, id: string): Promise<EndpointRow> {
   if (!endpointIdSchema.safeParse(id).success) throw notFound("endpoint");
@@ -73,7 +75,7 @@ export async function listEndpoints({ db, query }: { db: Db; query: z.infer<type
     aggregates(db),
   ]);
   const now = Date.now();
-  const interval = env().LLMLB_TELEMETRY_INTERVAL_MS;
+  const interval = telemetryInterval();
   return {
     endpoints: rows.map((r) =>
       serializeEndpoint(r, agg.get(r.id) ?? EMPTY, loadedModels(reading(r.id), now, interval)),
@@ -110,7 +112,7 @@ export async function getEndpointDetail({ db, id }: { db: Db; id: string }) {
   return {
     ...dto,
     models,
-    telemetry: serializeTelemetry(reading(id), Date.now(), env().LLMLB_TELEMETRY_INTERVAL_MS),
+    telemetry: serializeTelemetry(reading(id), Date.now(), telemetryInterval()),
     recent_health_checks: checks.map((c) => ({
       checked_at: new Date(c.checkedAt).toISOString(),
       ok: c.ok,

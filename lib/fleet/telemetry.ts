@@ -39,5 +39,9 @@ export const isLoaded = (loaded: readonly string[] | null, model: string): boole
 /** Telemetry older than this many poll intervals counts as absent. */
 export const STALE_INTERVALS = 3;
 
+/** Whether a reading the engine last confirmed at `at` still counts. */
+export const freshAt = (at: number, now: number, intervalMs: number): boolean =>
+  intervalMs > 0 && now - at <= STALE_INTERVALS * intervalMs;
+
 export const isFresh = (t: EngineTelemetry | undefined, now: number, intervalMs: number): t is EngineTelemetry =>
-  !!t && intervalMs > 0 && now - t.at <= STALE_INTERVALS * intervalMs;
+  !!t && freshAt(t.at, now, intervalMs);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { contextFor } from "./fleet-state";
 import type { EngineModel } from "../fleet/telemetry";
+import type { TelemetryBatch } from "../fleet/poller";
+
+const batch = (b: Partial<TelemetryBatch>): TelemetryBatch => ({
+  readings: [],
+  unchanged: [],
+  unchangedAt: Number.POSITIVE_INFINITY,
+  dropped: [],
+  intervalMs: 2000,
+  ...b,
+});
 
 const m = (f: Partial<EngineModel>): EngineModel => ({
   id: "m",
@@ -66,15 +76,73 @@ describe("FleetState: residency between readings", () => {
       () => now,
       () => 0.5,
     );
-    fleet.apply({ readings: [["a", reading(1000, ["m1", "m2"])]], dropped: [] });
+    fleet.apply(batch({ readings: [["a", reading(1000, ["m1", "m2"])]] }));
     const tokens = { promptTokens: 10, maxTokens: 10 };
     expect(fleet.choose([ep("a")], "m2", table, tokens)).toMatchObject({ kind: "picked", cold: false });
     now = 1100;
     expect(fleet.choose([ep("a")], "m3", table, tokens)).toMatchObject({ kind: "picked", reason: "cold", cold: true });
     expect(fleet.candidate(ep("a"), "m1", table).residency).toBe("cold"); // m1: least recently sent, evicted
     expect(fleet.candidate(ep("a"), "m2", table).residency).toBe("warm");
-    fleet.apply({ readings: [["a", reading(1200, ["m1", "m3"])]], dropped: [] }); // the engine says otherwise
+    fleet.apply(batch({ readings: [["a", reading(1200, ["m1", "m3"])]] })); // the engine says otherwise
     now = 1200;
     expect(fleet.candidate(ep("a"), "m1", table).residency).toBe("warm");
+  });
+});
+
+describe("FleetState: readings and their age", () => {
+  const reading = (at: number) => ({
+    at,
+    models: [m({ id: "m1", loaded: true, contextLength: 4096 })],
+    running: 1,
+    waiting: 0,
+    slots: null,
+    busySlots: null,
+    kvCacheUsage: null,
+  });
+  const make = async (clock: { now: number }) => {
+    const { FleetState } = await import("./fleet-state");
+    return new FleetState("fleet", 2000, () => clock.now);
+  };
+
+  it("an unchanged reading (id only) keeps the endpoint fresh; without one it goes stale after 3 intervals", async () => {
+    const clock = { now: 1000 };
+    const fleet = await make(clock);
+    fleet.apply(batch({ readings: [["a", reading(1000)]], intervalMs: 2000 }));
+    clock.now = 7000;
+    expect(fleet.loaded("a", "m1")).toBe(true); // 6 s: 3 intervals
+    fleet.apply(batch({ unchanged: ["a", "unknown"], unchangedAt: 6500 }));
+    clock.now = 12_500;
+    expect(fleet.loaded("a", "m1")).toBe(true);
+    clock.now = 12_501;
+    expect(fleet.loaded("a", "m1")).toBeNull();
+    expect(fleet.loaded("unknown", "m1")).toBeNull();
+  });
+
+  it("an older unchanged time never makes a reading older; a stretched interval stretches staleness", async () => {
+    const clock = { now: 10_000 };
+    const fleet = await make(clock);
+    fleet.apply(batch({ readings: [["a", reading(10_000)]] }));
+    fleet.apply(batch({ unchanged: ["a"], unchangedAt: 9000, intervalMs: 5000 }));
+    clock.now = 25_000;
+    expect(fleet.loaded("a", "m1")).toBe(true);
+    expect([...fleet.freshReadings()].map(([id]) => id)).toEqual(["a"]);
+    clock.now = 25_001;
+    expect(fleet.loaded("a", "m1")).toBeNull();
+  });
+
+  it("dropped endpoints are forgotten before the batch's readings apply (dropped, then back)", async () => {
+    const clock = { now: 1000 };
+    const fleet = await make(clock);
+    fleet.apply(
+      batch({
+        readings: [
+          ["a", reading(1000)],
+          ["b", reading(1000)],
+        ],
+      }),
+    );
+    fleet.apply(batch({ readings: [["b", reading(1000)]], dropped: ["a", "b"] }));
+    expect(fleet.loaded("a", "m1")).toBeNull();
+    expect(fleet.loaded("b", "m1")).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 // /metrics shows. The choice itself stays pure; this is its state.
 import "server-only";
 import type { EngineModel, EngineTelemetry } from "../fleet/telemetry";
-import { isFresh } from "../fleet/telemetry";
+import { freshAt } from "../fleet/telemetry";
 import type { TelemetryBatch } from "../fleet/poller";
 import { PairMap } from "../pair-map";
 import { modelKey } from "./model-name";
@@ -32,6 +32,8 @@ const ema = (prev: number | undefined, sample: number) =>
 
 interface Reading {
   t: EngineTelemetry;
+  /** when the engine last said this (a later read that found nothing changed moves it on) */
+  at: number;
   models: Map<string, EngineModel>; // by modelKey
   /**
    * the context this engine loads models with (the largest it reports loaded, kept from earlier readings when
@@ -73,30 +75,41 @@ export class FleetState {
 
   constructor(
     readonly policy: RoutingPolicy,
-    readonly intervalMs: number,
+    /** the poller's interval (its read budget may stretch it: each batch says) */
+    public intervalMs: number,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
   ) {}
 
+  /**
+   * What the control thread read (lib/fleet/poller.ts): changed readings in full, unchanged ones as ids whose
+   * reading only gets younger — no allocation for an endpoint whose engine said the same again.
+   */
   apply(batch: TelemetryBatch): void {
+    this.intervalMs = batch.intervalMs;
+    for (const id of batch.dropped) this.readings.delete(id);
     for (const [id, t] of batch.readings) {
       let loadContext: number | null = null;
       for (const m of t.models)
         if (m.loaded && m.contextLength !== null) loadContext = Math.max(loadContext ?? 0, m.contextLength);
       this.readings.set(id, {
         t,
+        at: t.at,
         models: new Map(t.models.map((m) => [modelKey(m.id), m])),
         loadContext: loadContext ?? this.readings.get(id)?.loadContext ?? null,
       });
       this.mostLoaded.set(id, Math.max(this.mostLoaded.get(id) ?? 0, t.models.filter((m) => m.loaded).length));
     }
-    for (const id of batch.dropped) this.readings.delete(id);
+    for (const id of batch.unchanged) {
+      const r = this.readings.get(id);
+      if (r && batch.unchangedAt > r.at) r.at = batch.unchangedAt;
+    }
   }
 
   /** The endpoint's telemetry when fresh (younger than 3 poll intervals), else undefined. */
   fresh(endpointId: string): Reading | undefined {
     const r = this.readings.get(endpointId);
-    return r && isFresh(r.t, this.now(), this.intervalMs) ? r : undefined;
+    return r && freshAt(r.at, this.now(), this.intervalMs) ? r : undefined;
   }
 
   /** Whether the model is loaded on the endpoint by fresh telemetry (null: not known). */
@@ -114,8 +127,7 @@ export class FleetState {
     let residency: Residency = "unknown";
     if (loadingMs > 0) residency = "warm";
     else if (r)
-      residency =
-        RESIDENT_TYPES.has(ep.type) && (!m?.loaded || this.evictedSince(ep.id, key, r.t.at)) ? "cold" : "warm";
+      residency = RESIDENT_TYPES.has(ep.type) && (!m?.loaded || this.evictedSince(ep.id, key, r.at)) ? "cold" : "warm";
     const engineLoad =
       r && (r.t.running !== null || r.t.waiting !== null) ? (r.t.running ?? 0) + (r.t.waiting ?? 0) : null;
     return {
@@ -167,7 +179,7 @@ export class FleetState {
     const r = this.fresh(endpointId);
     if (!r) return;
     const resident = new Set<string>();
-    for (const [k, m] of r.models) if (m.loaded && !this.evictedSince(endpointId, k, r.t.at)) resident.add(k);
+    for (const [k, m] of r.models) if (m.loaded && !this.evictedSince(endpointId, k, r.at)) resident.add(k);
     for (const [e, k, until] of this.loadingUntil.entries()) if (e === endpointId && until > now) resident.add(k);
     resident.delete(key);
     if (resident.size + 1 <= (this.mostLoaded.get(endpointId) ?? Infinity)) return;

@@ -84,8 +84,12 @@ export async function startControlServices(publishTelemetry: (batch: TelemetryBa
     const poller = new TelemetryPoller({
       db,
       intervalMs: config.LLMLB_TELEMETRY_INTERVAL_MS,
+      readsPerSec: config.LLMLB_TELEMETRY_MAX_READS_PER_SEC,
       timeoutMs: Math.min(1500, config.LLMLB_TELEMETRY_INTERVAL_MS),
-      publish: publishTelemetry,
+      publish: (batch) => {
+        runtime().fleetIntervalMs = batch.intervalMs; // the endpoint detail's staleness
+        publishTelemetry(batch);
+      },
       latest: runtime().fleet,
     });
     const onRegistry = () =>

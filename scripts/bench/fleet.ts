@@ -7,7 +7,8 @@ import { createClient } from "@libsql/client";
 
 /**
  * Answers `/<anything>/v1/models` with a small model list, for thousands of path-distinct endpoints, and
- * `/<anything>/api/ps` with one loaded model (Ollama's telemetry).
+ * `/<anything>/api/ps` with one loaded model (Ollama's telemetry); `GET /hits` says how many requests it answered
+ * (for a benchmark that runs it in a process of its own: scripts/bench/prefix-server.ts).
  */
 export function startPrefixServer(): Promise<{ url: string; hits: () => number; stop(): Promise<void> }> {
   let hits = 0;
@@ -18,6 +19,7 @@ export function startPrefixServer(): Promise<{ url: string; hits: () => number; 
     ],
   });
   const server = http.createServer((req, res) => {
+    if (req.url === "/hits") return void res.end(String(hits));
     hits++;
     if (req.url?.endsWith("/api/ps"))
       return void res

@@ -45,8 +45,20 @@ const stopper = (proc: ChildProcess) => () =>
   });
 
 /** A node process that prints `{"url": ...}` once it listens. */
-async function startListening(args: string[], what: string): Promise<Proc> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+async function startListening(args: string[], what: string, nice = 0): Promise<Proc> {
+  // niced: through nice(1), so that every thread of the process has that priority (setpriority on a pid reaches
+  // one thread), and in a session of its own — with the kernel's autogroups (/proc/sys/kernel/sched_autogroup_enabled)
+  // a process's threads share one CPU share with their session, so a fake in the server's session would draw on
+  // the server's share whatever its nice — whose group gets the same nice (/proc/PID/autogroup)
+  const [cmd, argv] = nice ? ["nice", ["-n", String(nice), process.execPath, ...args]] : [process.execPath, args];
+  const proc = spawn(cmd, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: nice > 0 });
+  if (nice > 0) {
+    try {
+      fs.writeFileSync(`/proc/${proc.pid}/autogroup`, String(nice));
+    } catch {
+      // no autogroups here: nice alone applies
+    }
+  }
   const m = await waitForLine(proc, /"url":"([^"]+)"/, what);
   return { proc, url: m[1], pid: proc.pid!, stop: stopper(proc) };
 }
@@ -54,6 +66,20 @@ async function startListening(args: string[], what: string): Promise<Proc> {
 /** The fake OpenAI-compatible upstream, zero delay, in its own process. */
 export const startFakeProcess = (args: string[]) =>
   startListening(["--import", "tsx", path.join(ROOT, "e2e/fakes/cli.ts"), ...args], "fake upstream");
+
+/**
+ * The 1,000-endpoint fake (scripts/bench/prefix-server.ts) in its own process at `nice` (0–19: the engines a
+ * load balancer reads live on other machines; here they share its cores, and a higher nice keeps their CPU from
+ * counting as the load balancer's).
+ */
+export async function startPrefixProcess(nice = 0): Promise<Proc & { hits(): Promise<number> }> {
+  const p = await startListening(
+    ["--import", "tsx", path.join(ROOT, "scripts/bench/prefix-server.ts")],
+    "fake fleet",
+    nice,
+  );
+  return { ...p, hits: async () => Number(await (await fetch(`${p.url}/hits`)).text()) };
+}
 
 /** The least a Node proxy can do (scripts/bench/minimal-proxy.mjs), for the ceiling measurement; MINIMAL_NODE_ARGS passes node flags (e.g. --perf-basic-prof). */
 export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch" | "stream") =>
@@ -115,6 +141,15 @@ export function cpuMsByThread(pid: number): Record<string, number> {
     }
   }
   return out;
+}
+
+/**
+ * A thread's time on a CPU and waiting for one while runnable, in ms (Linux /proc/PID/task/TID/schedstat, ns): the
+ * wait is what the scheduler, not the thread's own work, adds to its latency.
+ */
+export function schedMs(pid: number, tid = pid): { run: number; wait: number } {
+  const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: run / 1e6, wait: wait / 1e6 };
 }
 
 export function rssMb(pid: number): number {
