@@ -74,6 +74,7 @@ function run(job: StreamJob): Promise<StreamReport> {
       let last = 0;
       let carry = "";
       let ended = false;
+      let responded = false;
       const end = (kind: string | null, atDeadline = false) => {
         if (ended) return;
         ended = true;
@@ -93,6 +94,7 @@ function run(job: StreamJob): Promise<StreamReport> {
         req.destroy();
       });
       req.on("response", (res) => {
+        responded = true;
         if (res.statusCode !== 200) {
           res.resume();
           return end(`status ${res.statusCode}`);
@@ -115,9 +117,11 @@ function run(job: StreamJob): Promise<StreamReport> {
         res.once("end", () =>
           end(frames >= job.frames && carry.trimEnd().endsWith("data: [DONE]") ? null : "cut short"),
         );
-        res.once("error", () => end("reset mid-stream"));
+        res.once("error", () => end(frames ? "reset mid-stream" : "reset after the headers, before the first chunk"));
       });
-      req.once("error", (err: NodeJS.ErrnoException) => end(frames ? "reset mid-stream" : (err.code ?? "error")));
+      req.once("error", (err: NodeJS.ErrnoException) =>
+        end(frames ? "reset mid-stream" : `${responded ? "after the headers, " : ""}${err.code ?? "error"}`),
+      );
       req.end(body);
     };
     const sampler = setInterval(() => {
