@@ -22,6 +22,7 @@ export async function startHaproxy(upstream: string): Promise<Proc | null> {
 defaults
   mode http
   option http-keep-alive
+  option http-no-delay
   http-reuse always
   timeout connect 5s
   timeout client 300s
