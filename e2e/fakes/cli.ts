@@ -1,6 +1,6 @@
 // Start one fake upstream from the command line, print {"url","kind"} as one JSON line, run until SIGTERM/SIGINT.
 // npx tsx e2e/fakes/cli.ts --kind ollama --port 11434 --models llama3.1:8b,nomic-embed-text [--api-key K]
-//   [--chunks 20] [--chunk-delay-ms 0] [--delay-ms 0] [--completion-tokens 10] [--name NAME]
+//   [--chunks 20] [--chunk-delay-ms 0] [--delay-ms 0] [--completion-tokens 10] [--name NAME] [--backlog 511]
 import { parseArgs } from "node:util";
 import { FAKE_KINDS } from "./types";
 import { type FakeKind, startFake } from "./upstream";
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     "delay-ms": { type: "string", default: "0" },
     "completion-tokens": { type: "string" },
     name: { type: "string" },
+    backlog: { type: "string" },
   },
 });
 
@@ -46,6 +47,7 @@ const fake = await startFake({
   chunks: int("chunks", values.chunks),
   completionTokens: int("completion-tokens", values["completion-tokens"]),
   name: values.name,
+  backlog: int("backlog", values.backlog),
   faults: {
     chunkDelayMs: int("chunk-delay-ms", values["chunk-delay-ms"]),
     delayMs: int("delay-ms", values["delay-ms"]),

@@ -97,4 +97,6 @@ export interface FakeOptions {
   engine?: EngineOptions;
   /** Record requests into `requests` (default true). Long benchmarks turn this off to keep memory flat. */
   record?: boolean;
+  /** The listen backlog (default Node's 511): the streams benchmark opens thousands of connections a second. */
+  backlog?: number;
 }

@@ -59,10 +59,10 @@ class SocketSet {
   }
 }
 
-function listen(server: NetServer, port: number): Promise<number> {
+function listen(server: NetServer, port: number, backlog?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, HOST, () => {
+    server.listen({ port, host: HOST, ...(backlog !== undefined && { backlog }) }, () => {
       server.off("error", reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -100,6 +100,7 @@ class Fake implements FakeUpstream, FakeState {
   private readonly auth: string | undefined;
   private readonly serverHeader: string | undefined;
   private readonly record: boolean;
+  private readonly backlog: number | undefined;
   private readonly sockets = new SocketSet();
   private readonly server: Server;
 
@@ -116,6 +117,7 @@ class Fake implements FakeUpstream, FakeState {
     this.auth = opts.apiKey === undefined ? undefined : `Bearer ${opts.apiKey}`;
     this.serverHeader = SERVER_HEADER[opts.kind];
     this.record = opts.record ?? true;
+    this.backlog = opts.backlog;
     this.engine = opts.engine ? new Engine(opts.kind, opts.engine, () => this.models) : null;
     this.server = createServer(this.onRequest);
     this.server.keepAliveTimeout = 65_000;
@@ -150,7 +152,7 @@ class Fake implements FakeUpstream, FakeState {
   }
 
   async start(): Promise<void> {
-    if (!this.server.listening) this.currentPort = await listen(this.server, this.currentPort);
+    if (!this.server.listening) this.currentPort = await listen(this.server, this.currentPort, this.backlog);
   }
 
   stop(): Promise<void> {

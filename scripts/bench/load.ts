@@ -3,7 +3,7 @@ import { Pool, type Dispatcher } from "undici";
 import autocannon from "autocannon";
 
 export interface Target {
-  label: "direct" | "lb";
+  label: string;
   url: string;
   headers: Record<string, string>;
 }
@@ -16,28 +16,43 @@ export const median = (xs: number[]) =>
     50,
   );
 
+/**
+ * A response check: `ok` says whether a 200 answer's body is the expected one; a failed check or another status
+ * counts in `bad` (and no time is kept) instead of throwing, so a target that fails fast cannot look fast.
+ */
+export interface Check {
+  ok(body: string): boolean;
+  bad: number;
+}
+
 /** `n` sequential requests on one keep-alive connection; `until` says when a request counts as done. */
 async function sequential(
   t: Target,
   path: string,
   body: string,
   n: number,
-  until: (res: Dispatcher.ResponseData) => Promise<void>,
+  until: (res: Dispatcher.ResponseData) => Promise<boolean>,
+  check?: Check,
 ): Promise<number[]> {
   const pool = new Pool(t.url, { connections: 1 });
   const times: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      const res = await pool.request({
-        path,
-        method: "POST",
-        headers: { ...t.headers, "content-type": "application/json" },
-        body,
-      });
-      if (res.statusCode !== 200) throw new Error(`${t.label} answered ${res.statusCode}`);
-      await until(res);
-      times.push(performance.now() - t0);
+      const res = await pool
+        .request({ path, method: "POST", headers: { ...t.headers, "content-type": "application/json" }, body })
+        .catch((err) => {
+          if (!check) throw err;
+          return null;
+        });
+      if (!res) {
+        check!.bad++;
+        continue;
+      }
+      if (res.statusCode !== 200 && !check) throw new Error(`${t.label} answered ${res.statusCode}`);
+      const good = res.statusCode === 200 && (await until(res));
+      if (good) times.push(performance.now() - t0);
+      else if (check) check.bad++;
       await res.body.dump();
     }
   } finally {
@@ -46,9 +61,22 @@ async function sequential(
   return times;
 }
 
-/** Each duration (ms) to the last body byte. */
-export const sequentialLatency = (t: Target, path: string, body: string, n: number) =>
-  sequential(t, path, body, n, async (res) => void (await res.body.arrayBuffer()));
+/** Each duration (ms) to the last body byte; with `check`, only of the answers that pass it. */
+export const sequentialLatency = (t: Target, path: string, body: string, n: number, check?: Check) =>
+  sequential(
+    t,
+    path,
+    body,
+    n,
+    async (res) => {
+      if (!check) {
+        await res.body.arrayBuffer();
+        return true;
+      }
+      return check.ok(await res.body.text());
+    },
+    check,
+  );
 
 /** Time to the first body byte of a streamed answer. */
 export const timeToFirstByte = (t: Target, path: string, body: string, n: number) =>
@@ -57,7 +85,7 @@ export const timeToFirstByte = (t: Target, path: string, body: string, n: number
     path,
     body,
     n,
-    (res) => new Promise((resolve, reject) => res.body.once("data", () => resolve()).once("error", reject)),
+    (res) => new Promise((resolve, reject) => res.body.once("data", () => resolve(true)).once("error", reject)),
   );
 
 export interface Throughput {
@@ -65,6 +93,8 @@ export interface Throughput {
   total: number;
   errors: number;
   non2xx: number;
+  /** Answers `verifyBody` rejected. */
+  mismatches: number;
   p50: number;
   p99: number;
 }
@@ -75,6 +105,7 @@ export async function throughput(
   body: string,
   connections: number,
   seconds: number,
+  verifyBody?: (body: string) => boolean,
 ): Promise<Throughput> {
   const r = await autocannon({
     url: t.url + path,
@@ -83,12 +114,14 @@ export async function throughput(
     body,
     connections,
     duration: seconds,
+    ...(verifyBody && { verifyBody: (b: string | Buffer | undefined) => verifyBody(String(b ?? "")) }),
   });
   return {
     rps: r.requests.average,
     total: r.requests.total,
     errors: r.errors,
     non2xx: r.non2xx,
+    mismatches: r.mismatches,
     p50: r.latency.p50,
     p99: r.latency.p99,
   };

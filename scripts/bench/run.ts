@@ -1,4 +1,5 @@
 // npm run bench [-- --soak] [-- --quick --guard] [-- --messages-only]
+//   [-- --peers] [-- --streams [N] [--stream-seconds S]]: beside nginx, HAProxy, Portkey (scripts/bench/peers/)
 // Measures the load balancer and the direct upstream in the same run, interleaved, and reports ratios.
 import os from "node:os";
 import path from "node:path";
@@ -8,9 +9,18 @@ import { median, percentile, sequentialLatency, throughput, timeToFirstByte, typ
 import { insertFleet, startPrefixServer } from "./fleet";
 import { messagesRow } from "./messages";
 import { writeOutputs, type Row } from "./report";
+import { peerBench } from "./peers/main";
 
+// `--streams` alone means 5,000 streams
+const args = process.argv
+  .slice(2)
+  .flatMap((a, i, all) => (a === "--streams" && !/^\d+$/.test(all[i + 1] ?? "") ? ["--streams", "5000"] : [a]));
 const { values: flags } = parseArgs({
+  args,
   options: {
+    peers: { type: "boolean" },
+    streams: { type: "string" },
+    "stream-seconds": { type: "string", default: "60" },
     soak: { type: "boolean" },
     quick: { type: "boolean" },
     guard: { type: "boolean" },
@@ -32,6 +42,11 @@ const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
 
 async function main() {
   log(`machine: ${os.cpus().length} cores, node ${process.version}; rounds ${ROUNDS} × ${SECONDS}s`);
+  if (flags.peers || flags.streams) {
+    const streams = flags.streams ? Number(flags.streams) : 0;
+    const streamSeconds = Number(flags["stream-seconds"]);
+    return peerBench({ peers: !!flags.peers, streams, streamSeconds, rounds: ROUNDS, seconds: SECONDS, latN: LAT_N });
+  }
   if (flags["scale-only"]) {
     const rows: Row[] = [];
     await scale(rows);
@@ -51,7 +66,7 @@ async function main() {
   const rssWarm = rssMb(server.pid);
 
   log("latency at 1 connection");
-  const lat = { direct: [] as number[], lb: [] as number[] };
+  const lat: Record<string, number[]> = { direct: [], lb: [] };
   for (let r = 0; r < ROUNDS; r++)
     for (const t of [direct, lb]) lat[t.label].push(...(await sequentialLatency(t, PATH, PLAIN, LAT_N)));
   const sd = [...lat.direct].sort((a, b) => a - b);
@@ -95,7 +110,7 @@ async function main() {
   }
 
   log("time to first streamed byte");
-  const ttfb = { direct: [] as number[], lb: [] as number[] };
+  const ttfb: Record<string, number[]> = { direct: [], lb: [] };
   for (let r = 0; r < ROUNDS; r++)
     for (const t of [direct, lb]) ttfb[t.label].push(...(await timeToFirstByte(t, PATH, STREAM, LAT_N / 2)));
   const addTtfb = median(ttfb.lb) - median(ttfb.direct);
@@ -115,7 +130,7 @@ async function main() {
     ["stream (20 chunks)", STREAM, 0.6],
   ] as const) {
     log(`throughput at 50 connections: ${mode}`);
-    const rps = { direct: [] as number[], lb: [] as number[] };
+    const rps: Record<string, number[]> = { direct: [], lb: [] };
     let errors = 0;
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of [direct, lb]) {
