@@ -17,6 +17,7 @@ import { attemptTimeouts } from "./timeouts";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
 import { openAIErrorBody } from "./openai-error";
 import { planResume, type Resumed } from "./resume-plan";
+import type { StreamSoFar } from "./resume";
 import type { EventTransform, SseWriter } from "./sse-writer";
 import { STREAM_ERROR_EVENT } from "./relay";
 
@@ -306,11 +307,11 @@ export class Exchange {
   }
 
   /**
-   * The stream of `a` broke after `kept` reached the client: continues it on another endpoint when ./resume.ts
+   * The stream of `a` broke after `soFar` reached the client: continues it on another endpoint when ./resume.ts
    * allows (true), else false and the stream ends with its error event as before.
    */
-  resume(a: Attempt, kept: Buffer, writer: SseWriter): boolean {
-    const plan = planResume(this.plane, this.input, this.ids, a.ep.id, kept, writer.firstWriteAt);
+  resume(a: Attempt, soFar: StreamSoFar, writer: SseWriter): boolean {
+    const plan = planResume(this.plane, this.input, this.ids, a.ep.id, soFar, writer.firstWriteAt);
     if (!plan) return false;
     writer.detach();
     a.settled = true;

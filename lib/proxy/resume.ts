@@ -52,10 +52,25 @@ type Choice = {
   finish_reason?: unknown;
 };
 
+const emptySoFar = (): StreamSoFar => ({
+  id: null,
+  model: null,
+  text: "",
+  tokens: 0,
+  unresumable: false,
+  finished: false,
+});
+
 /** Reads the relayed events (parsed only here, when the stream broke). A cut last event is not counted: it was not relayed. */
 export function readSoFar(bytes: Buffer): StreamSoFar {
-  const out: StreamSoFar = { id: null, model: null, text: "", tokens: 0, unresumable: false, finished: false };
-  const events = bytes.toString("utf8").split(/\r?\n\r?\n/);
+  const out = emptySoFar();
+  readEvents(out, bytes.toString("utf8"));
+  return out;
+}
+
+/** Reads the complete events of `text` into `out` (what follows the last blank line is not an event yet). */
+function readEvents(out: StreamSoFar, text: string): void {
+  const events = text.split(/\r?\n\r?\n/);
   events.pop(); // after the last blank line: an event not complete (or nothing)
   for (const event of events) {
     for (const line of event.split(/\r?\n/)) {
@@ -90,7 +105,77 @@ export function readSoFar(bytes: Buffer): StreamSoFar {
       }
     }
   }
-  return out;
+}
+
+/** The relayed bytes a StreamTrace holds before it reads their complete events. */
+export const TRACE_FOLD_BYTES = 2048;
+const LF_LF = Buffer.from("\n\n");
+const LF_CR_LF = Buffer.from("\n\r\n");
+
+/**
+ * What a resumable stream's client got so far, read as the stream goes: the relayed bytes wait in a small buffer
+ * (TRACE_FOLD_BYTES) and are then read into a StreamSoFar, all but an event cut short. A long stream holds its text
+ * (a few bytes a token), not its events (a few hundred bytes each); `read()` is readSoFar of everything pushed.
+ */
+export class StreamTrace {
+  /** the bytes relayed so far: past MAX_KEPT_BYTES the stream is not resumed (a continuation's prompt would be huge) */
+  bytes = 0;
+  private readonly soFar = emptySoFar();
+  private buf: Buffer | null = null;
+  private used = 0;
+
+  /** Takes relayed bytes; false once the stream has grown past MAX_KEPT_BYTES (then nothing is held any more). */
+  push(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_KEPT_BYTES) {
+      this.buf = null;
+      this.used = 0;
+      return false;
+    }
+    if (this.used + chunk.length > (this.buf?.length ?? 0)) {
+      this.fold();
+      const need = this.used + chunk.length;
+      if (need > (this.buf?.length ?? 0)) {
+        const next = Buffer.allocUnsafeSlow(Math.max(TRACE_FOLD_BYTES, need));
+        this.buf?.copy(next, 0, 0, this.used);
+        this.buf = next;
+      }
+    }
+    chunk.copy(this.buf!, this.used);
+    this.used += chunk.length;
+    return true;
+  }
+
+  /** The bytes held unread (at most TRACE_FOLD_BYTES, or one event larger than that). */
+  get held(): number {
+    return this.used;
+  }
+
+  /** What the client got: the complete events pushed. */
+  read(): StreamSoFar {
+    this.fold();
+    return { ...this.soFar };
+  }
+
+  /** Reads the complete events held and keeps only what follows them. */
+  private fold(): void {
+    const buf = this.buf;
+    if (!buf || this.used < 2) return;
+    const lf = buf.lastIndexOf(LF_LF, this.used - 2);
+    const crlf = this.used >= 3 ? buf.lastIndexOf(LF_CR_LF, this.used - 3) : -1;
+    const end = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
+    if (!end) return;
+    readEvents(this.soFar, buf.toString("utf8", 0, end));
+    this.soFar.text.charCodeAt(0); // flattens the text: one string, not a piece per token
+    buf.copy(buf, 0, end, this.used);
+    this.used -= end;
+    if (buf.length > TRACE_FOLD_BYTES && this.used <= TRACE_FOLD_BYTES / 2) {
+      // a large event passed: back to the small buffer
+      const small = Buffer.allocUnsafeSlow(TRACE_FOLD_BYTES);
+      buf.copy(small, 0, 0, this.used);
+      this.buf = small;
+    }
+  }
 }
 
 /** Whether what was sent can be continued: some text, nothing but text, not finished. */
