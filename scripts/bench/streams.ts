@@ -1,7 +1,7 @@
 // Concurrent long streams: open N streaming requests against one target at once and hold them to their end,
 // measuring failures, how long each chunk took to arrive (the fake stamps every chunk with its write time,
 // `--stamp-chunks`), the gaps between chunks, and the serving process's RSS and CPU while they are open.
-import http from "node:http";
+import net from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { cpuMs, rssMb } from "./procs";
 
@@ -24,7 +24,7 @@ export interface HoldOptions {
   pid?: number;
   model?: string;
   path?: string;
-  /** a stream whose first chunk has not arrived by then fails (default 10 s) */
+  /** a stream whose first chunk has not arrived by then fails (default 30 s) */
   startTimeoutMs?: number;
   /** the client closes each stream after this long (a warm-up); such streams count as completed */
   stopAfterMs?: number;
@@ -62,7 +62,7 @@ export interface HoldResult {
   server: null | {
     idleRssMb: number;
     peakRssMb: number;
-    /** RSS beyond idle per open stream, at the peak */
+    /** RSS beyond idle at its peak, per stream at the most open at once */
     kbPerStream: number;
     cpuMs: number;
     cpuUsPerChunk: number;
@@ -112,14 +112,23 @@ class Samples {
 export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise<HoldResult> {
   const expected = Math.max(1, Math.round((o.seconds * 1000) / o.chunkMs));
   const rampMs = o.rampMs ?? Math.max(1000, o.n);
-  const startTimeoutMs = o.startTimeoutMs ?? 10_000;
+  const startTimeoutMs = o.startTimeoutMs ?? 30_000;
   const body = JSON.stringify({
     model: o.model ?? "bench-model",
     stream: true,
     messages: [{ role: "user", content: "Hello!" }],
   });
-  const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  // plain sockets and one prepared request: the client's own cost per chunk stays small next to what it measures
   const url = new URL(o.path ?? "/v1/chat/completions", target.url);
+  const head = [
+    `POST ${url.pathname} HTTP/1.1`,
+    `host: ${url.host}`,
+    "content-type: application/json",
+    `content-length: ${Buffer.byteLength(body)}`,
+    "connection: close",
+    ...Object.entries(target.headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  const request = Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
   const transit = new Samples();
   const gaps = new Samples();
   const firstChunk = new Samples();
@@ -153,7 +162,7 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
         failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
         if (heldBeforeFirstFailure < 0) heldBeforeFirstFailure = maxOpen;
         if (last) open--;
-        req.destroy();
+        sock.destroy();
         resolve();
       };
       const startTimer = setTimeout(() => fail("not started in time"), startTimeoutMs);
@@ -163,53 +172,46 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
         clearTimeout(startTimer);
         completed++;
         if (last) open--;
-        req.destroy();
+        sock.destroy();
         resolve();
       };
       if (o.stopAfterMs !== undefined) setTimeout(stop, o.stopAfterMs);
-      const req = http.request(url, {
-        method: "POST",
-        agent,
-        headers: { ...target.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      });
-      req.on("error", (e: NodeJS.ErrnoException) => fail(`error ${e.code ?? e.message}`));
-      req.on("response", (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return fail(`status ${res.statusCode}`);
+      let answered = false;
+      const sock = net.connect(Number(url.port), url.hostname, () => sock.write(request));
+      sock.on("error", (e: NodeJS.ErrnoException) => fail(`error ${e.code ?? e.message}`));
+      sock.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        if (!answered) {
+          answered = true;
+          // "HTTP/1.1 200 "
+          if (chunk.toString("latin1", 9, 12) !== "200") return fail(`status ${chunk.toString("latin1", 9, 12)}`);
         }
-        res.on("data", (chunk: Buffer) => {
-          if (settled) return;
-          const now = performance.now();
-          const ns = Number(process.hrtime.bigint());
-          for (let i = chunk.indexOf(STAMP); i !== -1; i = chunk.indexOf(STAMP, i + STAMP.length)) {
-            const end = chunk.indexOf(LF, i);
-            // a stamp cut between two reads is not counted (rare; its chunk still counts for the stream's end)
-            if (end === -1) break;
-            transit.add((ns - Number(chunk.toString("latin1", i + STAMP.length, end))) / 1e6);
-            stamps++;
-            chunks++;
-          }
-          if (!last) {
-            clearTimeout(startTimer);
-            started++;
-            firstChunk.add(now - opened);
-            if (++open > maxOpen) maxOpen = open;
-          } else gaps.add(now - last - o.chunkMs);
-          last = now;
-          if (!done && chunk.includes(DONE)) done = true;
-        });
-        res.on("end", () => {
-          if (settled) return;
-          if (!done) return fail("ended without [DONE]");
-          // a stamp cut between reads goes uncounted: allow for a few
-          if (stamps < expected - 2) return fail("ended short");
-          stop();
-        });
-        res.on("error", () => fail("response error"));
-        res.on("aborted", () => fail("aborted"));
+        const now = performance.now();
+        const ns = Number(process.hrtime.bigint());
+        for (let i = chunk.indexOf(STAMP); i !== -1; i = chunk.indexOf(STAMP, i + STAMP.length)) {
+          const end = chunk.indexOf(LF, i);
+          // a stamp cut between two reads is not counted (rare; its chunk still counts for the stream's end)
+          if (end === -1) break;
+          transit.add((ns - Number(chunk.toString("latin1", i + STAMP.length, end))) / 1e6);
+          stamps++;
+          chunks++;
+        }
+        if (!last) {
+          clearTimeout(startTimer);
+          started++;
+          firstChunk.add(now - opened);
+          if (++open > maxOpen) maxOpen = open;
+        } else gaps.add(now - last - o.chunkMs);
+        last = now;
+        if (!done && chunk.includes(DONE)) done = true;
       });
-      req.end(body);
+      sock.on("end", () => {
+        if (settled) return;
+        if (!done) return fail("ended without [DONE]");
+        // a stamp cut between reads goes uncounted: allow for a few
+        if (stamps < expected - 2) return fail("ended short");
+        stop();
+      });
     });
 
   const all: Promise<void>[] = [];
@@ -227,7 +229,6 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
   const wallMs = performance.now() - t0;
   loop.disable();
   if (sampler) clearInterval(sampler);
-  agent.destroy();
   const cpu = o.pid ? cpuMs(o.pid) - cpu0 : 0;
   return {
     label: target.label,
@@ -247,7 +248,7 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
       ? {
           idleRssMb,
           peakRssMb: peakRss,
-          kbPerStream: ((peakRss - idleRssMb) * 1024) / o.n,
+          kbPerStream: maxOpen ? ((peakRss - idleRssMb) * 1024) / maxOpen : 0,
           cpuMs: cpu,
           cpuUsPerChunk: chunks ? (cpu * 1000) / chunks : 0,
         }
