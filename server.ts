@@ -63,7 +63,9 @@ async function main() {
   if (fdWarning) log.warn(fdWarning);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.LLMLB_PORT, config.LLMLB_HOST, resolve);
+    // a burst of new connections (thousands of streams opened at once) waits in the kernel's accept queue rather
+    // than being refused: 4,096 instead of Node's 511 (Linux caps it at net.core.somaxconn, 4,096 by default)
+    server.listen({ port: config.LLMLB_PORT, host: config.LLMLB_HOST, backlog: 4096 }, resolve);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;
