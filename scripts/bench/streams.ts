@@ -162,23 +162,32 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
         failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
         if (heldBeforeFirstFailure < 0) heldBeforeFirstFailure = maxOpen;
         if (last) open--;
+        clearTimeout(startTimer);
+        clearTimeout(endTimer);
         sock.destroy();
         resolve();
       };
       const startTimer = setTimeout(() => fail("not started in time"), startTimeoutMs);
+      // a stream that stalls after it started must not hold the run forever
+      const endTimer = setTimeout(() => fail("not ended in time"), startTimeoutMs + 2 * o.seconds * 1000);
       const stop = () => {
         if (settled) return;
         settled = true;
         clearTimeout(startTimer);
+        clearTimeout(endTimer);
         completed++;
         if (last) open--;
         sock.destroy();
         resolve();
       };
-      if (o.stopAfterMs !== undefined) setTimeout(stop, o.stopAfterMs);
+      if (o.stopAfterMs !== undefined) setTimeout(stop, o.stopAfterMs).unref();
       let answered = false;
       const sock = net.connect(Number(url.port), url.hostname, () => sock.write(request));
-      sock.on("error", (e: NodeJS.ErrnoException) => fail(`error ${e.code ?? e.message}`));
+      sock.on("error", (e: NodeJS.ErrnoException) =>
+        fail(
+          `${e.code ?? e.message} ${last ? "mid-stream" : answered ? "before the first chunk" : "before an answer"}`,
+        ),
+      );
       sock.on("data", (chunk: Buffer) => {
         if (settled) return;
         if (!answered) {
