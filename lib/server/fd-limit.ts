@@ -5,7 +5,7 @@ import fs from "node:fs";
 
 /** Descriptors the process holds besides its streams: the database, the listener, logs, the control thread. */
 const RESERVED = 200;
-/** The streams a limit should allow before no warning is due (SPEC §13 holds 5,000 at once). */
+/** The streams a limit should allow before no warning is due: the load balancer is built to hold 5,000 at once. */
 export const STREAMS_WANTED = 5000;
 
 /** The soft "Max open files" limit in /proc/self/limits text; null when absent, Infinity when unlimited. */
