@@ -107,20 +107,28 @@ function readEvents(out: StreamSoFar, text: string): void {
   }
 }
 
-/** The relayed bytes a StreamTrace holds before it reads their complete events. */
-export const TRACE_FOLD_BYTES = 2048;
 const LF_LF = Buffer.from("\n\n");
 const LF_CR_LF = Buffer.from("\n\r\n");
 
+/** Where the last complete event among the first `used` bytes of `b` ends (after its blank line), or 0. */
+function lastEventEnd(b: Buffer, used: number): number {
+  if (used < 2) return 0;
+  const lf = b.lastIndexOf(LF_LF, used - 2);
+  const crlf = used >= 3 ? b.lastIndexOf(LF_CR_LF, used - 3) : -1;
+  return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
+}
+
 /**
- * What a resumable stream's client got so far, read as the stream goes: the relayed bytes wait in a small buffer
- * (TRACE_FOLD_BYTES) and are then read into a StreamSoFar, all but an event cut short. A long stream holds its text
- * (a few bytes a token), not its events (a few hundred bytes each); `read()` is readSoFar of everything pushed.
+ * What a resumable stream's client got so far, read as the stream goes: the complete events of each piece relayed
+ * are read into a StreamSoFar at once, and only an event cut between two pieces is held until it ends. A long
+ * stream holds its text (a few bytes a token), not its events (a few hundred bytes each), and nothing else between
+ * its chunks; `read()` is readSoFar of everything pushed.
  */
 export class StreamTrace {
   /** the bytes relayed so far: past MAX_KEPT_BYTES the stream is not resumed (a continuation's prompt would be huge) */
   bytes = 0;
   private readonly soFar = emptySoFar();
+  /** the start of an event whose end has not come yet */
   private buf: Buffer | null = null;
   private used = 0;
 
@@ -132,48 +140,51 @@ export class StreamTrace {
       this.used = 0;
       return false;
     }
-    if (this.used + chunk.length > (this.buf?.length ?? 0)) {
-      this.fold();
-      const need = this.used + chunk.length;
-      if (need > (this.buf?.length ?? 0)) {
-        const next = Buffer.allocUnsafeSlow(Math.max(TRACE_FOLD_BYTES, need));
-        this.buf?.copy(next, 0, 0, this.used);
-        this.buf = next;
-      }
+    if (this.used) {
+      this.hold(chunk);
+      const end = lastEventEnd(this.buf!, this.used);
+      if (end) this.readTo(this.buf!, end);
+    } else {
+      // the common case: the piece ends with an event, read where it lies, nothing copied or held
+      const end = lastEventEnd(chunk, chunk.length);
+      if (end) this.readTo(chunk, end);
+      if (end < chunk.length) this.hold(chunk.subarray(end));
     }
-    chunk.copy(this.buf!, this.used);
-    this.used += chunk.length;
     return true;
   }
 
-  /** The bytes held unread (at most TRACE_FOLD_BYTES, or one event larger than that). */
+  /** The bytes held unread: an event cut short, or nothing. */
   get held(): number {
     return this.used;
   }
 
   /** What the client got: the complete events pushed. */
   read(): StreamSoFar {
-    this.fold();
     return { ...this.soFar };
   }
 
-  /** Reads the complete events held and keeps only what follows them. */
-  private fold(): void {
-    const buf = this.buf;
-    if (!buf || this.used < 2) return;
-    const lf = buf.lastIndexOf(LF_LF, this.used - 2);
-    const crlf = this.used >= 3 ? buf.lastIndexOf(LF_CR_LF, this.used - 3) : -1;
-    const end = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
-    if (!end) return;
-    readEvents(this.soFar, buf.toString("utf8", 0, end));
+  private hold(b: Buffer): void {
+    const need = this.used + b.length;
+    if (need > (this.buf?.length ?? 0)) {
+      const next = Buffer.allocUnsafeSlow(Math.max(256, 2 * need));
+      this.buf?.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    b.copy(this.buf!, this.used);
+    this.used = need;
+  }
+
+  /** Reads the complete events in `b` up to `end`; when `b` is the held buffer, keeps only what follows them. */
+  private readTo(b: Buffer, end: number): void {
+    readEvents(this.soFar, b.toString("utf8", 0, end));
     this.soFar.text.charCodeAt(0); // flattens the text: one string, not a piece per token
-    buf.copy(buf, 0, end, this.used);
-    this.used -= end;
-    if (buf.length > TRACE_FOLD_BYTES && this.used <= TRACE_FOLD_BYTES / 2) {
-      // a large event passed: back to the small buffer
-      const small = Buffer.allocUnsafeSlow(TRACE_FOLD_BYTES);
-      buf.copy(small, 0, 0, this.used);
-      this.buf = small;
+    if (b !== this.buf) return;
+    if (end === this.used) {
+      this.buf = null;
+      this.used = 0;
+    } else {
+      b.copy(b, 0, end, this.used);
+      this.used -= end;
     }
   }
 }
