@@ -296,6 +296,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.ex.keepAlive,
     );
     if (this.ex.keepsForResume) this.kept = new StreamTrace();
+    this.ex.streaming();
   }
 
   private endStream(broken: boolean): void {

@@ -56,6 +56,8 @@ export interface Answer {
 export const logProxyFailure = (requestId: string, err: unknown) =>
   log.error("proxy failure", { requestId, error: err instanceof Error ? err.message : String(err) });
 
+const NO_TOKENS = { promptTokens: 0, maxTokens: 0 } as const;
+
 /** Whose request this is, for the admission queue's fairness: one API key, or one signed-in user. */
 const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
 
@@ -299,6 +301,15 @@ export class Exchange {
   /** The transform a stream's events pass through: the continuation's splice after a resume, else the translation's. */
   streamTransform(): EventTransform | null {
     return this.resumed?.splice ?? this.input.translation?.stream() ?? null;
+  }
+
+  /**
+   * An answer is streaming to the client: no endpoint is chosen by the routing rules any more (a resume picks its
+   * own), so the token estimate, which holds the parsed request body, is let go: a stream of a long prompt holds
+   * the prompt once (the payload, for a resume), not twice, for as long as it lasts.
+   */
+  streaming(): void {
+    this.input.tokens = NO_TOKENS;
   }
 
   /** Whether a stream attempt keeps its relayed bytes for a resume: one resume per request. */

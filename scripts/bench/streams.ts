@@ -26,6 +26,8 @@ export interface HoldOptions {
   path?: string;
   /** a stream whose first chunk has not arrived by then fails (default 30 s) */
   startTimeoutMs?: number;
+  /** the user message is padded to about this many bytes (a long prompt), default a few */
+  promptBytes?: number;
   /** the client closes each stream after this long (a warm-up); such streams count as completed */
   stopAfterMs?: number;
 }
@@ -116,7 +118,7 @@ export async function holdStreams(target: StreamTarget, o: HoldOptions): Promise
   const body = JSON.stringify({
     model: o.model ?? "bench-model",
     stream: true,
-    messages: [{ role: "user", content: "Hello!" }],
+    messages: [{ role: "user", content: `Hello!${" lorem".repeat(Math.max(0, ((o.promptBytes ?? 0) - 6) / 6))}` }],
   });
   // plain sockets and one prepared request: the client's own cost per chunk stays small next to what it measures
   const url = new URL(o.path ?? "/v1/chat/completions", target.url);
