@@ -14,6 +14,7 @@ import { installShutdown } from "./lib/server/shutdown";
 import { routeRequest } from "./lib/server/router";
 import { log } from "./lib/observability/logger";
 import { startupBanner } from "./lib/server/startup-banner";
+import { fdLimitWarning, readOpenFilesLimit } from "./lib/server/fd-limit";
 import type { TelemetryBatch } from "./lib/fleet/poller";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,11 +55,17 @@ async function main() {
   services.push(service);
 
   const server = http.createServer((req, res) => routeRequest(plane, req, res, nextHandler));
+  // No limit on connections (maxConnections unset) and none on a response's length: Node's requestTimeout
+  // (300 s) bounds receiving a request, not streaming its answer; an hour-long stream is not cut here.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const fdWarning = fdLimitWarning(readOpenFilesLimit());
+  if (fdWarning) log.warn(fdWarning);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.LLMLB_PORT, config.LLMLB_HOST, resolve);
+    // a burst of new connections (thousands of streams opened at once) waits in the kernel's accept queue rather
+    // than being refused: 4,096 instead of Node's 511 (Linux caps it at net.core.somaxconn, 4,096 by default)
+    server.listen({ port: config.LLMLB_PORT, host: config.LLMLB_HOST, backlog: 4096 }, resolve);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.LLMLB_PORT;

@@ -1,6 +1,8 @@
 // Start one fake upstream from the command line, print {"url","kind"} as one JSON line, run until SIGTERM/SIGINT.
 // npx tsx e2e/fakes/cli.ts --kind ollama --port 11434 --models llama3.1:8b,nomic-embed-text [--api-key K]
 //   [--chunks 20] [--chunk-delay-ms 0] [--delay-ms 0] [--completion-tokens 10] [--name NAME] [--backlog 511]
+//   [--stamp-chunks]
+// (--chunks 300 --chunk-delay-ms 200: a 60 s stream; --stamp-chunks: each chunk after `: t=NS`, its write time)
 import { parseArgs } from "node:util";
 import { FAKE_KINDS } from "./types";
 import { type FakeKind, startFake } from "./upstream";
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     "completion-tokens": { type: "string" },
     name: { type: "string" },
     backlog: { type: "string" },
+    "stamp-chunks": { type: "boolean", default: false },
   },
 });
 
@@ -51,6 +54,7 @@ const fake = await startFake({
   faults: {
     chunkDelayMs: int("chunk-delay-ms", values["chunk-delay-ms"]),
     delayMs: int("delay-ms", values["delay-ms"]),
+    stampChunks: values["stamp-chunks"],
   },
   // A long-running process nobody can read `requests` from: don't let them pile up.
   record: false,

@@ -115,9 +115,13 @@ export function sendFault(res: ServerResponse, status: number): void {
   sendJson(res, status, statusError(status), null, status === 429 ? { "Retry-After": "1" } : undefined);
 }
 
+/** A frame after the comment stamping when it was written (FakeFaults.stampChunks). */
+const stamped = (frame: string) => `: t=${process.hrtime.bigint()}\n\n${frame}`;
+
 /**
  * Write an SSE stream frame by frame (each frame its own write) with `delayMs` between frames.
  * With `dieAfter` set, the socket is cut after that many content frames (at most all of them, never the tail).
+ * With `stamp`, each frame goes after a comment holding the time of its write.
  */
 export function sendStream(
   x: Exchange,
@@ -125,6 +129,7 @@ export function sendStream(
   delayMs: number,
   dieAfter: number | null,
   encoding: FakeEncoding | null = null,
+  stamp = false,
 ): void {
   const frames = [...plan.head, ...plan.content, ...plan.tail];
   const dieAt = dieAfter === null ? -1 : plan.head.length + Math.min(Math.max(0, dieAfter), plan.content.length);
@@ -142,10 +147,10 @@ export function sendStream(
       if (i > from && delayMs > 0) return later(x.res, delayMs, () => run(i));
       if (i === dieAt) return kill(x);
       if (!z) {
-        x.res.write(frames[i]);
+        x.res.write(stamp ? stamped(frames[i]) : frames[i]);
         continue;
       }
-      z.write(frames[i]);
+      z.write(stamp ? stamped(frames[i]) : frames[i]);
       return z.flush(() => (delayMs > 0 ? later(x.res, delayMs, () => run(i + 1)) : run(i + 1)));
     }
   };

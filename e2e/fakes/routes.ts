@@ -122,7 +122,8 @@ function send(
   const { faults } = fake;
   const out = build(x.body as Json, { ...reply(x, fake, model, rest), completionTokens });
   const encoding = chosenEncoding(x.req, faults);
-  if ("stream" in out) return sendStream(x, out.stream, chunkDelayMs, rest ? null : faults.dieAfterChunks, encoding);
+  if ("stream" in out)
+    return sendStream(x, out.stream, chunkDelayMs, rest ? null : faults.dieAfterChunks, encoding, faults.stampChunks);
   const json = faults.answerBytes === null ? out.json : padded(out.json, faults.answerBytes);
   sendJson(x.res, out.status ?? 200, json, faults.slowBytesMs, undefined, encoding);
 }

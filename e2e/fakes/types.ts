@@ -9,6 +9,12 @@ export interface FakeFaults {
   delayMs: number;
   /** Delay between SSE chunks. */
   chunkDelayMs: number;
+  /**
+   * Streaming: each frame is written after an SSE comment `: t=NS`, NS the time of the write
+   * (`process.hrtime.bigint()`, one monotonic clock for every process on the machine), so a benchmark can tell how
+   * long each chunk took to reach it.
+   */
+  stampChunks: boolean;
   /** Inference routes answer with this status and an OpenAI-shaped error body; 429 adds `Retry-After: 1`. */
   status: number | null;
   /** Discovery/health routes (/api/system, /api/health, /api/tags, /v1/models, /health) answer with this status. */

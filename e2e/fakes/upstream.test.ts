@@ -535,6 +535,25 @@ describe("faults", () => {
     expect(none.frames).toEqual([]);
   });
 
+  it("stampChunks writes each frame after a comment holding the time of its write", async () => {
+    const f = await fake({ kind: "openai", chunks: 3, faults: { chunkDelayMs: 20, stampChunks: true } });
+    const before = process.hrtime.bigint();
+    const s = await readStream(
+      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }),
+    );
+    const stamps = s.frames.filter((fr) => fr.startsWith(": t=")).map((fr) => BigInt(fr.slice(4)));
+    const data = s.frames.filter((fr) => fr.startsWith("data: "));
+    expect(stamps).toHaveLength(data.length); // 3 content frames, the finish frame, [DONE]
+    expect(data.length).toBe(5);
+    expect(stamps[0]).toBeGreaterThan(before);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i] - stamps[i - 1]).toBeGreaterThanOrEqual(15_000_000n);
+    f.setFaults({ stampChunks: false });
+    const plain = await readStream(
+      await send(f.url, "/v1/chat/completions", { body: chat("mock-model", { stream: true }) }),
+    );
+    expect(plain.frames.some((fr) => fr.startsWith(":"))).toBe(false);
+  });
+
   it("slowBytesMs sends a non-streaming body one byte at a time", async () => {
     const f = await fake({ kind: "openai", faults: { slowBytesMs: 1 } });
     const payload = JSON.stringify({ model: "mock-model", input: "x" });
@@ -597,6 +616,7 @@ describe("faults", () => {
     expect(f.faults).toEqual({
       delayMs: 5,
       chunkDelayMs: 0,
+      stampChunks: false,
       status: null,
       healthStatus: null,
       hang: false,

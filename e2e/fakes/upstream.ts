@@ -15,6 +15,7 @@ const HOST = "127.0.0.1";
 const NO_FAULTS: FakeFaults = {
   delayMs: 0,
   chunkDelayMs: 0,
+  stampChunks: false,
   status: null,
   healthStatus: null,
   hang: false,

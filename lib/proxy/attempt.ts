@@ -19,7 +19,7 @@ import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter, type EventTransform } from "./sse-writer";
 import { estimateTokens } from "./usage";
-import { MAX_KEPT_BYTES } from "./resume";
+import { StreamTrace } from "./resume";
 import type { ProxyError } from "./errors";
 
 export const CLIENT_GONE = new Error("client went away");
@@ -74,9 +74,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private answeredAt = 0;
   private sse: SseRelay | null = null;
   private writer: SseWriter | null = null;
-  /** Stream: the decoded bytes relayed so far, kept only while the request can be resumed (./resume.ts) */
-  private kept: Buffer[] | null = null;
-  private keptBytes = 0;
+  /** Stream: what the client got so far, read as it goes, only while the request can be resumed (./resume.ts) */
+  private kept: StreamTrace | null = null;
   /** no byte within the timeout (undici's header or body timeout): a stall, toward a wedged engine */
   stalled = false;
 
@@ -171,7 +170,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     try {
       if (this.mode === Mode.Stream) {
-        if (this.kept) this.keep(chunk);
+        if (this.kept && !this.kept.push(chunk)) this.kept = null; // too long to continue: resume is off
         if (!this.ex.clientGone) this.writer!.push(chunk);
       } else if (this.mode === Mode.Buffered) {
         this.chunks.push(chunk);
@@ -181,13 +180,6 @@ export class Attempt implements Dispatcher.DispatchHandler {
     } catch (err) {
       this.ex.crash(this, err);
     }
-  }
-
-  private keep(chunk: Buffer): void {
-    this.keptBytes += chunk.length;
-    if (this.keptBytes > MAX_KEPT_BYTES)
-      this.kept = null; // too long to continue: resume is off for this stream
-    else this.kept!.push(chunk);
   }
 
   private decode(chunk: Buffer): void {
@@ -302,19 +294,14 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.ex.streamTransform(),
       this.ex.keepAlive,
     );
-    if (this.ex.keepsForResume) this.kept = [];
+    if (this.ex.keepsForResume) this.kept = new StreamTrace();
+    this.ex.streaming();
   }
 
   private endStream(broken: boolean): void {
     const sse = this.sse!;
     const writer = this.writer!;
-    if (
-      broken &&
-      this.kept &&
-      !this.ex.clientGone &&
-      this.ex.resume(this, Buffer.concat(this.kept, this.keptBytes), writer)
-    )
-      return;
+    if (broken && this.kept && !this.ex.clientGone && this.ex.resume(this, this.kept.read(), writer)) return;
     this.kept = null;
     if (!this.ex.clientGone)
       writer.end(broken ? STREAM_ERROR_EVENT("the upstream endpoint failed mid-stream") : "", broken);

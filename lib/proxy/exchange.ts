@@ -17,6 +17,7 @@ import { attemptTimeouts } from "./timeouts";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
 import { openAIErrorBody } from "./openai-error";
 import { planResume, type Resumed } from "./resume-plan";
+import type { StreamSoFar } from "./resume";
 import type { EventTransform, SseWriter } from "./sse-writer";
 import { STREAM_ERROR_EVENT } from "./relay";
 
@@ -54,6 +55,8 @@ export interface Answer {
 
 export const logProxyFailure = (requestId: string, err: unknown) =>
   log.error("proxy failure", { requestId, error: err instanceof Error ? err.message : String(err) });
+
+const NO_TOKENS = { promptTokens: 0, maxTokens: 0 } as const;
 
 /** Whose request this is, for the admission queue's fairness: one API key, or one signed-in user. */
 const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
@@ -306,17 +309,26 @@ export class Exchange {
     return this.resumed?.splice ?? this.input.translation?.stream() ?? null;
   }
 
+  /**
+   * An answer is streaming to the client: no endpoint is chosen by the routing rules any more (a resume picks its
+   * own), so the token estimate, which holds the parsed request body, is let go: a stream of a long prompt holds
+   * the prompt once (the payload, for a resume), not twice, for as long as it lasts.
+   */
+  streaming(): void {
+    this.input.tokens = NO_TOKENS;
+  }
+
   /** Whether a stream attempt keeps its relayed bytes for a resume: one resume per request. */
   get keepsForResume(): boolean {
     return this.input.resumable && !this.resumed;
   }
 
   /**
-   * The stream of `a` broke after `kept` reached the client: continues it on another endpoint when ./resume.ts
+   * The stream of `a` broke after `soFar` reached the client: continues it on another endpoint when ./resume.ts
    * allows (true), else false and the stream ends with its error event as before.
    */
-  resume(a: Attempt, kept: Buffer, writer: SseWriter): boolean {
-    const plan = planResume(this.plane, this.input, this.ids, a.ep.id, kept, writer.firstWriteAt);
+  resume(a: Attempt, soFar: StreamSoFar, writer: SseWriter): boolean {
+    const plan = planResume(this.plane, this.input, this.ids, a.ep.id, soFar, writer.firstWriteAt);
     if (!plan) return false;
     writer.detach();
     a.settled = true;

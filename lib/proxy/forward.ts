@@ -3,11 +3,14 @@ import { Pool, type Dispatcher } from "undici";
 import { ENDPOINT_LIMITS } from "../db/constants";
 
 /**
- * The pools' own timeouts. Every attempt sets its own (lib/proxy/exchange.ts: the endpoint's inference timeout, or
- * its model-load timeout for headers); these only replace undici's 300 s defaults, at the longest wait allowed.
+ * The pools' options. No cap on connections per origin: a request the balancer admitted is sent at once, so an
+ * upstream sees every request routed to it (a cap here would hold streams in the pool unseen, with no timeout and
+ * no 429). An endpoint's own capacity is its `max_concurrency`, enforced by the admission queue (./queue.ts).
+ * The timeouts: every attempt sets its own (./exchange.ts: the endpoint's inference timeout, or its model-load
+ * timeout for headers); these only replace undici's 300 s defaults, at the longest wait allowed.
  */
 export const POOL_OPTIONS = {
-  connections: 256,
+  connections: null,
   pipelining: 1,
   keepAliveTimeout: 30_000,
   keepAliveMaxTimeout: 600_000,

@@ -4,7 +4,7 @@ import "server-only";
 import type { DataPlane } from "./data-plane";
 import type { ExchangeInput } from "./exchange";
 import type { RouteEndpoint } from "./routing-table";
-import { ContinuationSplice, RESUMABLE_TYPES, continuationBody, readSoFar, streamResumable } from "./resume";
+import { ContinuationSplice, RESUMABLE_TYPES, type StreamSoFar, continuationBody, streamResumable } from "./resume";
 import { pickEndpoint, type Candidate } from "./select";
 
 /** A stream that continues on another endpoint. */
@@ -22,10 +22,9 @@ export function planResume(
   input: ExchangeInput,
   ids: readonly string[],
   brokenId: string,
-  kept: Buffer,
+  soFar: StreamSoFar,
   firstWriteAt: number | null,
 ): { ep: RouteEndpoint; payload: Buffer; resumed: Resumed } | null {
-  const soFar = readSoFar(kept);
   if (!streamResumable(soFar)) return null;
   const { table } = plane;
   const model = input.rec.model!;

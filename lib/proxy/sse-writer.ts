@@ -9,7 +9,28 @@ export interface EventTransform {
   end(broken: boolean): Buffer | null;
 }
 
-const flushWriter = (w: SseWriter) => w.flush();
+/**
+ * The writers with something to write at the end of this turn of the event loop, flushed by one setImmediate for
+ * all of them: thousands of open streams cost one timer object a turn, not one a chunk.
+ */
+let due: SseWriter[] = [];
+let spare: SseWriter[] = [];
+
+function flushDue(): void {
+  const now = due;
+  due = spare;
+  let error: unknown = null;
+  for (let i = 0; i < now.length; i++) {
+    try {
+      now[i].flush();
+    } catch (err) {
+      error ??= err; // as uncaught as it was with a timer per writer, once the others are written
+    }
+  }
+  now.length = 0;
+  spare = now;
+  if (error) throw error;
+}
 
 /**
  * Writes a relayed event stream to the client. What the upstream sent within one turn of the event loop (its
@@ -22,7 +43,9 @@ const flushWriter = (w: SseWriter) => w.flush();
 export class SseWriter {
   /** when the first event left for the client (performance.now()), null before */
   firstWriteAt: number | null = null;
-  private pending: Buffer[] = [];
+  /** what the upstream sent since the last flush: its first piece, and the others when several came in a turn */
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
   private bytes = 0;
   private scheduled = false;
   private ended = false;
@@ -42,7 +65,8 @@ export class SseWriter {
 
   /** Takes one piece of the upstream's body, as it came. */
   push(chunk: Buffer): void {
-    this.pending.push(chunk);
+    if (this.first === null) this.first = chunk;
+    else (this.more ??= []).push(chunk);
     this.bytes += chunk.length;
     this.schedule();
   }
@@ -50,14 +74,17 @@ export class SseWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(flushWriter, this);
+    if (!due.length) setImmediate(flushDue);
+    due.push(this);
   }
 
   /** The complete events among what is pending, through the relay. */
   private take(): Buffer | null {
     if (!this.bytes) return null;
-    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.bytes);
-    this.pending = [];
+    const more = this.more;
+    const data = more?.length ? Buffer.concat([this.first!, ...more], this.bytes) : this.first!;
+    if (more) more.length = 0;
+    this.first = null;
     this.bytes = 0;
     const events = this.relay.push(data);
     const out = events && this.transform ? this.transform.push(events) : events;

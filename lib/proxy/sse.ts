@@ -79,7 +79,9 @@ export class SseRelay {
         eventStart = eventEnd;
       }
     }
-    this.carry = eventStart < b.length ? [b.subarray(eventStart)] : [];
+    // (the common case, a read that ends with an event, allocates nothing here)
+    if (eventStart < b.length) this.carry = [b.subarray(eventStart)];
+    else if (this.carry.length) this.carry = [];
     this.carryBytes = b.length - eventStart;
     this.scanned = this.carryBytes;
     this.usageInCarry = usageHere;
