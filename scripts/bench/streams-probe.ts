@@ -2,6 +2,7 @@
 // with the chunk gap and ramp as options: an A/B of builds at N streams.
 //   ulimit -n 20000; npx tsx scripts/bench/streams-probe.ts --n 5000 --seconds 60 --chunk-ms 200
 //     [--server dist/server.mjs ...] [--baseline dist-base/server.mjs] [--reference 100] [--ramp-ms 10000]
+//     [--per-client 2500] (streams per client process)
 // One stamping fake upstream; each build (its own process and database) in turn holds N streams while 100
 // reference streams go straight to the fake in the same seconds. Prints the table, then the JSON.
 import { parseArgs } from "node:util";
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     server: { type: "string", multiple: true },
     baseline: { type: "string" },
     reference: { type: "string", default: "100" },
+    "per-client": { type: "string", default: "2500" },
   },
 });
 const n = Number(values.n);
@@ -45,6 +47,7 @@ async function main() {
             reference: Number(values.reference),
             pid: server.pid,
             rampMs: values["ramp-ms"] ? Number(values["ramp-ms"]) : undefined,
+            perClient: Number(values["per-client"]),
           }),
         );
       } finally {

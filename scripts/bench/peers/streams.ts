@@ -46,7 +46,8 @@ export async function runStreams(n: number, seconds: number): Promise<StreamRow[
   return rows;
 }
 
-const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "—");
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d).replace(/^-/, "−") : "—");
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${f(x, 2)}`;
 const pair = (x: { p50: number; p99: number }, d = 1) => `${f(x.p50, d)} / ${f(x.p99, d)}`;
 
 export function streamTable(rows: StreamRow[]): string {
@@ -59,7 +60,7 @@ export function streamTable(rows: StreamRow[]): string {
       .map(([k, c]) => `${k} ${c}`)
       .join(", ");
     const ref = r.reference;
-    const added = `${pair(r.addedMs, 2)} ms (${pair(ref.transitMs, 2)}${ref.failed ? `, ${ref.failed} failed` : ""})`;
+    const added = `${signed(r.addedMs.p50)} / ${signed(r.addedMs.p99)} ms (${pair(ref.transitMs, 2)}${ref.failed ? `, ${ref.failed} failed` : ""})`;
     const s = r.server;
     lines.push(
       `| ${r.target} | ${r.n} × ${r.seconds} | ${r.failed}${kinds ? ` (${kinds})` : ""} | ${r.startedInTime} | ${r.completed} | ${added} | ${pair(r.addedGapMs)} ms | ${s ? `${s.idleRssMb} → ${s.peakRssMb} MB` : "—"} | ${s?.kbPerStream != null ? `${s.kbPerStream} KB` : "—"} | ${s?.cpuUsPerFrame ?? "—"} | ${r.peakHeld} / ${r.held} | ${f(r.clientLoopP99Ms)} ms |`,

@@ -1,5 +1,5 @@
 // Concurrent long streams through one target, measured from client child processes (child.ts, one per 2,500
-// streams, so that one client's event loop is not the bottleneck), each also holding its share of reference
+// streams by default, so that one client's event loop is not the bottleneck), each also holding its share of reference
 // streams straight to the upstream in the same seconds. The children's histograms and counts are added up here;
 // "added" is the target's frame transit minus the reference streams' (same run, same machine load). The serving
 // process tree's RSS (idle, peak) and CPU are read from /proc meanwhile.
@@ -12,7 +12,6 @@ import type { ChildJob, ChildReport } from "./child";
 import { Hist, type Dist } from "./hist";
 import type { HoldJob, HoldReport } from "./hold";
 
-const PER_CLIENT = 2500;
 const SLOT_MS = 250;
 const MODEL = "bench-model";
 const PATH = "/v1/chat/completions";
@@ -43,6 +42,8 @@ export interface HoldOptions {
   rampMs?: number;
   startWithinMs?: number;
   startTimeoutMs?: number;
+  /** streams per client process (default 2,500) */
+  perClient?: number;
 }
 
 export interface HoldResult {
@@ -95,6 +96,7 @@ function child(job: ChildJob): Promise<ChildReport> {
   );
 }
 
+const ms3 = (x: number) => Math.round(x * 1000) / 1000;
 const share = (n: number, parts: number, i: number) => Math.floor(n / parts) + (i < n % parts ? 1 : 0);
 const sumFailures = (rs: HoldReport[]) => {
   const out: Record<string, number> = {};
@@ -127,7 +129,7 @@ export async function holdThrough(target: Target, o: HoldOptions): Promise<HoldR
   const cpu0 = o.pid ? treeCpuMs(o.pid) : 0;
   let peakRssMb = idleRssMb;
   const sampler = setInterval(() => o.pid && (peakRssMb = Math.max(peakRssMb, treeRssMb(o.pid))), 1000);
-  const clients = Math.ceil(o.n / PER_CLIENT);
+  const clients = Math.ceil(o.n / (o.perClient ?? 2500));
   const reference = o.reference ?? 100;
   const base: Omit<HoldJob, "url" | "headers" | "n"> = {
     path: PATH,
@@ -179,8 +181,8 @@ export async function holdThrough(target: Target, o: HoldOptions): Promise<HoldR
       transitMs: refTransit,
       addedGapMs: hist(refs, "gap").dist(o.chunkMs),
     },
-    addedMs: { p50: transitMs.p50 - refTransit.p50, p99: transitMs.p99 - refTransit.p99 },
-    clientLoopP99Ms: Math.max(...reports.flatMap((r) => [r.target.loopDelayP99Ms, r.reference.loopDelayP99Ms])),
+    addedMs: { p50: ms3(transitMs.p50 - refTransit.p50), p99: ms3(transitMs.p99 - refTransit.p99) },
+    clientLoopP99Ms: ms3(Math.max(...reports.flatMap((r) => [r.target.loopDelayP99Ms, r.reference.loopDelayP99Ms]))),
     server: o.pid
       ? {
           idleRssMb,
