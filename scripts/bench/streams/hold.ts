@@ -16,8 +16,6 @@ export interface HoldJob {
   headers: Record<string, string>;
   path?: string;
   model?: string;
-  /** the user message is padded to about this many bytes (a long prompt), default a few */
-  promptBytes?: number;
   n: number;
   /** stamped frames a complete stream has (content, finish, [DONE]) */
   frames: number;
@@ -30,8 +28,6 @@ export interface HoldJob {
   /** a stream whose first frame has not come by then fails; one not ended by then + `endMs` too */
   startTimeoutMs: number;
   endMs: number;
-  /** the client closes each stream after this long (a warm-up); such streams count as completed */
-  stopAfterMs?: number;
   /** how often the number of open streams is sampled */
   slotMs: number;
 }
@@ -61,7 +57,7 @@ export async function holdStreams(job: HoldJob): Promise<HoldReport> {
   const body = JSON.stringify({
     model: job.model ?? "bench-model",
     stream: true,
-    messages: [{ role: "user", content: `Hello!${" lorem".repeat(Math.max(0, ((job.promptBytes ?? 0) - 6) / 6))}` }],
+    messages: [{ role: "user", content: "Hello!" }],
   });
   // one prepared request: the client's own cost per frame stays small next to what it measures
   const url = new URL(job.path ?? "/v1/chat/completions", job.url);
@@ -118,7 +114,6 @@ export async function holdStreams(job: HoldJob): Promise<HoldReport> {
       const startTimer = setTimeout(() => settle("not started in time"), job.startTimeoutMs);
       // a stream that stalls after it started must not hold the run forever
       const endTimer = setTimeout(() => settle("not ended in time"), job.startTimeoutMs + job.endMs);
-      if (job.stopAfterMs !== undefined) setTimeout(() => settle(null), job.stopAfterMs).unref();
       const sock = net.connect(Number(url.port), url.hostname, () => sock.write(request));
       const phase = () => (last ? "mid-stream" : reader.status ? "before the first chunk" : "before an answer");
       sock.on("error", (e: NodeJS.ErrnoException) => settle(`${e.code ?? e.message} ${phase()}`));
