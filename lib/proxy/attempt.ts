@@ -19,7 +19,7 @@ import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
 import { SseWriter, type EventTransform } from "./sse-writer";
 import { estimateTokens } from "./usage";
-import { StreamTrace } from "./resume";
+import { StreamTrace } from "./stream-trace";
 import type { ProxyError } from "./errors";
 
 export const CLIENT_GONE = new Error("client went away");

@@ -318,9 +318,12 @@ export class Exchange {
     this.input.tokens = NO_TOKENS;
   }
 
-  /** Whether a stream attempt keeps its relayed bytes for a resume: one resume per request. */
+  /**
+   * Whether a stream attempt reads what it relays for a resume: one resume per request, and only when another
+   * endpoint could continue it (a resume picks among the request's other endpoints).
+   */
   get keepsForResume(): boolean {
-    return this.input.resumable && !this.resumed;
+    return this.input.resumable && !this.resumed && this.ids.length > 1;
   }
 
   /**

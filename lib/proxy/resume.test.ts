@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ContinuationSplice,
-  MAX_KEPT_BYTES,
   RESUMED_COMMENT,
-  StreamTrace,
   continuationBody,
   readSoFar,
   requestResumable,
@@ -48,48 +46,6 @@ describe("readSoFar", () => {
     ["a finish reason", chunk({ content: "a" }) + ev({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })],
     ["no content yet", chunk({ role: "assistant", content: "" })],
   ])("%s: not resumable", (_n, events) => expect(streamResumable(readSoFar(Buffer.from(events)))).toBe(false));
-});
-
-describe("StreamTrace", () => {
-  const events = [chunk({ role: "assistant", content: "" })];
-  for (let i = 0; i < 300; i++) events.push(chunk({ content: `tok${i} é` }));
-  const stream = Buffer.from(
-    `${events.join("").replaceAll("\n\n", (m, at: number) => (at % 3 ? m : "\r\n\r\n"))}data: {"cut`,
-  );
-
-  it.each([1, 7, 64, 333, 5000])("read as it goes in pieces of %i bytes, it reads what readSoFar reads", (size) => {
-    const trace = new StreamTrace();
-    let most = 0;
-    for (let at = 0; at < stream.length; at += size) {
-      expect(trace.push(stream.subarray(at, at + size))).toBe(true);
-      most = Math.max(most, trace.held);
-    }
-    expect(trace.read()).toEqual(readSoFar(stream));
-    expect(trace.read().tokens).toBe(300);
-    // the events are read as they come: at most one event cut short is held, never the stream
-    expect(most).toBeLessThan(Math.max(...events.map((e) => Buffer.byteLength(e) + 2), size));
-    expect(stream.length).toBeGreaterThan(50 * events[1].length);
-  });
-
-  it("an event cut across pieces is held whole until it ends", () => {
-    const trace = new StreamTrace();
-    const big = chunk({ content: "x".repeat(6000) });
-    trace.push(Buffer.from(big.slice(0, 100)));
-    trace.push(Buffer.from(big.slice(100)));
-    trace.push(Buffer.from(chunk({ content: "y" })));
-    expect(trace.held).toBe(0);
-    expect(trace.read().text).toBe(`${"x".repeat(6000)}y`);
-  });
-
-  it("stops holding anything past MAX_KEPT_BYTES", () => {
-    const trace = new StreamTrace();
-    const piece = Buffer.from(chunk({ content: "z".repeat(1000) }));
-    let pushed = 0;
-    while (trace.push(piece)) pushed += piece.length;
-    expect(pushed).toBeLessThanOrEqual(MAX_KEPT_BYTES);
-    expect(pushed + piece.length).toBeGreaterThan(MAX_KEPT_BYTES);
-    expect(trace.held).toBe(0);
-  });
 });
 
 describe("continuationBody", () => {

@@ -61,7 +61,10 @@ const emptySoFar = (): StreamSoFar => ({
   finished: false,
 });
 
-/** Reads the relayed events (parsed only here, when the stream broke). A cut last event is not counted: it was not relayed. */
+/**
+ * Reads the relayed events with JSON.parse: the reference ./stream-trace.ts reads as the stream goes. A cut last event
+ * is not counted: it was not relayed.
+ */
 export function readSoFar(bytes: Buffer): StreamSoFar {
   const out = emptySoFar();
   readEvents(out, bytes.toString("utf8"));
@@ -69,7 +72,7 @@ export function readSoFar(bytes: Buffer): StreamSoFar {
 }
 
 /** Reads the complete events of `text` into `out` (what follows the last blank line is not an event yet). */
-function readEvents(out: StreamSoFar, text: string): void {
+export function readEvents(out: StreamSoFar, text: string): void {
   const events = text.split(/\r?\n\r?\n/);
   events.pop(); // after the last blank line: an event not complete (or nothing)
   for (const event of events) {
@@ -103,88 +106,6 @@ function readEvents(out: StreamSoFar, text: string): void {
         }
         if (present(c.finish_reason)) out.finished = true;
       }
-    }
-  }
-}
-
-const LF_LF = Buffer.from("\n\n");
-const LF_CR_LF = Buffer.from("\n\r\n");
-
-/** Where the last complete event among the first `used` bytes of `b` ends (after its blank line), or 0. */
-function lastEventEnd(b: Buffer, used: number): number {
-  if (used < 2) return 0;
-  const lf = b.lastIndexOf(LF_LF, used - 2);
-  const crlf = used >= 3 ? b.lastIndexOf(LF_CR_LF, used - 3) : -1;
-  return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
-}
-
-/**
- * What a resumable stream's client got so far, read as the stream goes: the complete events of each piece relayed
- * are read into a StreamSoFar at once, and only an event cut between two pieces is held until it ends. A long
- * stream holds its text (a few bytes a token), not its events (a few hundred bytes each), and nothing else between
- * its chunks; `read()` is readSoFar of everything pushed.
- */
-export class StreamTrace {
-  /** the bytes relayed so far: past MAX_KEPT_BYTES the stream is not resumed (a continuation's prompt would be huge) */
-  bytes = 0;
-  private readonly soFar = emptySoFar();
-  /** the start of an event whose end has not come yet */
-  private buf: Buffer | null = null;
-  private used = 0;
-
-  /** Takes relayed bytes; false once the stream has grown past MAX_KEPT_BYTES (then nothing is held any more). */
-  push(chunk: Buffer): boolean {
-    this.bytes += chunk.length;
-    if (this.bytes > MAX_KEPT_BYTES) {
-      this.buf = null;
-      this.used = 0;
-      return false;
-    }
-    if (this.used) {
-      this.hold(chunk);
-      const end = lastEventEnd(this.buf!, this.used);
-      if (end) this.readTo(this.buf!, end);
-    } else {
-      // the common case: the piece ends with an event, read where it lies, nothing copied or held
-      const end = lastEventEnd(chunk, chunk.length);
-      if (end) this.readTo(chunk, end);
-      if (end < chunk.length) this.hold(chunk.subarray(end));
-    }
-    return true;
-  }
-
-  /** The bytes held unread: an event cut short, or nothing. */
-  get held(): number {
-    return this.used;
-  }
-
-  /** What the client got: the complete events pushed. */
-  read(): StreamSoFar {
-    return { ...this.soFar };
-  }
-
-  private hold(b: Buffer): void {
-    const need = this.used + b.length;
-    if (need > (this.buf?.length ?? 0)) {
-      const next = Buffer.allocUnsafeSlow(Math.max(256, 2 * need));
-      this.buf?.copy(next, 0, 0, this.used);
-      this.buf = next;
-    }
-    b.copy(this.buf!, this.used);
-    this.used = need;
-  }
-
-  /** Reads the complete events in `b` up to `end`; when `b` is the held buffer, keeps only what follows them. */
-  private readTo(b: Buffer, end: number): void {
-    readEvents(this.soFar, b.toString("utf8", 0, end));
-    this.soFar.text.charCodeAt(0); // flattens the text: one string, not a piece per token
-    if (b !== this.buf) return;
-    if (end === this.used) {
-      this.buf = null;
-      this.used = 0;
-    } else {
-      b.copy(b, 0, end, this.used);
-      this.used -= end;
     }
   }
 }
