@@ -10,16 +10,15 @@ import { finalError, judge, type Failure } from "./failover";
 import { QueueRejection } from "./queue";
 import type { RequestRecord } from "./record";
 import type { RouteEndpoint } from "./routing-table";
-import { pickEndpoint, type Candidate } from "./select";
-import type { Choice, RouteReason } from "./route-choice";
+import type { RouteReason } from "./route-choice";
 import type { Usage } from "./usage";
 import { attemptTimeouts } from "./timeouts";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
-import { openAIErrorBody } from "./openai-error";
 import { planResume, type Resumed } from "./resume-plan";
 import type { StreamSoFar } from "./resume";
 import type { EventTransform, SseWriter } from "./sse-writer";
-import { STREAM_ERROR_EVENT } from "./relay";
+import { STREAM_ERROR_EVENT, errorEvent, upstreamMessage } from "./relay";
+import { callerKey, tryAcquire } from "./acquire";
 
 export interface ExchangeInput {
   res: ServerResponse;
@@ -57,39 +56,6 @@ export const logProxyFailure = (requestId: string, err: unknown) =>
   log.error("proxy failure", { requestId, error: err instanceof Error ? err.message : String(err) });
 
 const NO_TOKENS = { promptTokens: 0, maxTokens: 0 } as const;
-
-/** Whose request this is, for the admission queue's fairness: one API key, or one signed-in user. */
-const callerKey = (rec: RequestRecord) => (rec.principal ? `${rec.principal.kind}:${rec.principal.id}` : "");
-
-/** Chooses and reserves an endpoint for the model among those not yet tried: its id, or why not. */
-function tryAcquire(ex: Exchange, tried: readonly string[]): string | "saturated" | "none" | "too-long" {
-  const { table, fleet } = ex.plane;
-  const model = ex.input.rec.model!;
-  const eps: RouteEndpoint[] = [];
-  for (const id of ex.ids) {
-    const ep = table.endpoints.get(id);
-    if (table.isRoutable(ep) && !tried.includes(id)) eps.push(ep);
-  }
-  let pick: Choice;
-  if (fleet.policy === "fleet") pick = fleet.choose(eps, model, table, ex.input.tokens);
-  else {
-    const candidates: Candidate[] = eps.map((ep) => ({
-      id: ep.id,
-      inflight: fleet.policy === "round-robin" ? 0 : (table.inflight.get(ep.id) ?? 0),
-      maxConcurrency: ep.maxConcurrency,
-      tps: fleet.policy === "round-robin" ? 1 : table.tpsOf(ep.id, model),
-    }));
-    const legacy = pickEndpoint(candidates, table.roundRobin(model));
-    pick =
-      legacy.kind === "picked"
-        ? { ...legacy, reason: "least-loaded", cold: fleet.loaded(legacy.id, model) === false }
-        : legacy;
-  }
-  if (pick.kind !== "picked") return pick.kind;
-  ex.route = { reason: ex.input.pinned ? "pinned" : pick.reason, cold: pick.cold };
-  table.acquire(pick.id);
-  return pick.id;
-}
 
 /**
  * One inference request through the proxy: picks an endpoint (queueing when all are at max_concurrency),
@@ -401,22 +367,5 @@ export class Exchange {
     this.keepAlive?.stop();
     if (!error && this.clientGone && !this.input.rec.errorCode) this.input.rec.errorCode = "client_disconnected";
     this.done(error);
-  }
-}
-
-/** An error after the response was committed, as an SSE error event of the client's API (never followed by `[DONE]`). */
-export function errorEvent(translation: AnswerTranslation | null, e: ProxyError): Buffer {
-  if (translation) return translation.errorEvent(e);
-  return Buffer.from(`data: ${openAIErrorBody(e.message, e.type, e.code, e.param ?? null)}\n\n`);
-}
-
-/** The message of an upstream's error answer (`{error:{message}}` or `{error:"…"}`), or null. */
-function upstreamMessage(body: Buffer): string | null {
-  try {
-    const json = JSON.parse(body.toString("utf8")) as { error?: { message?: unknown } | string };
-    const m = typeof json.error === "string" ? json.error : json.error?.message;
-    return typeof m === "string" && m ? m : null;
-  } catch {
-    return null;
   }
 }

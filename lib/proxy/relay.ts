@@ -1,6 +1,10 @@
-// What the proxy reads from an upstream's answer: whether a whole answer is one, its usage, and the stream's error event.
+// What the proxy reads from an upstream's answer (whether a whole answer is one, its usage, an error's message) and
+// the error events it writes into a committed stream.
 import type { IncomingHttpHeaders } from "node:http";
 import { USAGE_KEY, generatedChars, readUsage, type Usage } from "./usage";
+import type { AnswerTranslation } from "./attempt";
+import type { ProxyError } from "./errors";
+import { openAIErrorBody } from "./openai-error";
 
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
@@ -76,3 +80,20 @@ export const isEventStream = (headers: IncomingHttpHeaders) =>
 
 export const STREAM_ERROR_EVENT = (message: string) =>
   `data: ${JSON.stringify({ error: { message, type: "server_error", param: null, code: "upstream_stream_error" } })}\n\n`;
+
+/** An error after the response was committed, as an SSE error event of the client's API (never followed by `[DONE]`). */
+export function errorEvent(translation: AnswerTranslation | null, e: ProxyError): Buffer {
+  if (translation) return translation.errorEvent(e);
+  return Buffer.from(`data: ${openAIErrorBody(e.message, e.type, e.code, e.param ?? null)}\n\n`);
+}
+
+/** The message of an upstream's error answer (`{error:{message}}` or `{error:"…"}`), or null. */
+export function upstreamMessage(body: Buffer): string | null {
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { error?: { message?: unknown } | string };
+    const m = typeof json.error === "string" ? json.error : json.error?.message;
+    return typeof m === "string" && m ? m : null;
+  } catch {
+    return null;
+  }
+}
