@@ -69,9 +69,10 @@ const schema = z
       .default(2000),
     /**
      * engine requests per second telemetry may send, all endpoints together: a larger fleet is read less often
-     * (the interval stretches; staleness follows); 0 = no budget
+     * (the interval stretches; staleness follows); 0 = no budget. 250: the /v1 thread's lag p99 with 1,000
+     * endpoints read stays within 1 ms of telemetry off on 2 cores (docs/benchmarks.md, fleet-scale)
      */
-    LLMLB_TELEMETRY_MAX_READS_PER_SEC: int(0, 100_000).default(500),
+    LLMLB_TELEMETRY_MAX_READS_PER_SEC: int(0, 100_000).default(250),
     /**
      * the control thread's nice value (0–19) on top of the process's: its background work (telemetry, health
      * checks, dashboard, writes) yields the CPU to the /v1 thread on a busy machine; 0 = the same priority
