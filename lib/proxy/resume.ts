@@ -52,7 +52,7 @@ type Choice = {
   finish_reason?: unknown;
 };
 
-const emptySoFar = (): StreamSoFar => ({
+export const emptySoFar = (): StreamSoFar => ({
   id: null,
   model: null,
   text: "",

@@ -4,7 +4,7 @@
 // string bytes, escapes and all) and decoded once, when a resume happens. An event the pass cannot vouch for
 // falls back to readEvents (JSON.parse), so what is read is exactly readSoFar's.
 import { CR, ChunkScan, LF, OPEN_OBJECT, UNSURE, holds, isSpace } from "./chunk-scan";
-import { MAX_KEPT_BYTES, type StreamSoFar, readEvents } from "./resume";
+import { MAX_KEPT_BYTES, type StreamSoFar, emptySoFar, readEvents } from "./resume";
 
 const DATA = Buffer.from("data:");
 const DONE = Buffer.from("[DONE]");
@@ -31,14 +31,7 @@ function lastEventEnd(b: Buffer, used: number): number {
 export class StreamTrace {
   /** the bytes relayed so far: past MAX_KEPT_BYTES the stream is not resumed (a continuation's prompt would be huge) */
   bytes = 0;
-  private readonly soFar: StreamSoFar = {
-    id: null,
-    model: null,
-    text: "",
-    tokens: 0,
-    unresumable: false,
-    finished: false,
-  };
+  private readonly soFar: StreamSoFar = emptySoFar();
   /** the text so far as the body of a JSON string (decoded by read()) */
   private text: Buffer | null = null;
   private textBytes = 0;
