@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
+import { serverLaunch } from "../../scripts/launch";
 
 export interface TestServer {
   url: string;
@@ -31,7 +32,8 @@ export async function startServer(
   opts: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER_BIN], {
+  const launch = serverLaunch(ROOT); // as `npm run serve` runs it
+  const proc = spawn(process.execPath, [...launch.nodeArgs, ...(opts.nodeArgs ?? []), SERVER_BIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -44,6 +46,7 @@ export async function startServer(
       LLMLB_ADMIN_PASSWORD: ADMIN.password,
       LLMLB_DEBUG_KEYS: "1",
       LLMLB_LOG_LEVEL: "info",
+      ...launch.env,
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

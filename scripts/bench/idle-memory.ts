@@ -1,7 +1,8 @@
-// npx tsx scripts/bench/idle-memory.ts [path/to/server.mjs] [--idle 20] — where the server's RSS goes: at start,
-// after a warm-up (8 s plain and 4 s stream at 50 connections, a few dashboard and /api requests) and after
-// `--idle` seconds without traffic. Each thread's V8 heap from /metrics (llmlb_heap_bytes), the rest from
-// /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
+// npx tsx scripts/bench/idle-memory.ts [path/to/server.mjs] [--idle 90] [--every 15] — where the server's RSS goes:
+// at start, after a warm-up (8 s plain and 4 s stream at 50 connections, a few dashboard and /api requests) and
+// every `--every` seconds of `--idle` without traffic (V8 gives memory back 30–75 s after the traffic stops).
+// The server runs as `npm run serve` runs it (scripts/launch.ts). Each thread's V8 heap from /metrics
+// (llmlb_heap_bytes), the rest from /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { rssMb, startFakeProcess, startLoadBalancer } from "./procs";
@@ -9,7 +10,7 @@ import { throughput } from "./load";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { idle: { type: "string", default: "20" } },
+  options: { idle: { type: "string", default: "90" }, every: { type: "string", default: "15" } },
 });
 const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
 const { server, key } = await startLoadBalancer(fake, [], positionals[0]);
@@ -44,8 +45,12 @@ try {
       .then((r) => r.arrayBuffer())
       .catch(() => undefined);
   await report("after warm-up");
-  await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
-  await report(`idle ${values.idle} s`);
+  for (let s = 0; s < Number(values.idle); ) {
+    const step = Math.min(Number(values.every), Number(values.idle) - s);
+    await new Promise((r) => setTimeout(r, step * 1000));
+    s += step;
+    await report(`idle ${s} s`);
+  }
 } finally {
   await server.stop();
   await fake.stop();

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { serverLaunch } from "../launch";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -100,7 +101,8 @@ export async function startServerProcess(
   script = process.env.LLMLB_TEST_SERVER ?? "dist/server.mjs",
 ): Promise<Proc> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-"));
-  const proc = spawn(process.execPath, [...nodeArgs, path.resolve(ROOT, script)], {
+  const launch = serverLaunch(ROOT); // as `npm run serve` runs it; `nodeArgs` after, so that a variant's flag wins
+  const proc = spawn(process.execPath, [...launch.nodeArgs, ...nodeArgs, path.resolve(ROOT, script)], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -111,6 +113,7 @@ export async function startServerProcess(
       LLMLB_ADMIN_PASSWORD: "bench-admin-password",
       LLMLB_DEBUG_KEYS: "1",
       LLMLB_LOG_LEVEL: "warn",
+      ...launch.env,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
