@@ -2,7 +2,6 @@ import { USAGE_KEY, readUsage, type Usage } from "./usage";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const QUOTE = 0x22;
 
 /**
  * The most of one unfinished event held back for inspection. Past it the event passes on as it arrives, without
@@ -13,19 +12,12 @@ export const MAX_HELD_EVENT = 1024 * 1024;
 
 const join = (a: Buffer | null, b: Buffer | null): Buffer | null => (a && b ? Buffer.concat([a, b]) : (a ?? b));
 
-/** `"usage"` starts at i (i holds a quote). */
-function usageKeyAt(b: Buffer, i: number): boolean {
-  if (i + USAGE_KEY.length > b.length) return false;
-  for (let k = 1; k < USAGE_KEY.length; k++) if (b[i + k] !== USAGE_KEY[k]) return false;
-  return true;
-}
-
 /**
  * Relays an SSE stream event by event, in bytes, reading usage on the way. When the proxy injected
  * `stream_options.include_usage` the client did not ask for, the usage-only chunk (`choices: []`) is dropped.
- * One pass over the bytes finds the events' ends (a blank line: `\n\n`, `\r\n\r\n` or `\n\r\n`) and the events
- * that mention usage; only those are decoded. Complete events without usage (the common case) leave as the same
- * bytes; a partial event waits for its end (up to MAX_HELD_EVENT).
+ * Buffer.indexOf (no byte-by-byte loop in JS) finds the events' ends (a blank line: `\n\n`, `\r\n\r\n` or
+ * `\n\r\n`) and the events that mention usage; only those are decoded. Complete events without usage (the
+ * common case) leave as the same bytes; a partial event waits for its end (up to MAX_HELD_EVENT).
  */
 export class SseRelay {
   usage: Usage | null = null;
@@ -64,21 +56,24 @@ export class SseRelay {
     let eventStart = 0;
     let kept: Buffer[] | null = null;
     let keptFrom = 0;
-    for (let i = from; i < b.length; i++) {
-      const c = b[i];
-      if (c === QUOTE) {
-        if (!usageHere && usageKeyAt(b, i)) usageHere = true;
-      } else if (c === LF && i > 0 && (b[i - 1] === LF || (b[i - 1] === CR && i > 1 && b[i - 2] === LF))) {
-        const eventEnd = i + 1;
-        this.events++;
-        if (usageHere && this.readUsage(b.toString("utf8", eventStart, eventEnd))) {
-          (kept ??= []).push(b.subarray(keptFrom, eventStart)); // the injected usage chunk: dropped
-          keptFrom = eventEnd;
-        }
-        usageHere = false;
-        eventStart = eventEnd;
+    // line feeds and the usage key found by Buffer.indexOf (memchr / memmem), not byte by byte in JS
+    let usageAt = b.indexOf(USAGE_KEY, from);
+    for (let i = b.indexOf(LF, from); i !== -1; i = b.indexOf(LF, i + 1)) {
+      if (!(i > 0 && (b[i - 1] === LF || (b[i - 1] === CR && i > 1 && b[i - 2] === LF)))) continue;
+      const eventEnd = i + 1;
+      this.events++;
+      if (usageAt !== -1 && usageAt < eventEnd) {
+        usageHere = true;
+        usageAt = b.indexOf(USAGE_KEY, eventEnd);
       }
+      if (usageHere && this.readUsage(b.toString("utf8", eventStart, eventEnd))) {
+        (kept ??= []).push(b.subarray(keptFrom, eventStart)); // the injected usage chunk: dropped
+        keptFrom = eventEnd;
+      }
+      usageHere = false;
+      eventStart = eventEnd;
     }
+    if (usageAt !== -1) usageHere = true; // in the event still open
     // (the common case, a read that ends with an event, allocates nothing here)
     if (eventStart < b.length) this.carry = [b.subarray(eventStart)];
     else if (this.carry.length) this.carry = [];

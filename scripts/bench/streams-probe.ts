@@ -2,7 +2,7 @@
 // with the chunk gap and ramp as options: an A/B of builds at N streams.
 //   ulimit -n 20000; npx tsx scripts/bench/streams-probe.ts --n 5000 --seconds 60 --chunk-ms 200
 //     [--server dist/server.mjs ...] [--baseline dist-base/server.mjs] [--reference 100] [--ramp-ms 10000]
-//     [--per-client 2500] (streams per client process)
+//     [--per-client 2500] (streams per client process) [--node-arg=--cpu-prof ...] (flags for the servers)
 // One stamping fake upstream; each build (its own process and database) in turn holds N streams while 100
 // reference streams go straight to the fake in the same seconds. Prints the table, then the JSON.
 import { parseArgs } from "node:util";
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     reference: { type: "string", default: "100" },
     "per-client": { type: "string", default: "2500" },
+    "node-arg": { type: "string", multiple: true, default: [] },
   },
 });
 const n = Number(values.n);
@@ -33,7 +34,7 @@ async function main() {
   const rows: HoldResult[] = [];
   try {
     for (const script of builds) {
-      const { server, key } = await startLoadBalancer(fake, [], script);
+      const { server, key } = await startLoadBalancer(fake, values["node-arg"], script);
       try {
         process.stdout.write(`[streams] ${script}: ${n} streams × ${seconds} s, a chunk every ${chunkMs} ms\n`);
         const target = { label: script, url: server.url, headers: { authorization: `Bearer ${key}` } };
