@@ -2,6 +2,7 @@ import "server-only";
 import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { endpoints, healthChecks } from "../db/schema";
+import { byCodePoint } from "../order";
 
 /**
  * The overview's "needs attention": endpoints in `error` or `offline`, with their last error and since when (the
@@ -34,6 +35,6 @@ export async function endpointsNeedingAttention({ db }: { db: Db }) {
         since: at === null ? null : new Date(at).toISOString(),
       };
     })
-    .sort((a, b) => (a.since ?? "").localeCompare(b.since ?? ""));
+    .sort((a, b) => byCodePoint(a.since ?? "", b.since ?? "")); // ISO times
 }
 export type AttentionRow = Awaited<ReturnType<typeof endpointsNeedingAttention>>[number];

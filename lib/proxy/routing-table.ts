@@ -9,6 +9,7 @@ import { modelKey } from "./model-name";
 import { nextTpsEma } from "./usage";
 import { coalesced } from "../coalesce";
 import { PairMap } from "../pair-map";
+import { byCodePoint } from "../order";
 
 export interface RouteEndpoint {
   id: string;
@@ -172,7 +173,7 @@ export class RoutingTable {
       created: Math.floor(at / 1000),
       owned_by: "llmlb",
     }));
-    data.sort((a, b) => a.id.localeCompare(b.id));
+    data.sort((a, b) => byCodePoint(a.id, b.id));
     this.modelsJson = JSON.stringify({ object: "list", data });
   }
 }
