@@ -6,8 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, env, exportAuthEnv } from "./lib/env";
-import { bootDataPlane, prepareDatabase, startControlServices, type Service } from "./lib/server/boot";
-import { applyWrite, createControlPlane } from "./lib/server/control-plane";
+import { bootDataPlane, type Service } from "./lib/server/boot";
 import type { ControlWrite, DataPlane } from "./lib/proxy/data-plane";
 import { startControlThread } from "./lib/server/control-thread";
 import { installShutdown } from "./lib/server/shutdown";
@@ -23,7 +22,6 @@ async function main() {
   const config = env();
   exportAuthEnv(config);
   const dev = process.env.LLMLB_DEV === "1";
-  await prepareDatabase({ migrationsFolder: path.join(root, "drizzle/migrations") });
   let nextHandler: (req: IncomingMessage, res: ServerResponse) => void;
   let write: (w: ControlWrite) => void;
   let telemetry: DataPlane["controlTelemetry"] = null;
@@ -32,17 +30,17 @@ async function main() {
   let fleetSink: ((batch: TelemetryBatch) => void) | null = null;
   const publishTelemetry = (batch: TelemetryBatch) => fleetSink?.(batch);
   if (dev) {
-    // one thread: Next, the scheduler and the control plane's writes all here, for Next's hot reload
-    const { default: next } = await import("next");
-    const app = next({ dev, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
-    await app.prepare();
-    const handle = app.getRequestHandler();
-    nextHandler = (req, res) => void handle(req, res);
-    const cp = await createControlPlane();
-    write = (w) => applyWrite(cp, w);
-    telemetry = async () => cp.metrics.telemetry();
-    services.push(...(await startControlServices(publishTelemetry)));
+    // one thread, for Next's hot reload; a bundle of its own, so that production never loads it
+    const url = new URL("./dev-control.mjs", import.meta.url).href;
+    const here = await ((await import(url)) as typeof import("./lib/server/dev-control")).startControlHere(
+      root,
+      config,
+      publishTelemetry,
+    );
+    ({ nextHandler, write, telemetry } = here);
+    services.push(...here.services);
   } else {
+    // the control thread prepares the database (migrations, first admin) before it says it is ready
     const control = await startControlThread(root);
     nextHandler = control.forward;
     write = control.write;

@@ -1,5 +1,5 @@
-// Bundles server.ts and the control thread's entry (and the lib/ code they import) into dist/server.mjs and
-// dist/control-worker.mjs, side by side; packages stay external.
+// Bundles server.ts, the control thread's entry and the development control side (and the lib/ code they import)
+// into dist/server.mjs, dist/control-worker.mjs and dist/dev-control.mjs, side by side; packages stay external.
 import { build } from "esbuild";
 import path from "node:path";
 
@@ -8,7 +8,11 @@ const out = process.env.LLMLB_SERVER_OUT || "dist/server.mjs";
 const shim = path.resolve("lib/testing/server-only-shim.ts");
 
 await build({
-  entryPoints: { [path.basename(out, ".mjs")]: "server.ts", "control-worker": "lib/server/control-worker.ts" },
+  entryPoints: {
+    [path.basename(out, ".mjs")]: "server.ts",
+    "control-worker": "lib/server/control-worker.ts",
+    "dev-control": "lib/server/dev-control.ts", // loaded by server.ts in development only
+  },
   outdir: path.dirname(out),
   outExtension: { ".js": ".mjs" },
   bundle: true,

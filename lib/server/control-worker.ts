@@ -4,13 +4,14 @@
 // once it serves a request; in this thread they cost the /v1 path nothing.
 import http from "node:http";
 import os from "node:os";
+import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import next from "next";
 import { env, exportAuthEnv } from "../env";
 import { database } from "../runtime";
 import { log } from "../observability/logger";
 import { bridgeEvents, type Port, type ThreadMessage } from "./bridge";
-import { startControlServices } from "./boot";
+import { prepareDatabase, startControlServices } from "./control-services";
 import { applyWrite, createControlPlane } from "./control-plane";
 
 /**
@@ -37,6 +38,7 @@ async function main(port: Port) {
   const config = env();
   exportAuthEnv(config);
   yieldToV1(config.LLMLB_CONTROL_THREAD_NICE);
+  await prepareDatabase({ migrationsFolder: path.join(root, "drizzle/migrations") });
   const app = next({ dev: false, dir: root, hostname: config.LLMLB_HOST, port: config.LLMLB_PORT });
   await app.prepare();
   const handler = app.getRequestHandler();
