@@ -1,5 +1,8 @@
 import "server-only";
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+// The pool alone, not undici's index, which also loads fetch, WebSocket, the mock agents and the HTTP cache: ~3 MB of
+// the /v1 thread's heap it never uses (process.memoryUsage after each import: +4.95 against +1.88 MB).
+import Pool from "undici/lib/dispatcher/pool.js";
 import { ENDPOINT_LIMITS } from "../db/constants";
 
 /**
