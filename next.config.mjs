@@ -27,6 +27,9 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   serverExternalPackages: ["@libsql/client", "libsql", "bcryptjs", "undici"],
+  // Each page and route is loaded when first asked for, not all of them at start (Next's default): the control
+  // thread holds the dashboard pages an operator opened, not every one (docs/benchmarks.md, "Idle RSS").
+  experimental: { preloadEntriesOnStart: false },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
