@@ -17,7 +17,7 @@ import {
 } from "./relay";
 import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
-import { SseWriter, type EventTransform } from "./sse-writer";
+import { SseWriter, type EventTransform, type UpstreamFlow } from "./sse-writer";
 import { estimateTokens } from "./usage";
 import { StreamTrace } from "./stream-trace";
 import type { ProxyError } from "./errors";
@@ -57,7 +57,7 @@ const Mode = {
 } as const;
 
 /** One try against one endpoint: undici's handler for it. */
-export class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements Dispatcher.DispatchHandler, UpstreamFlow {
   controller: Dispatcher.DispatchController | null = null;
   readonly res: ServerResponse;
   readonly sentAt = performance.now();
@@ -291,16 +291,18 @@ export class Attempt implements Dispatcher.DispatchHandler {
     // committed already when keep-alives went out before this answer
     if (!this.res.headersSent) settledHead(this.res.writeHead(this.status, headers));
     this.headers = NO_HEADERS; // read no more: a stream is never failed over or inspected
-    this.writer = new SseWriter(
-      this.res,
-      this.sse,
-      () => this.controller?.pause(),
-      () => this.controller?.resume(),
-      this.ex.streamTransform(),
-      this.ex.keepAlive,
-    );
+    this.writer = new SseWriter(this.res, this.sse, this, this.ex.streamTransform(), this.ex.keepAlive);
     if (this.ex.keepsForResume) this.kept = new StreamTrace();
     this.ex.streaming();
+  }
+
+  /** The client reads slower than the upstream writes (SseWriter): the upstream is not read until it drains. */
+  pauseUpstream(): void {
+    this.controller?.pause();
+  }
+
+  resumeUpstream(): void {
+    this.controller?.resume();
   }
 
   private endStream(broken: boolean): void {
