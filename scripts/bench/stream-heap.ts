@@ -2,6 +2,7 @@
 // thread's V8 heap (a heap snapshot before and while they are open, grouped by constructor) and the process's
 // RSS and the main thread's heap (/metrics llmlb_heap_bytes) before and during.
 //   ulimit -n 20000; npx tsx scripts/bench/stream-heap.ts --n 2000 [--server dist/server.mjs] [--top 40] [--no-snapshot]
+//     [--spaces] (heap spaces and GC counts, preloading heap-spaces.cjs) [--env NAME=value] [--node-arg --flag]
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -18,6 +19,10 @@ const { values } = parseArgs({
     "no-snapshot": { type: "boolean" },
     /** the main thread's heap spaces and memoryUsage, from a preload (heap-spaces.cjs) */
     spaces: { type: "boolean" },
+    /** NAME=value for the server's environment (e.g. glibc's MALLOC_* tunables, to tell native memory apart) */
+    env: { type: "string", multiple: true },
+    /** a node flag for the server */
+    "node-arg": { type: "string", multiple: true },
   },
 });
 const n = Number(values.n);
@@ -132,9 +137,13 @@ async function main() {
       `--heapsnapshot-signal=SIGUSR2`,
       `--diagnostic-dir=${dir}`,
       ...(values.spaces ? ["--require", path.join(import.meta.dirname, "heap-spaces.cjs")] : []),
+      ...(values["node-arg"] ?? []),
     ],
     values.server,
-    values.spaces ? { LLMLB_HEAP_SPACES_FILE: spacesFile } : {},
+    {
+      ...(values.spaces ? { LLMLB_HEAP_SPACES_FILE: spacesFile } : {}),
+      ...Object.fromEntries((values.env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])),
+    },
   );
   const spaces = () => {
     if (!values.spaces) return null;
@@ -144,6 +153,7 @@ async function main() {
     for (const [k, v] of Object.entries(s.spaces as Record<string, { size: number; used: number }>))
       if (v.size > 0) out[k] = `${mb(v.used)}/${mb(v.size)}`;
     for (const [k, v] of Object.entries(s.usage as Record<string, number>)) out[k] = String(mb(v));
+    for (const [k, v] of Object.entries(s.gcs as Record<string, number>)) out[`gc ${k}`] = String(v);
     return out;
   };
   try {
