@@ -4,7 +4,7 @@ import "server-only";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import type { Exchange } from "./exchange";
-import { clientResponseHeaders } from "./headers";
+import { clientResponseHeaders, settledHead } from "./headers";
 import { type BodyDecoder, createDecoder, encodingOf } from "./decode";
 import {
   MAX_INSPECTED_BODY,
@@ -17,13 +17,14 @@ import {
 } from "./relay";
 import type { RouteEndpoint } from "./routing-table";
 import { SseRelay } from "./sse";
-import { SseWriter, type EventTransform } from "./sse-writer";
+import { SseWriter, type EventTransform, type UpstreamFlow } from "./sse-writer";
 import { estimateTokens } from "./usage";
 import { StreamTrace } from "./stream-trace";
 import type { ProxyError } from "./errors";
 
 export const CLIENT_GONE = new Error("client went away");
 const NOT_JSON = "answered 2xx with something that is not JSON";
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
 /** undici's refusals of a request before it is sent: the request's fault (or ours), never the endpoint's. */
 const UNSENDABLE = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED"]);
@@ -56,7 +57,7 @@ const Mode = {
 } as const;
 
 /** One try against one endpoint: undici's handler for it. */
-export class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements Dispatcher.DispatchHandler, UpstreamFlow {
   controller: Dispatcher.DispatchController | null = null;
   readonly res: ServerResponse;
   readonly sentAt = performance.now();
@@ -91,7 +92,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.ex.clientGone) controller.abort(CLIENT_GONE);
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // undici's controller keeps the raw header list, views of the socket read that brought it (pinning that read's
+    // memory) for as long as the answer lasts; `headers` has it all
+    (c as { rawHeaders?: unknown }).rawHeaders = null;
     this.status = statusCode;
     this.headers = headers;
     // a redirect is never passed on: the client would follow it to the upstream, with no key, past the balancer
@@ -285,17 +289,20 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const headers = this.responseHeaders();
     headers.push("cache-control", "no-cache", "x-accel-buffering", "no");
     // committed already when keep-alives went out before this answer
-    if (!this.res.headersSent) this.res.writeHead(this.status, headers);
-    this.writer = new SseWriter(
-      this.res,
-      this.sse,
-      () => this.controller?.pause(),
-      () => this.controller?.resume(),
-      this.ex.streamTransform(),
-      this.ex.keepAlive,
-    );
+    if (!this.res.headersSent) settledHead(this.res.writeHead(this.status, headers));
+    this.headers = NO_HEADERS; // read no more: a stream is never failed over or inspected
+    this.writer = new SseWriter(this.res, this.sse, this, this.ex.streamTransform(), this.ex.keepAlive);
     if (this.ex.keepsForResume) this.kept = new StreamTrace();
     this.ex.streaming();
+  }
+
+  /** The client reads slower than the upstream writes (SseWriter): the upstream is not read until it drains. */
+  pauseUpstream(): void {
+    this.controller?.pause();
+  }
+
+  resumeUpstream(): void {
+    this.controller?.resume();
   }
 
   private endStream(broken: boolean): void {

@@ -8,6 +8,9 @@ export class BodyTimeout extends Error {}
 
 const DISCARD_LIMIT = 4 * MAX_BODY_BYTES;
 
+/** What listens for a request's errors once its body is read: one function for every request. */
+const ignore = () => undefined;
+
 type Done = (err: Error | null, body: Buffer | null) => void;
 
 /**
@@ -19,29 +22,39 @@ type Done = (err: Error | null, body: Buffer | null) => void;
  * path of every request.
  */
 export function collectBody(req: IncomingMessage, limit: number, deadlineMs: number, done: Done): void {
-  const chunks: Buffer[] = [];
+  // the listeners go when settled, and with them what they hold: the request object outlives its body by as long as
+  // the answer streams (a shared no-op takes the error listener's place: an error after the body is not unhandled)
+  let chunks: Buffer[] | null = [];
   let size = 0;
-  let settled = false;
+  let timer: NodeJS.Timeout | null = null;
+  let then: Done | null = done;
   const settle = (err: Error | null, body: Buffer | null) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    done(err, body);
+    if (!then) return;
+    const d = then;
+    then = null;
+    chunks = null;
+    clearTimeout(timer!);
+    timer = null;
+    req.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onError).on("error", ignore);
+    d(err, body);
   };
-  const timer = setTimeout(() => settle(new BodyTimeout(), null), deadlineMs).unref();
-  req.on("data", (c: Buffer) => {
-    if (settled) return;
+  const onData = (c: Buffer) => {
+    if (!chunks) return;
     size += c.length;
     if (size <= limit) chunks.push(c);
     else if (chunks.length) chunks.length = 0;
     if (size > DISCARD_LIMIT) req.destroy();
-  });
-  req.on("end", () =>
+  };
+  const onEnd = () =>
     settle(
       size > limit ? new BodyTooLarge() : null,
-      size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
-    ),
-  );
-  req.on("error", (err) => settle(err, null));
-  req.on("close", () => clearTimeout(timer));
+      size > limit || !chunks ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+    );
+  const onClose = () => clearTimeout(timer!);
+  const onError = (err: Error) => settle(err, null);
+  timer = setTimeout(() => settle(new BodyTimeout(), null), deadlineMs).unref();
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+  req.on("close", onClose);
 }

@@ -4,6 +4,7 @@
 // translation's own event (Anthropic's `ping`). One mechanism per exchange, so failover stays possible while
 // only keep-alives went out (lib/proxy/exchange.ts); an error after that is an SSE error event (./handler.ts).
 import type { ServerResponse } from "node:http";
+import { settledHead } from "./headers";
 
 export const SSE_COMMENT = Buffer.from(": keep-alive\n\n");
 
@@ -32,16 +33,18 @@ export class KeepAlive {
     if (res.destroyed || res.writableEnded) return this.stop();
     if (!this.wrote) {
       if (!res.headersSent) {
-        res.writeHead(200, [
-          "x-request-id",
-          this.requestId,
-          "content-type",
-          "text/event-stream",
-          "cache-control",
-          "no-cache",
-          "x-accel-buffering",
-          "no",
-        ]);
+        settledHead(
+          res.writeHead(200, [
+            "x-request-id",
+            this.requestId,
+            "content-type",
+            "text/event-stream",
+            "cache-control",
+            "no-cache",
+            "x-accel-buffering",
+            "no",
+          ]),
+        );
         this.committed = true;
       }
       res.write(this.bytes);

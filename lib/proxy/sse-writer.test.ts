@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AnthropicStream, PING } from "./anthropic/stream";
 import { SseRelay } from "./sse";
-import { SseWriter } from "./sse-writer";
+import { SseWriter, type UpstreamFlow } from "./sse-writer";
 import { KeepAlive, SSE_COMMENT } from "./keep-alive";
 
 const KEEP_ALIVE_MS = 10_000;
@@ -30,6 +30,8 @@ function fakeResponse() {
   return res;
 }
 
+const UNPAUSED: UpstreamFlow = { pauseUpstream() {}, resumeUpstream() {} };
+
 const chunk = (content: string) =>
   `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 
@@ -43,8 +45,7 @@ describe("SseWriter with a translation stage", () => {
     const writer = new SseWriter(
       res as unknown as ServerResponse,
       new SseRelay(false),
-      () => {},
-      () => {},
+      UNPAUSED,
       new AnthropicStream({ model: "m", stream: true, stopSequences: [] }),
       keepAlive,
     );
@@ -69,14 +70,7 @@ describe("SseWriter with a translation stage", () => {
     vi.useFakeTimers();
     const res = fakeResponse();
     const keepAlive = new KeepAlive(res as unknown as ServerResponse, KEEP_ALIVE_MS, SSE_COMMENT, "r");
-    const writer = new SseWriter(
-      res as unknown as ServerResponse,
-      new SseRelay(false),
-      () => {},
-      () => {},
-      null,
-      keepAlive,
-    );
+    const writer = new SseWriter(res as unknown as ServerResponse, new SseRelay(false), UNPAUSED, null, keepAlive);
     vi.advanceTimersByTime(KEEP_ALIVE_MS);
     expect(res.out).toEqual([": keep-alive\n\n"]);
     writer.push(Buffer.from(chunk("Hi")));
@@ -90,12 +84,7 @@ describe("SseWriter with a translation stage", () => {
   it("without a translation: the relay's bytes and the tail, as before", () => {
     vi.useFakeTimers();
     const res = fakeResponse();
-    const writer = new SseWriter(
-      res as unknown as ServerResponse,
-      new SseRelay(false),
-      () => {},
-      () => {},
-    );
+    const writer = new SseWriter(res as unknown as ServerResponse, new SseRelay(false), UNPAUSED);
     writer.push(Buffer.from(chunk("Hi")));
     writer.end("data: tail\n\n", true);
     expect(res.out.join("")).toBe(`${chunk("Hi")}data: tail\n\n`);

@@ -9,6 +9,12 @@ export interface EventTransform {
   end(broken: boolean): Buffer | null;
 }
 
+/** What a writer stops and restarts when the client reads slower than the upstream writes (the attempt). */
+export interface UpstreamFlow {
+  pauseUpstream(): void;
+  resumeUpstream(): void;
+}
+
 /**
  * The writers with something to write at the end of this turn of the event loop, flushed by one setImmediate for
  * all of them: thousands of open streams cost one timer object a turn, not one a chunk.
@@ -54,9 +60,8 @@ export class SseWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly relay: SseRelay,
-    /** the client reads slower than the upstream writes: stop reading the upstream until `resume` */
-    private readonly pause: () => void,
-    private readonly resume: () => void,
+    /** the client reads slower than the upstream writes: stop reading the upstream until the client drains */
+    private readonly upstream: UpstreamFlow,
     private readonly transform: EventTransform | null = null,
     private readonly keepAlive: KeepAlive | null = null,
   ) {
@@ -104,8 +109,8 @@ export class SseWriter {
     this.headersOut = true;
     this.keepAlive?.touch();
     if (!this.res.write(data)) {
-      this.pause();
-      this.res.once("drain", this.resume);
+      this.upstream.pauseUpstream();
+      this.res.once("drain", () => this.upstream.resumeUpstream());
     }
   }
 
