@@ -8,7 +8,7 @@ import os from "node:os";
 import { startFakeProcess } from "../procs";
 import { holdThrough, streamFake, type HoldResult } from "../streams/fanout";
 import { startTargets } from "./targets";
-import { fileLimit, log } from "./system";
+import { fileLimit, log, quiet } from "./system";
 
 const CHUNK_MS = 200;
 
@@ -25,7 +25,10 @@ export async function runStreams(n: number, seconds: number): Promise<StreamRow[
   const targets = await startTargets(fake);
   const rows: StreamRow[] = [];
   try {
+    const pids = [fake.pid, ...targets.list.flatMap((t) => (t.proc ? [t.proc.pid] : []))];
     for (const t of targets.list) {
+      // every target starts on a quiet machine: the fake and every proxy idle (the previous turn's leftovers done)
+      log(`waited ${await quiet(pids)} s for the fake and the proxies to be idle`);
       log(`${t.name}: ${n} streams × ${seconds} s, ${Math.ceil(n / 2500)} client process(es) + 100 reference`);
       const row = await holdThrough(t.target, {
         n,

@@ -121,6 +121,23 @@ const sum = (pids: number[], f: (pid: number) => number) =>
 /** utime + stime (ms) of the process and its descendants, all threads. */
 export const treeCpuMs = (pid: number) => sum(processTree(pid), cpuMs);
 /** RSS (MB) of the process and its descendants, summed (pages they share count once per process). */
+/**
+ * Waits until the given processes (with their descendants) are quiet — under `idleMs` of CPU in a second, twice in a
+ * row — or `maxS` seconds have passed; returns the seconds waited. A proxy that does not stop its upstream requests
+ * when the client goes (Portkey) keeps the fake streaming for up to a stream's length after its turn, which would
+ * otherwise be measured as the next target's.
+ */
+export async function quiet(pids: number[], idleMs = 30, maxS = 120): Promise<number> {
+  const started = Date.now();
+  let calm = 0;
+  while (calm < 2 && Date.now() - started < maxS * 1000) {
+    const before = sum(pids, treeCpuMs);
+    await new Promise((r) => setTimeout(r, 1000));
+    calm = sum(pids, treeCpuMs) - before < idleMs ? calm + 1 : 0;
+  }
+  return Math.round((Date.now() - started) / 1000);
+}
+
 export const treeRssMb = (pid: number) => Math.round(sum(processTree(pid), rssMb) * 10) / 10;
 
 /** This process's open-file limits, from /proc/self/limits: children inherit them. */
