@@ -22,24 +22,20 @@ type Done = (err: Error | null, body: Buffer | null) => void;
  * path of every request.
  */
 export function collectBody(req: IncomingMessage, limit: number, deadlineMs: number, done: Done): void {
-  // the listeners go when settled, and with them what they hold: the request object outlives its body by as long as
-  // the answer streams (a shared no-op takes the error listener's place: an error after the body is not unhandled)
-  let chunks: Buffer[] | null = [];
+  // the listeners go when settled, and with them this closure (the chunks, the timer, `done`): the request outlives
+  // its body by as long as the answer streams (a shared no-op takes the error listener's place: an error after the
+  // body is not unhandled)
+  const chunks: Buffer[] = [];
   let size = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let then: Done | null = done;
+  let settled = false;
   const settle = (err: Error | null, body: Buffer | null) => {
-    if (!then) return;
-    const d = then;
-    then = null;
-    chunks = null;
-    clearTimeout(timer!);
-    timer = null;
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
     req.off("data", onData).off("end", onEnd).off("close", onClose).off("error", onError).on("error", ignore);
-    d(err, body);
+    done(err, body);
   };
   const onData = (c: Buffer) => {
-    if (!chunks) return;
     size += c.length;
     if (size <= limit) chunks.push(c);
     else if (chunks.length) chunks.length = 0;
@@ -48,11 +44,11 @@ export function collectBody(req: IncomingMessage, limit: number, deadlineMs: num
   const onEnd = () =>
     settle(
       size > limit ? new BodyTooLarge() : null,
-      size > limit || !chunks ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+      size > limit ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
     );
-  const onClose = () => clearTimeout(timer!);
+  const onClose = () => clearTimeout(timer);
   const onError = (err: Error) => settle(err, null);
-  timer = setTimeout(() => settle(new BodyTimeout(), null), deadlineMs).unref();
+  const timer = setTimeout(() => settle(new BodyTimeout(), null), deadlineMs).unref();
   req.on("data", onData);
   req.on("end", onEnd);
   req.on("error", onError);
