@@ -22,12 +22,25 @@ export function holds(b: Buffer, at: number, end: number, word: Buffer): boolean
   return true;
 }
 
-/** Whether the key `b[from, to)` is `word` (ASCII). */
-function keyIs(b: Buffer, from: number, to: number, word: string): boolean {
-  if (to - from !== word.length || from < 0) return false;
-  for (let k = 0; k < word.length; k++) if (b[from + k] !== word.charCodeAt(k)) return false;
-  return true;
-}
+/** Whether the key `b[from, to)` is `word`. */
+const keyIs = (b: Buffer, from: number, to: number, word: Buffer) =>
+  from >= 0 && to - from === word.length && holds(b, from, to, word);
+
+/** The keys readEvents reads. */
+const KEYS = [
+  "content",
+  "reasoning_content",
+  "reasoning",
+  "tool_calls",
+  "function_call",
+  "index",
+  "finish_reason",
+  "delta",
+  "choices",
+  "id",
+  "model",
+] as const;
+const K = Object.fromEntries(KEYS.map((k) => [k, Buffer.from(k)])) as Record<(typeof KEYS)[number], Buffer>;
 
 // Where the scan is in an event's JSON: only the places readEvents reads are told apart.
 /** the top object */
@@ -105,7 +118,7 @@ export class ChunkScan {
       // the value at i (of `key` in an object)
       let enter: number = c === OPEN_OBJECT ? OBJECT : ARRAY;
       if (place === DELTA) {
-        if (keyIs(b, key, keyEnd, "content")) {
+        if (keyIs(b, key, keyEnd, K.content)) {
           if (contentKey) return UNSURE;
           contentKey = true;
           if (c === QUOTE) {
@@ -118,10 +131,10 @@ export class ChunkScan {
             continue;
           }
         } else if (
-          keyIs(b, key, keyEnd, "reasoning_content") ||
-          keyIs(b, key, keyEnd, "reasoning") ||
-          keyIs(b, key, keyEnd, "tool_calls") ||
-          keyIs(b, key, keyEnd, "function_call")
+          keyIs(b, key, keyEnd, K.reasoning_content) ||
+          keyIs(b, key, keyEnd, K.reasoning) ||
+          keyIs(b, key, keyEnd, K.tool_calls) ||
+          keyIs(b, key, keyEnd, K.function_call)
         ) {
           // only an absent value (null, or an empty list) is vouched for
           if (c === OPEN_ARRAY) {
@@ -134,27 +147,27 @@ export class ChunkScan {
           if (!holds(b, i, to, NULL)) return UNSURE;
         }
       } else if (place === CHOICE) {
-        if (keyIs(b, key, keyEnd, "index")) {
+        if (keyIs(b, key, keyEnd, K.index)) {
           const n = b[i + 1];
           // 0 and nothing more of a number (0.5, 01, 0e1 are JSON.parse's business)
           if (c !== ZERO || (n >= ZERO && n <= 0x39) || n === 0x2e || n === 0x65 || n === 0x45) return UNSURE;
-        } else if (keyIs(b, key, keyEnd, "finish_reason")) {
+        } else if (keyIs(b, key, keyEnd, K.finish_reason)) {
           if (!holds(b, i, to, NULL)) return UNSURE;
-        } else if (keyIs(b, key, keyEnd, "delta")) {
+        } else if (keyIs(b, key, keyEnd, K.delta)) {
           if (delta) return UNSURE;
           delta = true;
           enter = DELTA;
         }
       } else if (place === TOP) {
-        if (keyIs(b, key, keyEnd, "choices")) {
+        if (keyIs(b, key, keyEnd, K.choices)) {
           if (choices) return UNSURE;
           choices = true;
           enter = CHOICES;
-        } else if (wantId && c === QUOTE && keyIs(b, key, keyEnd, "id")) {
+        } else if (wantId && c === QUOTE && keyIs(b, key, keyEnd, K.id)) {
           if (this.id !== -1) return UNSURE;
           this.id = i;
           this.idEnd = closeOf(b, i, to) + 1;
-        } else if (wantModel && c === QUOTE && keyIs(b, key, keyEnd, "model")) {
+        } else if (wantModel && c === QUOTE && keyIs(b, key, keyEnd, K.model)) {
           if (this.model !== -1) return UNSURE;
           this.model = i;
           this.modelEnd = closeOf(b, i, to) + 1;

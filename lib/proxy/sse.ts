@@ -1,7 +1,5 @@
 import { USAGE_KEY, readUsage, type Usage } from "./usage";
-
-const LF = 0x0a;
-const CR = 0x0d;
+import { CR, LF } from "./chunk-scan";
 
 /**
  * The most of one unfinished event held back for inspection. Past it the event passes on as it arrives, without

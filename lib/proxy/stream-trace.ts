@@ -22,6 +22,14 @@ function lastEventEnd(b: Buffer, used: number): number {
   return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 3);
 }
 
+/** `b` when it holds `need` bytes, else a buffer twice that size with `b`'s first `used` bytes. */
+function room(b: Buffer | null, used: number, need: number): Buffer {
+  if (b && need <= b.length) return b;
+  const next = Buffer.allocUnsafeSlow(Math.max(256, 2 * need));
+  b?.copy(next, 0, 0, used);
+  return next;
+}
+
 /**
  * What a resumable stream's client got so far, read as the stream goes: the complete events of each piece relayed
  * are read at once, and only an event cut between two pieces is held until it ends. A long stream holds its text
@@ -83,12 +91,8 @@ export class StreamTrace {
 
   private hold(b: Buffer): void {
     const need = this.used + b.length;
-    if (need > (this.buf?.length ?? 0)) {
-      const next = Buffer.allocUnsafeSlow(Math.max(256, 2 * need));
-      this.buf?.copy(next, 0, 0, this.used);
-      this.buf = next;
-    }
-    b.copy(this.buf!, this.used);
+    this.buf = room(this.buf, this.used, need);
+    b.copy(this.buf, this.used);
     this.used = need;
   }
 
@@ -155,12 +159,7 @@ export class StreamTrace {
 
   private append(b: Buffer, from: number, to: number): void {
     const need = this.textBytes + (to - from);
-    if (need > (this.text?.length ?? 0)) {
-      const next = Buffer.allocUnsafeSlow(Math.max(256, 2 * need));
-      this.text?.copy(next, 0, 0, this.textBytes);
-      this.text = next;
-    }
-    const text = this.text!;
+    const text = (this.text = room(this.text, this.textBytes, need));
     // a token's few bytes are copied here: Buffer#copy costs more than the bytes
     if (to - from < 64) for (let i = from, at = this.textBytes; i < to; i++, at++) text[at] = b[i];
     else b.copy(text, this.textBytes, from, to);
