@@ -43,7 +43,7 @@ describe("parseEnv: OpenID Connect", () => {
 });
 
 describe("parseEnv: telemetry budget and the control thread's priority", () => {
-  it("defaults to 500 engine requests/s and nice 10", () => {
+  it("defaults to 250 engine requests/s and nice 10", () => {
     const e = parseEnv({});
     expect(e.LLMLB_TELEMETRY_MAX_READS_PER_SEC).toBe(250);
     expect(e.LLMLB_CONTROL_THREAD_NICE).toBe(10);
