@@ -5,7 +5,7 @@
 // (llmlb_heap_bytes), the rest from /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { rssMb, startFakeProcess, startLoadBalancer } from "./procs";
+import { heapBytes, rssMb, startFakeProcess, startLoadBalancer } from "./procs";
 import { throughput } from "./load";
 
 const { values, positionals } = parseArgs({
@@ -17,11 +17,7 @@ const { server, key } = await startLoadBalancer(fake, [], positionals[0]);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 async function report(when: string) {
-  const metrics = await (
-    await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })
-  ).text();
-  const heap = (thread: string, kind: string) =>
-    Number(new RegExp(`llmlb_heap_bytes\\{thread="${thread}",kind="${kind}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+  const heap = await heapBytes(server.url);
   const smaps = fs.readFileSync(`/proc/${server.pid}/smaps_rollup`, "utf8");
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(smaps)?.[1] ?? 0) * 1024;
   const heaps = heap("main", "total") + heap("control", "total");

@@ -122,6 +122,13 @@ export async function startServerProcess(
   return { proc, url: `http://127.0.0.1:${m[1]}`, pid: proc.pid!, dataDir, stop: stopper(proc) };
 }
 
+/** The server's V8 heap bytes per thread ("main", "control") and kind ("used", "total"), from /metrics. */
+export async function heapBytes(url: string): Promise<(thread: string, kind: string) => number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })).text();
+  return (thread, kind) =>
+    Number(new RegExp(`llmlb_heap_bytes\\{thread="${thread}",kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? Number.NaN);
+}
+
 /** utime + stime of a process in milliseconds (Linux /proc). */
 export function cpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");

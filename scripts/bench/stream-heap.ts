@@ -8,8 +8,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { rssMb, startFakeProcess, startLoadBalancer } from "./procs";
+import { heapBytes, rssMb, startFakeProcess, startLoadBalancer } from "./procs";
 import { streamFake } from "./streams/fanout";
+import { streamRequest } from "./streams/hold";
 
 const { values } = parseArgs({
   options: {
@@ -44,11 +45,8 @@ function smaps(pid: number): Map<string, number> {
 }
 
 async function mainHeap(url: string) {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: "Bearer sk_debug" } })).text();
-  const read = (kind: string) =>
-    Number(new RegExp(`llmlb_heap_bytes\\{thread="main",kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? Number.NaN) /
-    1048576;
-  return { used: read("used"), total: read("total") };
+  const heap = await heapBytes(url);
+  return { used: heap("main", "used") / 1048576, total: heap("main", "total") / 1048576 };
 }
 
 /** self size and count per "type:name" of a .heapsnapshot file */
@@ -99,11 +97,7 @@ async function snapshot(pid: number, dir: string): Promise<string> {
 
 function openStreams(url: string, key: string, count: number) {
   const u = new URL("/v1/chat/completions", url);
-  const body = JSON.stringify({ model: "bench-model", stream: true, messages: [{ role: "user", content: "Hello!" }] });
-  const req = Buffer.from(
-    `POST ${u.pathname} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\nauthorization: Bearer ${key}\r\n\r\n${body}`,
-  );
+  const req = streamRequest(u, { authorization: `Bearer ${key}` });
   const sockets: net.Socket[] = [];
   const state = { started: 0, ended: 0 };
   return {

@@ -53,23 +53,24 @@ export interface HoldReport {
   loopDelayP99Ms: number;
 }
 
-export async function holdStreams(job: HoldJob): Promise<HoldReport> {
-  const body = JSON.stringify({
-    model: job.model ?? "bench-model",
-    stream: true,
-    messages: [{ role: "user", content: "Hello!" }],
-  });
-  // one prepared request: the client's own cost per frame stays small next to what it measures
-  const url = new URL(job.path ?? "/v1/chat/completions", job.url);
+/** A streaming chat completion request as raw HTTP/1.1 bytes (`connection: close`), to write on a socket. */
+export function streamRequest(url: URL, headers: Record<string, string>, model = "bench-model"): Buffer {
+  const body = JSON.stringify({ model, stream: true, messages: [{ role: "user", content: "Hello!" }] });
   const head = [
     `POST ${url.pathname} HTTP/1.1`,
     `host: ${url.host}`,
     "content-type: application/json",
     `content-length: ${Buffer.byteLength(body)}`,
     "connection: close",
-    ...Object.entries(job.headers).map(([k, v]) => `${k}: ${v}`),
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
   ];
-  const request = Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+export async function holdStreams(job: HoldJob): Promise<HoldReport> {
+  // one prepared request: the client's own cost per frame stays small next to what it measures
+  const url = new URL(job.path ?? "/v1/chat/completions", job.url);
+  const request = streamRequest(url, job.headers, job.model);
   const transit = new Hist();
   const gap = new Hist();
   const firstChunk = new Hist();
