@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { workerData } from "node:worker_threads";
 import { sql } from "drizzle-orm";
 import { env } from "./env";
-import { openDatabase, type Database, type Db } from "./db/client";
+import { FILE_CONNECTIONS, openDatabase, type Database, type Db, type ReadDb } from "./db/client";
 import { meta } from "./db/schema";
 import type { EngineTelemetry } from "./fleet/telemetry";
 
@@ -69,14 +69,20 @@ export function runtime(): Runtime {
   return holder.__llmlbRuntime;
 }
 
-export function database(): Promise<Database> {
+/** This thread's database client, opened by the first call: "read" for a thread that never writes (fewer connections). */
+export function database(use: keyof typeof FILE_CONNECTIONS = "write"): Promise<Database> {
   const rt = runtime();
-  rt.database ??= openDatabase(env().LLMLB_DATABASE_URL, env().LLMLB_DATABASE_AUTH_TOKEN);
+  rt.database ??= openDatabase(env().LLMLB_DATABASE_URL, env().LLMLB_DATABASE_AUTH_TOKEN, FILE_CONNECTIONS[use]);
   return rt.database;
 }
 
 export async function getDb(): Promise<Db> {
   return (await database()).db;
+}
+
+/** The database as the /v1 thread uses it: reads only (its writes go to the control thread). */
+export async function getReadDb(): Promise<ReadDb> {
+  return (await database("read")).db;
 }
 
 const VERSION_KEYS = { registry: "registry_version", credentials: "credentials_version" } as const;
