@@ -4,13 +4,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startServer, type TestServer } from "../harness/server";
 import { registerOnline, waitFor } from "../harness/endpoints";
 import { startFake, type FakeUpstream } from "../fakes/upstream";
 import { post } from "./post";
+import { tempDir } from "../../lib/testing/temp-dir";
 
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => fs.existsSync(p)) ?? "nginx";
 const servers: TestServer[] = [];
@@ -27,7 +27,7 @@ const freePort = () =>
 
 /** nginx in front of `upstreamPort`, as a reverse proxy commonly is: 60 s read timeout, no buffering. */
 async function startNginx(upstreamPort: number): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmlb-nginx-"));
+  const dir = tempDir("llmlb-nginx-");
   const port = await freePort();
   const temps = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
     .map((t) => `${t}_temp_path ${dir}/${t};`)
