@@ -1,4 +1,4 @@
-// npx tsx scripts/bench/idle-memory.ts [path/to/server.mjs] [--idle 90] [--every 15] [--node-arg=--flag ...] — where the server's RSS goes:
+// npx tsx scripts/bench/idle-memory.ts [path/to/server.mjs] [--idle 90] [--every 15] [--node-arg=--flag ...] [--env NAME=value ...] — where the server's RSS goes:
 // at start, after a warm-up (8 s plain and 4 s stream at 50 connections, a few dashboard and /api requests) and
 // every `--every` seconds of `--idle` without traffic (V8 gives memory back 30–75 s after the traffic stops).
 // The server runs as `npm run serve` runs it (scripts/launch.ts). Each thread's V8 heap from /metrics
@@ -14,10 +14,12 @@ const { values, positionals } = parseArgs({
     idle: { type: "string", default: "90" },
     every: { type: "string", default: "15" },
     "node-arg": { type: "string", multiple: true, default: [] },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
+const env = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
-const { server, key } = await startLoadBalancer(fake, values["node-arg"], positionals[0]);
+const { server, key } = await startLoadBalancer(fake, values["node-arg"], positionals[0], env);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 async function report(when: string) {
