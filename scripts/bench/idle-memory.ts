@@ -5,7 +5,7 @@
 // (llmlb_heap_bytes), the rest from /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { heapBytes, rssMb, startFakeProcess, startLoadBalancer } from "./procs";
+import { heapBytes, rssMb, startFakeProcess, startLoadBalancer, envOptions } from "./procs";
 import { throughput } from "./load";
 
 const { values, positionals } = parseArgs({
@@ -17,7 +17,7 @@ const { values, positionals } = parseArgs({
     env: { type: "string", multiple: true, default: [] },
   },
 });
-const env = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+const env = envOptions(values.env);
 const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
 const { server, key } = await startLoadBalancer(fake, values["node-arg"], positionals[0], env);
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);

@@ -94,6 +94,10 @@ export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch"
     "minimal proxy",
   );
 
+/** `--env NAME=value` options of a bench script as an environment for the server. */
+export const envOptions = (pairs: string[]): Record<string, string> =>
+  Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+
 /** The production build (dist/server.mjs) with its own temp database. */
 export async function startServerProcess(
   env: Record<string, string> = {},

@@ -5,7 +5,7 @@
 // how often under a given environment.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { startFakeProcess, startLoadBalancer } from "./procs";
+import { startFakeProcess, startLoadBalancer, envOptions } from "./procs";
 import { median } from "./load";
 
 const { values } = parseArgs({
@@ -15,7 +15,7 @@ const { values } = parseArgs({
     "node-arg": { type: "string", multiple: true, default: [] },
   },
 });
-const env = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+const env = envOptions(values.env);
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 
 /** RSS, anonymous and the main heap's resident anonymous memory of a process, in MB. */

@@ -3,10 +3,11 @@
 //   ulimit -n 20000; npx tsx scripts/bench/streams-probe.ts --n 5000 --seconds 60 --chunk-ms 200
 //     [--server dist/server.mjs ...] [--baseline dist-base/server.mjs] [--reference 100] [--ramp-ms 10000]
 //     [--per-client 2500] (streams per client process) [--node-arg=--cpu-prof ...] (flags for the servers)
+//     [--env NAME=value ...] (the servers' environment, over the start scripts')
 // One stamping fake upstream; each build (its own process and database) in turn holds N streams while 100
 // reference streams go straight to the fake in the same seconds. Prints the table, then the JSON.
 import { parseArgs } from "node:util";
-import { startFakeProcess, startLoadBalancer } from "./procs";
+import { envOptions, startFakeProcess, startLoadBalancer } from "./procs";
 import { streamTable } from "./peers/streams";
 import { holdThrough, streamFake, type HoldResult } from "./streams/fanout";
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     reference: { type: "string", default: "100" },
     "per-client": { type: "string", default: "2500" },
     "node-arg": { type: "string", multiple: true, default: [] },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
 const n = Number(values.n);
@@ -34,7 +36,7 @@ async function main() {
   const rows: HoldResult[] = [];
   try {
     for (const script of builds) {
-      const { server, key } = await startLoadBalancer(fake, values["node-arg"], script);
+      const { server, key } = await startLoadBalancer(fake, values["node-arg"], script, envOptions(values.env));
       try {
         process.stdout.write(`[streams] ${script}: ${n} streams × ${seconds} s, a chunk every ${chunkMs} ms\n`);
         const target = { label: script, url: server.url, headers: { authorization: `Bearer ${key}` } };
