@@ -3,7 +3,15 @@
 // server) against the upstream direct, interleaved round by round in one run: the A/B tool for the hot path on a
 // machine whose speed swings. --minimal adds scripts/bench/minimal-proxy.mjs, the ceiling. Prints median req/s, ratio to direct and server CPU µs per request per variant (and each round's: req/s (CPU µs)).
 import { parseArgs } from "node:util";
-import { cpuMs, startFakeProcess, startLoadBalancer, startMinimalProxy, type Proc } from "./procs";
+import {
+  cpuMs,
+  envOptions,
+  splitAtEquals,
+  startFakeProcess,
+  startLoadBalancer,
+  startMinimalProxy,
+  type Proc,
+} from "./procs";
 import { median, percentile, sequentialLatency, throughput, type Target } from "./load";
 
 const { values } = parseArgs({
@@ -18,7 +26,6 @@ const { values } = parseArgs({
     latency: { type: "boolean" },
   },
 });
-const split = (s: string) => [s.slice(0, s.indexOf("=")), s.slice(s.indexOf("=") + 1)];
 const BODY = JSON.stringify({
   model: "m",
   stream: values.mode === "stream",
@@ -33,12 +40,12 @@ const variants: Array<{ label: string; target: Target; proc: Proc | null }> = [
 ];
 const specs = [
   ...(values.variant.length || values.script.length ? [] : [["baseline", "", undefined]]),
-  ...values.variant.map((v) => [...split(v), undefined]),
-  ...values.script.map((v) => [split(v)[0], "", split(v)[1]]),
+  ...values.variant.map((v) => [...splitAtEquals(v), undefined]),
+  ...values.script.map((v) => [splitAtEquals(v)[0], "", splitAtEquals(v)[1]]),
 ] as Array<[string, string, string | undefined]>;
 for (const [label, flags, script] of specs) {
   const words = flags.split(" ").filter(Boolean);
-  const env = Object.fromEntries(words.filter((w) => /^[A-Z_]+=/.test(w)).map(split));
+  const env = envOptions(words.filter((w) => /^[A-Z_]+=/.test(w)));
   const { server, key } = await startLoadBalancer(
     fake,
     words.filter((w) => !/^[A-Z_]+=/.test(w)),

@@ -3,9 +3,8 @@
 // every `--every` seconds of `--idle` without traffic (V8 gives memory back 30–75 s after the traffic stops).
 // The server runs as `npm run serve` runs it (scripts/launch.ts). Each thread's V8 heap from /metrics
 // (llmlb_heap_bytes), the rest from /proc/PID/smaps_rollup (file-backed: the node binary and libraries; anonymous: heaps, malloc, stacks).
-import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { heapBytes, rssMb, startFakeProcess, startLoadBalancer, envOptions } from "./procs";
+import { envOptions, heapBytes, rssMb, smapsRollup, startFakeProcess, startLoadBalancer } from "./procs";
 import { throughput } from "./load";
 
 const { values, positionals } = parseArgs({
@@ -24,14 +23,13 @@ const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 async function report(when: string) {
   const heap = await heapBytes(server.url);
-  const smaps = fs.readFileSync(`/proc/${server.pid}/smaps_rollup`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(smaps)?.[1] ?? 0) * 1024;
+  const bytes = smapsRollup(server.pid);
   const heaps = heap("main", "total") + heap("control", "total");
   console.log(
-    `${when}: RSS ${rssMb(server.pid)} MB = file-backed ${mb(kb("Rss") - kb("Anonymous"))} + anonymous ${mb(kb("Anonymous"))}` +
+    `${when}: RSS ${rssMb(server.pid)} MB = file-backed ${mb(bytes("Rss") - bytes("Anonymous"))} + anonymous ${mb(bytes("Anonymous"))}` +
       ` (main heap ${mb(heap("main", "total"))} committed / ${mb(heap("main", "used"))} used,` +
       ` control heap ${mb(heap("control", "total"))} / ${mb(heap("control", "used"))},` +
-      ` rest ${mb(kb("Anonymous") - heaps)})`,
+      ` rest ${mb(bytes("Anonymous") - heaps)})`,
   );
 }
 

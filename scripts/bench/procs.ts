@@ -94,9 +94,11 @@ export const startMinimalProxy = (upstream: string, mode: "request" | "dispatch"
     "minimal proxy",
   );
 
+/** `name=value` as [name, value], split at the first `=`. */
+export const splitAtEquals = (s: string): [string, string] => [s.slice(0, s.indexOf("=")), s.slice(s.indexOf("=") + 1)];
+
 /** `--env NAME=value` options of a bench script as an environment for the server. */
-export const envOptions = (pairs: string[]): Record<string, string> =>
-  Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+export const envOptions = (pairs: string[]): Record<string, string> => Object.fromEntries(pairs.map(splitAtEquals));
 
 /** The production build (dist/server.mjs) with its own temp database. */
 export async function startServerProcess(
@@ -172,6 +174,12 @@ export function cpuMsByThread(pid: number): Record<string, number> {
 export function schedMs(pid: number, tid = pid): { run: number; wait: number } {
   const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
   return { run: run / 1e6, wait: wait / 1e6 };
+}
+
+/** A field of /proc/PID/smaps_rollup ("Rss", "Anonymous", …) in bytes, read once for every field asked. */
+export function smapsRollup(pid: number): (field: string) => number {
+  const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  return (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
 }
 
 export function rssMb(pid: number): number {

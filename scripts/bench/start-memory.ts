@@ -5,7 +5,7 @@
 // how often under a given environment.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { startFakeProcess, startLoadBalancer, envOptions } from "./procs";
+import { envOptions, smapsRollup, startFakeProcess, startLoadBalancer } from "./procs";
 import { median } from "./load";
 
 const { values } = parseArgs({
@@ -16,15 +16,14 @@ const { values } = parseArgs({
   },
 });
 const env = envOptions(values.env);
-const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
 
 /** RSS, anonymous and the main heap's resident anonymous memory of a process, in MB. */
 function memory(pid: number): { rss: number; anonymous: number; brkHeap: number } {
-  const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(rollup)?.[1] ?? 0);
+  const bytes = smapsRollup(pid);
   const smaps = fs.readFileSync(`/proc/${pid}/smaps`, "utf8");
-  const heap = /\[heap\]\n(?:.*\n)*?Anonymous:\s+(\d+)/.exec(smaps);
-  return { rss: mb(kb("Rss")), anonymous: mb(kb("Anonymous")), brkHeap: mb(Number(heap?.[1] ?? 0)) };
+  const heapKb = Number(/\[heap\]\n(?:.*\n)*?Anonymous:\s+(\d+)/.exec(smaps)?.[1] ?? 0);
+  return { rss: mb(bytes("Rss")), anonymous: mb(bytes("Anonymous")), brkHeap: mb(heapKb * 1024) };
 }
 
 const fake = await startFakeProcess(["--kind", "openai", "--models", "m", "--chunks", "20", "--port", "0"]);
