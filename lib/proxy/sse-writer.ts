@@ -1,4 +1,6 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { chunkFrame, directSocket } from "./chunked";
 import type { SseRelay } from "./sse";
 import type { KeepAlive } from "./keep-alive";
 
@@ -56,6 +58,8 @@ export class SseWriter {
   private scheduled = false;
   private ended = false;
   private headersOut = false;
+  /** the client's socket once the response's first bytes left through it: later chunks are framed here (./chunked.ts) */
+  private direct: Socket | null = null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -99,19 +103,30 @@ export class SseWriter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.ended || this.res.destroyed) return;
+    const { res } = this;
+    // ended by the exchange (an error event): a byte more would land in the connection's next response
+    if (this.ended || res.destroyed || res.writableEnded) return;
     const data = this.take();
     if (!data) {
-      if (!this.headersOut) this.res.flushHeaders();
+      if (!this.headersOut) {
+        res.flushHeaders();
+        this.direct = directSocket(res);
+      }
       this.headersOut = true;
       return;
     }
     this.headersOut = true;
     this.keepAlive?.touch();
-    if (!this.res.write(data)) {
-      this.upstream.pauseUpstream();
-      this.res.once("drain", () => this.upstream.resumeUpstream());
-    }
+    const direct = this.direct;
+    if (direct ? direct.write(chunkFrame(data)) : this.writeThroughResponse(data)) return;
+    this.upstream.pauseUpstream();
+    (direct ?? res).once("drain", () => this.upstream.resumeUpstream());
+  }
+
+  private writeThroughResponse(data: Buffer): boolean {
+    const ok = this.res.write(data);
+    this.direct = directSocket(this.res);
+    return ok;
   }
 
   /**
