@@ -55,6 +55,27 @@ describe("RequestLogWriter", () => {
   });
 });
 
+describe("RequestLogWriter batches", () => {
+  it("sends a batch as soon as it holds 500 rows, never a larger one", async () => {
+    const rows: number[] = [];
+    const w = new RequestLogWriter(async (args, n) => {
+      expect(args).toHaveLength(n * COLUMNS.length);
+      rows.push(n);
+    });
+    for (let i = 0; i < 1200; i++)
+      w.add({ ts: i, requestId: `r${i}`, route: "/v1/models", status: 200, durationMs: 1 });
+    await new Promise((r) => setImmediate(r)); // well before the 200 ms timer
+    // the first full batch left at once; what came while it was sent left after it, in batches of at most 500
+    expect(rows).toEqual([500, 500, 200]);
+    expect(w.pending).toBe(0);
+    for (let i = 0; i < 10; i++) w.add({ ts: i, requestId: `s${i}`, route: "/v1/models", status: 200, durationMs: 1 });
+    await new Promise((r) => setImmediate(r));
+    expect(w.pending).toBe(10); // a batch not full waits for the timer (or a flush)
+    await w.flush();
+    expect(rows).toEqual([500, 500, 200, 10]);
+  });
+});
+
 describe("insertNative", () => {
   const values = (i: number): InValue[] => [
     i,
@@ -90,6 +111,8 @@ describe("insertNative", () => {
     const count = async () =>
       Number((await database.client.execute("SELECT count(*) AS n FROM request_log")).rows[0].n);
     expect(await count()).toBe(623);
+    await sink(Array.from({ length: 500 }, (_, i) => values(2000 + i)).flat(), 500); // one statement, the batch as it is
+    expect(await count()).toBe(1123);
     const last = (await database.client.execute("SELECT ts FROM request_log WHERE request_id = 'r622'")).rows[0];
     expect(last.ts).toBe(622);
     const row = (await database.client.execute("SELECT * FROM request_log WHERE request_id = 'r149'")).rows[0];
@@ -106,7 +129,7 @@ describe("insertNative", () => {
     const bad = Array.from({ length: 150 }, (_, i) => values(1000 + i));
     bad[120][5] = null; // route is NOT NULL
     await expect(sink(bad.flat(), 150)).rejects.toThrow();
-    expect(await count()).toBe(623);
+    expect(await count()).toBe(1123);
     sink.close!();
     database.client.close();
   });
