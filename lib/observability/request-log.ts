@@ -161,9 +161,13 @@ export class RequestLogWriter {
     this.timer = null;
     if (this.flushing) await this.flushing;
     while (this.values.length) {
-      // the whole array when it is one batch (the common case): no copy
-      const args = this.values.length > BATCH_VALUES ? this.values.splice(0, BATCH_VALUES) : this.values;
-      if (args === this.values) this.values = [];
+      let args: InValue[];
+      if (this.values.length > BATCH_VALUES) args = this.values.splice(0, BATCH_VALUES);
+      else {
+        // the common case, one batch: the array itself, no copy
+        args = this.values;
+        this.values = [];
+      }
       const rows = args.length / COLUMNS.length;
       this.flushing = this.sink(args, rows).catch((err) =>
         log.error("request log write failed", { error: String(err), rows }),

@@ -121,6 +121,66 @@ describe("SseWriter writing chunks to the socket", () => {
     expect(direct.slice(1).flat()).toContain(false);
   });
 
+  it("stops the upstream while the client's socket is full, and restarts it when the socket drains", async () => {
+    const big = `data: ${"x".repeat(64 * 1024)}\n\n`;
+    const flow: string[] = [];
+    let pushed = 0;
+    server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let paused = false;
+      const upstream: UpstreamFlow = {
+        pauseUpstream: () => {
+          paused = true;
+          flow.push("pause");
+        },
+        resumeUpstream: () => {
+          paused = false;
+          flow.push("resume");
+        },
+      };
+      const writer = new SseWriter(res, new SseRelay(false), upstream);
+      void (async () => {
+        // an upstream that stops sending while paused, as undici's does
+        while (pushed < 400) {
+          if (!paused) {
+            writer.push(Buffer.from(big));
+            pushed++;
+          }
+          await turn();
+        }
+        writer.end("", false);
+      })();
+    });
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(GET));
+    socket.pause(); // a client that reads nothing yet
+    // the kernel's buffers take a few MB first (each drain restarts the upstream): wait until the upstream stays stopped
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let stalledAt = -1;
+    while (stalledAt !== pushed || flow.at(-1) !== "pause") {
+      stalledAt = pushed;
+      await sleep(100);
+    }
+    expect(pushed).toBeGreaterThan(1); // paused by a direct write (the first goes through the response)
+    expect(pushed).toBeLessThan(400);
+    const paused = flow.length;
+    let received = 0;
+    const done = new Promise<void>((resolve) =>
+      socket.on("data", (d) => {
+        received += d.length;
+        if (d.toString("latin1").endsWith("0\r\n\r\n")) resolve();
+      }),
+    );
+    socket.resume();
+    await done;
+    socket.destroy();
+    expect(flow[paused]).toBe("resume");
+    expect(flow.filter((f) => f === "pause")).toHaveLength(flow.filter((f) => f === "resume").length);
+    expect(pushed).toBe(400);
+    expect(received).toBeGreaterThan(400 * big.length);
+  });
+
   it("writes nothing after the response was ended by someone else", async () => {
     server = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });

@@ -23,10 +23,10 @@ export function chunkFrame(data: Buffer): Buffer {
 
 /**
  * The socket a response's next chunks may be written to directly, or null when they must go through `res`. Asked
- * right after `res` wrote (so its headers and everything it held have left): the response must be chunked, and be
- * its connection's current one (a response waiting behind a pipelined one has no socket yet, and what it writes is
- * held until its turn).
+ * right after `res` wrote (so its headers and everything it held have left), of a response not ended (the writer
+ * checks): the response must be chunked, and be its connection's current one (a response waiting behind a
+ * pipelined one has no socket yet, and what it writes is held until its turn).
  */
 export function directSocket(res: ServerResponse): Socket | null {
-  return res.chunkedEncoding && res.socket && !res.writableEnded && !res.destroyed ? (res.socket as Socket) : null;
+  return res.chunkedEncoding && res.socket ? (res.socket as Socket) : null;
 }

@@ -41,7 +41,10 @@ const variants: Array<{ label: string; target: Target; proc: Proc | null }> = [
 const specs = [
   ...(values.variant.length || values.script.length ? [] : [["baseline", "", undefined]]),
   ...values.variant.map((v) => [...splitAtEquals(v), undefined]),
-  ...values.script.map((v) => [splitAtEquals(v)[0], "", splitAtEquals(v)[1]]),
+  ...values.script.map((v) => {
+    const [label, script] = splitAtEquals(v);
+    return [label, "", script];
+  }),
 ] as Array<[string, string, string | undefined]>;
 for (const [label, flags, script] of specs) {
   const words = flags.split(" ").filter(Boolean);
