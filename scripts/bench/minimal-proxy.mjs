@@ -6,7 +6,8 @@ import http from "node:http";
 import { Pool } from "undici";
 
 const [upstream, mode = "request"] = process.argv.slice(2);
-const pool = new Pool(upstream, { connections: 256, pipelining: 1 });
+// no cap on upstream connections, as in the load balancer (lib/proxy/forward.ts): thousands of streams each hold one
+const pool = new Pool(upstream, { connections: null, pipelining: 1 });
 const HEADERS = { "content-type": "application/json" };
 
 function viaRequest(req, res, body) {
