@@ -1,8 +1,9 @@
 // The targets the peer benchmark compares, each proxying the same fake upstream: the fake direct, nginx, HAProxy,
-// the Portkey gateway and this load balancer (all features on, a real client key). A peer that cannot be started
-// is left out with the reason, never replaced by anything else.
+// the Portkey gateway, the bare Node proxy (scripts/bench/minimal-proxy.mjs: node:http and undici relaying chunk by
+// chunk, nothing else, the floor of any Node proxy on the machine) and this load balancer (all features on, a real
+// client key). A peer that cannot be started is left out with the reason, never replaced by anything else.
 import { spawnSync } from "node:child_process";
-import { startLoadBalancer, type Proc } from "../procs";
+import { startLoadBalancer, startMinimalProxy, type Proc } from "../procs";
 import type { Target } from "../load";
 import { startHaproxy } from "./haproxy";
 import { startNginx } from "./nginx";
@@ -54,6 +55,9 @@ export async function startTargets(fake: Proc, lbEnv: Record<string, string> = {
     const p = await startPortkey(fake.url);
     if (!p) throw new Error("the Portkey gateway is not installed");
     add(`Portkey gateway ${PORTKEY_VERSION}`, p.proc, p.headers);
+  });
+  await attempt("bare Node proxy", async () => {
+    add("bare Node proxy (node:http + undici)", await startMinimalProxy(fake.url, "stream"));
   });
   const { server, key } = await startLoadBalancer(fake, [], undefined, lbEnv);
   add("this load balancer", server, { authorization: `Bearer ${key}` });
