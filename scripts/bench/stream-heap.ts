@@ -3,6 +3,8 @@
 // RSS and the main thread's heap (/metrics llmlb_heap_bytes) before and during.
 //   ulimit -n 20000; npx tsx scripts/bench/stream-heap.ts --n 2000 [--server dist/server.mjs] [--top 40] [--no-snapshot]
 //     [--spaces] (heap spaces and GC counts, preloading heap-spaces.cjs) [--env NAME=value] [--node-arg --flag]
+//     [--load-seconds S] [--settle-seconds T] (first S s of plain requests at 50 connections, then T s idle: a
+//     server that has served traffic, as the --peers run's is when its streams turn comes)
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -11,6 +13,7 @@ import { parseArgs } from "node:util";
 import { heapBytes, rssMb, startFakeProcess, startLoadBalancer } from "./procs";
 import { streamFake } from "./streams/fanout";
 import { streamRequest } from "./streams/hold";
+import { throughput } from "./load";
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,8 @@ const { values } = parseArgs({
     env: { type: "string", multiple: true },
     /** a node flag for the server */
     "node-arg": { type: "string", multiple: true },
+    "load-seconds": { type: "string", default: "0" },
+    "settle-seconds": { type: "string", default: "0" },
   },
 });
 const n = Number(values.n);
@@ -156,7 +161,14 @@ async function main() {
     await warm.ramp(500);
     await sleep(3000);
     for (const s of warm.sockets) s.destroy();
-    await sleep(2000);
+    const loadSeconds = Number(values["load-seconds"]);
+    if (loadSeconds) {
+      const body = JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Hello!" }] });
+      const target = { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } };
+      const r = await throughput(target, "/v1/chat/completions", body, 50, loadSeconds);
+      log(`load: ${loadSeconds} s of plain requests, ${Math.round(r.rps)} req/s; RSS ${rssMb(server.pid)} MB`);
+    }
+    await sleep(2000 + Number(values["settle-seconds"]) * 1000);
     const idle = { rss: rssMb(server.pid), heap: await mainHeap(server.url) };
     const maps0 = smaps(server.pid);
     log(`idle: RSS ${idle.rss} MB, main heap used ${idle.heap.used.toFixed(1)} of ${idle.heap.total.toFixed(1)} MB`);
