@@ -5,7 +5,7 @@
 //     [--per-client 2500] (streams per client process) [--node-arg=--cpu-prof ...] (flags for the servers)
 //     [--env NAME=value ...] (the servers' environment, over the start scripts')
 //     [--instances K] (each build as K processes at once, N/K streams each: the data plane on K cores)
-//     [--minimal] (also the least a Node proxy does, scripts/bench/minimal-proxy.mjs: Node's floor on this machine)
+//     [--minimal] (also the bare Node proxy, scripts/bench/minimal-proxy.mjs: Node's floor on this machine)
 // One stamping fake upstream; each build (its own process and database) in turn holds N streams while 100
 // reference streams go straight to the fake in the same seconds. Prints the table, then the JSON.
 import { parseArgs } from "node:util";
@@ -64,28 +64,35 @@ async function main() {
       ),
     );
     rows.push(...held);
+    await Promise.all(targets.map((t) => t.server.stop()));
   };
+  // every process started, stopped after its turn, or at the end when a turn failed
   const started: Proc[] = [];
+  const startMany = async (start: () => Promise<Serving>) => {
+    const targets: Serving[] = [];
+    for (let i = 0; i < instances; i++) {
+      const t = await start();
+      started.push(t.server);
+      targets.push(t);
+    }
+    return targets;
+  };
   try {
     for (const script of builds) {
-      const targets: Serving[] = [];
-      for (let i = 0; i < instances; i++) {
+      const targets = await startMany(async () => {
         const { server, key } = await startLoadBalancer(fake, values["node-arg"], script, envOptions(values.env));
-        started.push(server);
-        targets.push({ label: script, server, headers: { authorization: `Bearer ${key}` } });
-      }
-      await hold(targets);
-      await Promise.all(targets.map((t) => t.server.stop()));
-    }
-    if (values.minimal) {
-      const targets: Serving[] = [];
-      for (let i = 0; i < instances; i++) {
-        const server = await startMinimalProxy(fake.url, "stream");
-        started.push(server);
-        targets.push({ label: "minimal Node proxy", server, headers: {} });
-      }
+        return { label: script, server, headers: { authorization: `Bearer ${key}` } };
+      });
       await hold(targets);
     }
+    if (values.minimal)
+      await hold(
+        await startMany(async () => ({
+          label: "bare Node proxy",
+          server: await startMinimalProxy(fake.url, "stream"),
+          headers: {},
+        })),
+      );
   } finally {
     await Promise.all(started.map((p) => p.stop().catch(() => undefined)));
     await fake.stop();
