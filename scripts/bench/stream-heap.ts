@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { heapBytes, rssMb, startFakeProcess, startLoadBalancer } from "./procs";
-import { streamFake } from "./streams/fanout";
+import { PATH, PLAIN, streamFake } from "./streams/fanout";
 import { streamRequest } from "./streams/hold";
 import { throughput } from "./load";
 
@@ -101,7 +101,7 @@ async function snapshot(pid: number, dir: string): Promise<string> {
 }
 
 function openStreams(url: string, key: string, count: number) {
-  const u = new URL("/v1/chat/completions", url);
+  const u = new URL(PATH, url);
   const req = streamRequest(u, { authorization: `Bearer ${key}` });
   const sockets: net.Socket[] = [];
   const state = { started: 0, ended: 0 };
@@ -163,9 +163,8 @@ async function main() {
     for (const s of warm.sockets) s.destroy();
     const loadSeconds = Number(values["load-seconds"]);
     if (loadSeconds) {
-      const body = JSON.stringify({ model: "bench-model", messages: [{ role: "user", content: "Hello!" }] });
       const target = { label: "lb", url: server.url, headers: { authorization: `Bearer ${key}` } };
-      const r = await throughput(target, "/v1/chat/completions", body, 50, loadSeconds);
+      const r = await throughput(target, PATH, PLAIN, 50, loadSeconds);
       log(`load: ${loadSeconds} s of plain requests, ${Math.round(r.rps)} req/s; RSS ${rssMb(server.pid)} MB`);
     }
     await sleep(2000 + Number(values["settle-seconds"]) * 1000);

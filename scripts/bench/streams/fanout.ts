@@ -14,7 +14,9 @@ import type { HoldJob, HoldReport } from "./hold";
 
 const SLOT_MS = 250;
 const MODEL = "bench-model";
-const PATH = "/v1/chat/completions";
+export const PATH = "/v1/chat/completions";
+/** A plain (not streamed) request to the stream fake: the warm-up's, and the load's of stream-heap.ts */
+export const PLAIN = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hello!" }] });
 
 /** The fake upstream's arguments (e2e/fakes/cli.ts) for streams of `seconds`, a stamped frame every `chunkMs`. */
 export function streamFake(seconds: number, chunkMs: number) {
@@ -122,8 +124,7 @@ function held(rs: HoldReport[]) {
 
 /** Holds `o.n` streams through `target` (and the reference streams beside them), after a warm-up. */
 export async function holdThrough(target: Target, o: HoldOptions): Promise<HoldResult> {
-  const plain = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hello!" }] });
-  await sequentialLatency(target, PATH, plain, 200); // warm-up
+  await sequentialLatency(target, PATH, PLAIN, 200); // warm-up
   await new Promise((r) => setTimeout(r, 1000));
   const idleRssMb = o.pid ? treeRssMb(o.pid) : 0;
   const cpu0 = o.pid ? treeCpuMs(o.pid) : 0;
